@@ -1,0 +1,58 @@
+"""Ellipsoidal hectares."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .crs import geoseries_values, local_frames, to_frame_crs
+from .errors import InputError
+
+__all__ = ["area_ha", "area_ha_array"]
+
+
+def area_ha_array(geoms: np.ndarray, crs) -> np.ndarray:
+    """Hectares of an array of shapely geometries in ``crs`` (NaN for null, 0 for empty)."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.where(shapely.is_missing(geoms), np.nan, 0.0)
+    for frame in local_frames(geoms, crs):
+        projected = to_frame_crs(geoms[frame.positions], crs, frame.crs)
+        out[frame.positions] = shapely.area(projected) / 10_000.0
+    return out
+
+
+def area_ha(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
+    """Ellipsoidal (equal-area) hectares of each geometry, whatever its CRS.
+
+    Each geometry is projected to a Lambert azimuthal equal-area frame on the WGS 84
+    ellipsoid centred within a degree of it, so the result agrees with the geodesic area to
+    better than one part in a million for RT- and kelurahan-sized polygons. Plain UTM or Web
+    Mercator metres would be off by 0.06 % or more near Lombok.
+
+    Parameters
+    ----------
+    geoms : GeoSeries or GeoDataFrame
+        Geometries with a CRS. Points and lines have 0 ha.
+
+    Returns
+    -------
+    Series
+        ``area_ha`` aligned with the input index; NaN for a null geometry, 0 for an empty one.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> import kotaku_gis as kg
+    >>> sq = gpd.GeoSeries([shapely.box(0, 0, 100, 100)], crs="EPSG:32750")
+    >>> round(float(kg.area_ha(sq).iloc[0]), 2)  # a 100 m UTM square, ellipsoidal hectares
+    1.0
+    """
+    if not isinstance(geoms, gpd.GeoSeries | gpd.GeoDataFrame):
+        raise InputError(
+            f"area_ha needs a GeoSeries or GeoDataFrame with a CRS, not {type(geoms).__name__}; "
+            "wrap plain geometries as geopandas.GeoSeries(geoms, crs=...)."
+        )
+    values, crs = geoseries_values(geoms)
+    return pd.Series(area_ha_array(values, crs), index=geoms.index, name="area_ha")
