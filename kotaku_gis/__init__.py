@@ -9,7 +9,10 @@ from __future__ import annotations
 from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
 from .errors import InputError
+from .io import read_interventions, read_units
+from .overlay import coverage, remaining_area, service_areas
 from .report import ValidationReport
+from .validation import validate
 
 __version__ = "0.1.0"
 
@@ -20,4 +23,10 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "area_ha",
+    "coverage",
+    "read_interventions",
+    "read_units",
+    "remaining_area",
+    "service_areas",
+    "validate",
 ]

@@ -1,0 +1,125 @@
+"""Normalising intervention layers: catalogue keys, completion, volumes and radii."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .area import area_ha_array, length_m_array
+from .catalogue import category_of, default_radii, resolve_kinds
+from .crs import require_crs
+from .errors import InputError
+from .report import ValidationReport
+from .validation import status_completed
+
+__all__ = ["completed_by", "is_prepared", "prepare_interventions"]
+
+_PREPARED = ("intervention_id", "kind_key", "category", "year", "completed", "volume", "radius_m")
+
+
+def is_prepared(frame: pd.DataFrame) -> bool:
+    """True when the frame already has the normalised intervention columns."""
+    return all(c in frame.columns for c in _PREPARED)
+
+
+def _measured_volume(frame: pd.DataFrame) -> np.ndarray:
+    """Metres for lines, hectares for polygons, a count for points; NaN without geometry."""
+    out = np.full(len(frame), np.nan)
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
+        return out
+    geoms = np.asarray(frame.geometry.array, dtype=object)
+    dims = shapely.get_dimensions(geoms)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    lines = present & (dims == 1)
+    polys = present & (dims == 2)
+    points = present & (dims == 0)
+    crs = require_crs(frame.crs)
+    if lines.any():
+        out[lines] = length_m_array(geoms[lines], crs)
+    if polys.any():
+        out[polys] = area_ha_array(geoms[polys], crs)
+    if points.any():
+        out[points] = shapely.get_num_geometries(geoms[points])
+    return out
+
+
+def prepare_interventions(
+    frame: pd.DataFrame,
+    *,
+    report: ValidationReport | None = None,
+    radii: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Add the normalised columns the analysis works with, keeping every row and the index.
+
+    Adds ``kind_key`` and ``category`` (catalogue keys; ``<NA>`` for unknown kinds),
+    ``year`` (Int64), ``completed`` (bool), ``volume`` (given, or measured from the geometry:
+    metres for lines, hectares for polygons, a count for points), ``volume_measured`` and
+    ``radius_m`` (given, else the catalogue's default, with ``radii`` overrides by key).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from kotaku_gis.interventions import prepare_interventions
+    >>> works = gpd.GeoDataFrame(
+    ...     {"kind": ["Hidran Umum"], "year": [2022], "status": ["Selesai"]},
+    ...     geometry=[shapely.Point(116.1, -8.58)], crs="EPSG:4326")
+    >>> out = prepare_interventions(works)
+    >>> row = out.loc[0]
+    >>> row["kind_key"], row["category"], bool(row["completed"]), float(row["radius_m"])
+    ('hidran_umum', 'air_minum', True, 100.0)
+    """
+    if "kind" not in frame.columns:
+        raise InputError(
+            "interventions need a 'kind' column naming each work's category or activity "
+            f"(see kg.INTERVENTION_KINDS); the columns are {list(frame.columns)}."
+        )
+    out = frame.copy()
+    if "intervention_id" not in out.columns:
+        out["intervention_id"] = [f"row-{i}" for i in out.index]
+    out["intervention_id"] = out["intervention_id"].astype("string").str.strip()
+    out["kind_key"] = resolve_kinds(out["kind"])
+    out["category"] = category_of(out["kind_key"])
+    year = out["year"] if "year" in out.columns else pd.Series(pd.NA, index=out.index)
+    out["year"] = pd.to_numeric(year, errors="coerce").round().astype("Int64")
+    if "status" in out.columns:
+        out["completed"] = status_completed(out["status"])[0]
+    else:
+        out["completed"] = True
+    given = out["volume"] if "volume" in out.columns else pd.Series(np.nan, index=out.index)
+    given = pd.to_numeric(given, errors="coerce").astype(float)
+    measured = _measured_volume(out)
+    out["volume_measured"] = given.isna() & ~np.isnan(measured)
+    out["volume"] = given.where(given.notna(), measured)
+    default = default_radii(out["kind_key"], radii)
+    if "radius_m" in out.columns:
+        given_r = pd.to_numeric(out["radius_m"], errors="coerce").astype(float)
+        out["radius_m"] = given_r.where(given_r.notna() & (given_r >= 0), default)
+    else:
+        out["radius_m"] = default
+    for col in ("unit_id", "criterion"):
+        if col in out.columns:
+            out[col] = out[col].astype("string").str.strip()
+    if "criterion" in out.columns:
+        out["criterion"] = out["criterion"].str.lower()
+    if report is not None:
+        n = int(out["volume_measured"].sum())
+        if n:
+            report.add(
+                None, "volume", "info", "volume_measured",
+                f"{n} work(s) had no volume; measured from the geometry "
+                "(metres of line, hectares of polygon, count of points)",
+            )  # fmt: skip
+    return out
+
+
+def completed_by(frame: pd.DataFrame, year: int | None) -> pd.Series:
+    """Boolean mask of works that are completed and, given a year, done by that year.
+
+    Works without a year count only when no year is asked for.
+    """
+    mask = frame["completed"].astype(bool)
+    if year is not None:
+        mask &= (frame["year"] <= int(year)).fillna(False).astype(bool)
+    return mask

@@ -1,0 +1,337 @@
+"""Regulation rulesets: criteria, denominators, score bands and level thresholds, as data.
+
+Two rulesets are provided.
+
+``"permen-14-2018"`` (the default)
+    Permen PUPR 14/PRT/M/2018 *Pencegahan dan Peningkatan Kualitas terhadap Perumahan Kumuh
+    dan Permukiman Kumuh*: 7 aspects, 16 criteria, each scored 0/1/3/5, total 0-80;
+    60-80 kumuh berat, 38-59 kumuh sedang, 16-37 kumuh ringan, below 16 tidak kumuh.
+    Criterion list: Lampiran I of the regulation (copy at
+    https://id.scribd.com/document/414814150/Lamp-i-Permen-14-Prt-m-2018). The bands and
+    thresholds agree with the programme's published RT score sheets, e.g.
+    https://kawanku.pkpjatim.id/home/kelurahan/19/367/2025 (75 % scores 3, 25 % scores 1,
+    total 24 is kumuh ringan) and https://kawanku.pkpjatim.id/home/kelurahan/7/407/2270
+    (50 % scores 1, 53.57 % scores 3); their aspect averages ("Rata-rata Kondisi ...") are the
+    mean of the criterion percentages rounded half-up to 0.01, as :func:`kotaku_gis.assess`
+    computes them.
+
+``"permen-02-2016"``
+    Permen PUPR 02/PRT/M/2016 *Peningkatan Kualitas terhadap Perumahan Kumuh dan Permukiman
+    Kumuh*, under which many SK Kumuh of 2015-2017 were scored: 19 criteria, total 0-95;
+    71-95 kumuh berat, 45-70 kumuh sedang, 19-44 kumuh ringan, below 19 tidak kumuh. Lampiran I
+    of that regulation lists, besides the criteria it shares with 2018, drainage with five
+    criteria (limpasan, ketidaktersediaan, tidak terhubung dengan sistem drainase perkotaan,
+    tidak dipelihara sehingga terjadi akumulasi limbah padat dan cair, kualitas konstruksi)
+    and solid waste with three (prasarana/sarana, sistem pengelolaan, tidak terpeliharanya
+    sarana dan prasarana sehingga terjadi pencemaran); copies at
+    https://123dok.com/document/y65e1poz-lampiran.html and
+    http://www.hdesignideas.com/2016/03/permen-pupr-no-02prtm2016-peningkatan.html.
+    The percentage bands are taken to be the same three classes as in 2018 (>= 76 % -> 5,
+    >= 51 % -> 3, >= 25 % -> 1). The thresholds support this: both regulations give each
+    criterion at most 5 points (95 = 19 x 5, 80 = 16 x 5) and the level thresholds are the same
+    shares of the maximum (71/95 and 60/80 = 0.75, 45/95 and 38/80 = 0.47, 19/95 and 16/80 =
+    0.20). The band table of the 2016 Lampiran II itself was not found in the sources at hand,
+    so this equality is an assumption to check against the regulation's text; pass a custom
+    :class:`Ruleset` to :func:`kotaku_gis.assess` if a kota's 2016 sheets used other classes.
+
+Criterion codes are shared between rulesets where the criterion is the same, so one unit table
+can be scored under both. The criteria found only in 2016 take the codes ``4d`` (tidak
+terhubung dengan sistem drainase perkotaan), ``4e`` (drainase tidak dipelihara) and ``6c``
+(sarana persampahan tidak terpelihara); :attr:`Criterion.reference` gives each criterion's
+place in the regulation's own list (the 2016 Lampiran I puts drainage third, lettering
+kualitas konstruksi as 3.e).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "DEFAULT_RULESET",
+    "LEVEL_ORDER",
+    "NOT_SLUM",
+    "RULESETS",
+    "Criterion",
+    "Ruleset",
+    "get_ruleset",
+]
+
+#: The label of units below the lowest threshold.
+NOT_SLUM = "tidak kumuh"
+#: Level labels from best to worst (the order of the ``level`` categorical).
+LEVEL_ORDER: tuple[str, ...] = (NOT_SLUM, "kumuh ringan", "kumuh sedang", "kumuh berat")
+DEFAULT_RULESET = "permen-14-2018"
+
+#: Aspect keys with their Indonesian and English names.
+ASPECTS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "bangunan": ("Kondisi bangunan gedung", "Buildings"),
+        "jalan": ("Kondisi jalan lingkungan", "Neighbourhood roads"),
+        "air_minum": ("Kondisi penyediaan air minum", "Drinking water"),
+        "drainase": ("Kondisi drainase lingkungan", "Drainage"),
+        "air_limbah": ("Kondisi pengelolaan air limbah", "Wastewater"),
+        "persampahan": ("Kondisi pengelolaan persampahan", "Solid waste"),
+        "proteksi_kebakaran": ("Kondisi proteksi kebakaran", "Fire protection"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion: its code, aspect, names, volume unit and denominator column."""
+
+    code: str
+    aspect: str
+    name_id: str
+    name_en: str
+    #: Unit of the volume: ``"buildings"``, ``"households"``, ``"m"`` or ``"ha"``.
+    unit: str
+    #: Column of the units holding the denominator.
+    denominator: str
+    #: Place of the criterion in the regulation's own numbering.
+    reference: str
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """A regulation's scoring rules.
+
+    ``bands`` are ``(minimum percentage, score)`` from the highest down; a percentage below the
+    last minimum scores 0. ``levels`` are ``(label, minimum total)`` from the worst down; a
+    total below the last minimum is :data:`NOT_SLUM`.
+
+    Examples
+    --------
+    >>> import kotaku_gis as kg
+    >>> rs = kg.get_ruleset("permen-14-2018")
+    >>> len(rs.criteria), rs.max_total, rs.level_of(38)
+    (16, 80, 'kumuh sedang')
+    """
+
+    name: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    bands: tuple[tuple[float, int], ...]
+    levels: tuple[tuple[str, int], ...]
+    source: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Criterion codes in the ruleset's order."""
+        return tuple(c.code for c in self.criteria)
+
+    @property
+    def max_total(self) -> int:
+        """The highest possible total score."""
+        return len(self.criteria) * max(score for _, score in self.bands)
+
+    @property
+    def aspects(self) -> dict[str, tuple[str, ...]]:
+        """Aspect key → codes of its criteria, in order."""
+        out: dict[str, list[str]] = {}
+        for c in self.criteria:
+            out.setdefault(c.aspect, []).append(c.code)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @property
+    def slum_threshold(self) -> int:
+        """The lowest total that puts a unit on the slum list."""
+        return min(m for _, m in self.levels)
+
+    def criterion(self, code: str) -> Criterion:
+        """The criterion with this code (raises :class:`InputError` when unknown)."""
+        for c in self.criteria:
+            if c.code == code:
+                return c
+        raise InputError(
+            f"criterion {code!r} is not part of {self.name}; its codes are {list(self.codes)}."
+        )
+
+    def score(self, pct: np.ndarray) -> np.ndarray:
+        """Scores (int8) of percentages already rounded to 2 decimals."""
+        pct = np.asarray(pct, dtype=float)
+        out = np.zeros(pct.shape, dtype=np.int8)
+        for minimum, score in sorted(self.bands):
+            out[pct >= minimum] = score
+        return out
+
+    def level_of(self, total: int) -> str:
+        """Level label of one total score."""
+        for label, minimum in self.levels:
+            if total >= minimum:
+                return label
+        return NOT_SLUM
+
+    def levels_of(self, totals: np.ndarray) -> pd.Categorical:
+        """Level labels of many totals, as an ordered categorical (best to worst)."""
+        totals = np.asarray(totals)
+        codes = np.zeros(totals.shape, dtype=np.int8)
+        for label, minimum in sorted(self.levels, key=lambda lm: lm[1]):
+            codes[totals >= minimum] = LEVEL_ORDER.index(label)
+        return pd.Categorical.from_codes(
+            codes, categories=list(LEVEL_ORDER), ordered=True, validate=False
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The criteria as a table, indexed by code."""
+        return pd.DataFrame(
+            [
+                {
+                    "code": c.code,
+                    "aspect": c.aspect,
+                    "name_id": c.name_id,
+                    "name_en": c.name_en,
+                    "unit": c.unit,
+                    "denominator": c.denominator,
+                    "reference": c.reference,
+                }
+                for c in self.criteria
+            ]
+        ).set_index("code")
+
+
+_BANDS = ((76.0, 5), (51.0, 3), (25.0, 1))
+
+# (code, aspect, name_id, name_en, unit, denominator, reference 2018)
+_CRITERIA_2018: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    ("1a", "bangunan", "Ketidakteraturan bangunan", "Irregular buildings",
+     "buildings", "buildings", "1.a"),
+    ("1b", "bangunan", "Kepadatan bangunan tidak sesuai ketentuan rencana tata ruang",
+     "Building density above the spatial plan", "ha", "area_ha", "1.b"),
+    ("1c", "bangunan", "Ketidaksesuaian dengan persyaratan teknis bangunan",
+     "Buildings not meeting technical requirements", "buildings", "buildings", "1.c"),
+    ("2a", "jalan", "Cakupan pelayanan jalan lingkungan (tidak terlayani)",
+     "Neighbourhood road network not serving the area", "m", "road_length_m", "2.a"),
+    ("2b", "jalan", "Kualitas permukaan jalan lingkungan buruk", "Poor road surface",
+     "m", "road_length_m", "2.b"),
+    ("3a", "air_minum", "Ketidaktersediaan akses aman air minum",
+     "No safe access to drinking water", "households", "households", "3.a"),
+    ("3b", "air_minum", "Tidak terpenuhinya kebutuhan air minum",
+     "Minimum drinking-water need not met", "households", "households", "3.b"),
+    ("4a", "drainase", "Ketidakmampuan mengalirkan limpasan air",
+     "Runoff not drained (inundation)", "ha", "area_ha", "4.a"),
+    ("4b", "drainase", "Ketidaktersediaan drainase", "No drainage", "m",
+     "drain_length_m", "4.b"),
+    ("4c", "drainase", "Kualitas konstruksi drainase buruk", "Poor drain construction",
+     "m", "drain_length_m", "4.c"),
+    ("5a", "air_limbah", "Sistem pengelolaan air limbah tidak sesuai standar teknis",
+     "Wastewater system below technical standard", "households", "households", "5.a"),
+    ("5b", "air_limbah", "Prasarana dan sarana air limbah tidak sesuai persyaratan teknis",
+     "Wastewater facilities not meeting requirements", "households", "households", "5.b"),
+    ("6a", "persampahan", "Prasarana dan sarana persampahan tidak sesuai persyaratan teknis",
+     "Solid-waste facilities not meeting requirements", "households", "households", "6.a"),
+    ("6b", "persampahan", "Sistem pengelolaan persampahan tidak sesuai standar teknis",
+     "Solid-waste management below technical standard", "households", "households", "6.b"),
+    ("7a", "proteksi_kebakaran", "Ketidaktersediaan prasarana proteksi kebakaran",
+     "No fire-protection infrastructure", "buildings", "buildings", "7.a"),
+    ("7b", "proteksi_kebakaran", "Ketidaktersediaan sarana proteksi kebakaran",
+     "No fire-fighting equipment", "buildings", "buildings", "7.b"),
+)  # fmt: skip
+
+# The 2016 Lampiran I order: bangunan 1, jalan 2, drainase 3, air limbah 4, persampahan 5;
+# air minum and proteksi kebakaran follow as 6 and 7.
+_REF_2016 = {
+    "1a": "1.a", "1b": "1.b", "1c": "1.c", "2a": "2.a", "2b": "2.b",
+    "4a": "3.a", "4b": "3.b", "4d": "3.c", "4e": "3.d", "4c": "3.e",
+    "5a": "4.a", "5b": "4.b", "6a": "5.a", "6b": "5.b", "6c": "5.c",
+    "3a": "6.a", "3b": "6.b", "7a": "7.a", "7b": "7.b",
+}  # fmt: skip
+_NAMES_2016 = {
+    "1c": ("Kualitas bangunan yang tidak memenuhi syarat", "Buildings of substandard quality"),
+    "2a": (
+        "Jaringan jalan lingkungan tidak melayani seluruh lingkungan",
+        "Neighbourhood road network not serving the whole area",
+    ),
+    "3a": ("Ketidaktersediaan akses aman air minum", "No safe access to drinking water"),
+    "4a": ("Drainase lingkungan tidak mampu mengalirkan limpasan air", "Runoff not drained"),
+}
+_EXTRA_2016: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    ("4d", "drainase", "Tidak terhubung dengan sistem drainase perkotaan",
+     "Not connected to the city drainage system", "m", "drain_length_m", "3.c"),
+    ("4e", "drainase",
+     "Tidak dipelihara sehingga terjadi akumulasi limbah padat dan cair di dalamnya",
+     "Not maintained: solid and liquid waste accumulates", "m", "drain_length_m", "3.d"),
+    ("6c", "persampahan",
+     "Tidak terpeliharanya sarana dan prasarana persampahan sehingga terjadi pencemaran",
+     "Solid-waste facilities not maintained, polluting the area", "households",
+     "households", "5.c"),
+)  # fmt: skip
+
+
+def _build_2018() -> Ruleset:
+    return Ruleset(
+        name="permen-14-2018",
+        title="Permen PUPR 14/PRT/M/2018",
+        criteria=tuple(Criterion(*row) for row in _CRITERIA_2018),
+        bands=_BANDS,
+        levels=(("kumuh berat", 60), ("kumuh sedang", 38), ("kumuh ringan", 16)),
+        source="Permen PUPR 14/PRT/M/2018, Lampiran I and II",
+    )
+
+
+def _build_2016() -> Ruleset:
+    rows = []
+    order = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "4d", "4e"]
+    order += ["5a", "5b", "6a", "6b", "6c", "7a", "7b"]
+    by_code = {r[0]: r for r in (*_CRITERIA_2018, *_EXTRA_2016)}
+    for code in order:
+        code_, aspect, name_id, name_en, unit, denom, _ = by_code[code]
+        name_id, name_en = _NAMES_2016.get(code, (name_id, name_en))
+        rows.append(Criterion(code_, aspect, name_id, name_en, unit, denom, _REF_2016[code]))
+    return Ruleset(
+        name="permen-02-2016",
+        title="Permen PUPR 02/PRT/M/2016",
+        criteria=tuple(rows),
+        bands=_BANDS,
+        levels=(("kumuh berat", 71), ("kumuh sedang", 45), ("kumuh ringan", 19)),
+        source="Permen PUPR 02/PRT/M/2016, Lampiran I and II",
+    )
+
+
+#: Ruleset name → :class:`Ruleset`.
+RULESETS: Mapping[str, Ruleset] = MappingProxyType(
+    {"permen-14-2018": _build_2018(), "permen-02-2016": _build_2016()}
+)
+
+
+def get_ruleset(name: str | Ruleset = DEFAULT_RULESET) -> Ruleset:
+    """The ruleset called ``name`` (a :class:`Ruleset` is returned as it is).
+
+    Names are matched case-insensitively; ``"2018"``, ``"14/2018"``, ``"2016"`` and
+    ``"02/2016"`` are accepted as short forms.
+
+    Examples
+    --------
+    >>> import kotaku_gis as kg
+    >>> rs = kg.get_ruleset("permen-02-2016")
+    >>> len(rs.criteria), rs.max_total, rs.aspects["drainase"]
+    (19, 95, ('4a', '4b', '4c', '4d', '4e'))
+    """
+    if isinstance(name, Ruleset):
+        return name
+    key = str(name).strip().lower()
+    short = {"2018": "permen-14-2018", "14/2018": "permen-14-2018"}
+    short |= {"2016": "permen-02-2016", "02/2016": "permen-02-2016", "2/2016": "permen-02-2016"}
+    key = short.get(key, key)
+    if key not in RULESETS:
+        raise InputError(
+            f"unknown ruleset {name!r}; use one of {list(RULESETS)} "
+            f"(the default is {DEFAULT_RULESET!r})."
+        )
+    return RULESETS[key]
+
+
+def all_codes() -> tuple[str, ...]:
+    """Every criterion code known to any ruleset, in a stable order."""
+    seen: dict[str, None] = {}
+    for rs in RULESETS.values():
+        for code in rs.codes:
+            seen.setdefault(code, None)
+    return tuple(sorted(seen))
