@@ -10,8 +10,12 @@ from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
 from .errors import InputError
 from .io import read_interventions, read_units
+from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import coverage, remaining_area, service_areas
+from .raster import inundated_ha, population_per_unit, with_inundation, zonal_stats
 from .report import ValidationReport
+from .rulesets import RULESETS, Criterion, Ruleset, get_ruleset
+from .scoring import assess
 from .validation import validate
 
 __version__ = "0.1.0"
@@ -19,14 +23,27 @@ __version__ = "0.1.0"
 __all__ = [
     "CATEGORIES",
     "INTERVENTION_KINDS",
+    "RULESETS",
+    "Criterion",
     "InputError",
+    "Reconciliation",
+    "Ruleset",
     "ValidationReport",
     "__version__",
     "area_ha",
+    "assess",
     "coverage",
+    "get_ruleset",
+    "inundated_ha",
+    "population_per_unit",
+    "progress",
     "read_interventions",
     "read_units",
+    "reconcile",
     "remaining_area",
     "service_areas",
+    "summarize",
     "validate",
+    "with_inundation",
+    "zonal_stats",
 ]

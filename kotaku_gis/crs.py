@@ -98,7 +98,8 @@ def local_frames(
 ) -> Iterator[Frame]:
     """Split geometries into cells of ``cell_deg`` degrees, each with its LAEA frame.
 
-    Null and empty geometries belong to no frame.
+    Null and empty geometries, and those whose coordinates are not on the globe, belong to no
+    frame.
 
     Examples
     --------
@@ -114,7 +115,11 @@ def local_frames(
         return
     pos = np.flatnonzero(valid)
     lon, lat = _lonlat_centres(geoms[pos], crs)
-    finite = np.isfinite(lon) & np.isfinite(lat)
+    # Coordinates off the globe (swapped axes, a wrong CRS) belong to no frame; validation
+    # reports them.
+    finite = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 89) & (np.abs(lon) <= 180)
+    if not finite.any():
+        return
     pos, lon, lat = pos[finite], lon[finite], lat[finite]
     cx = np.floor(lon / cell_deg).astype(np.int64)
     cy = np.floor(lat / cell_deg).astype(np.int64)

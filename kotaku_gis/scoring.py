@@ -243,8 +243,11 @@ def assess(
     ...     "3b": [0], "4a": [0.0], "4b": [0.0], "4c": [310.0], "5a": [10], "5b": [16],
     ...     "6a": [60], "6b": [60], "7a": [50], "7b": [50]})
     >>> out = kg.assess(units)
-    >>> out.loc[0, ["pct_2b", "score_2b", "avg_drainase", "total_score", "level"]].tolist()
-    [77.56, 5, 26.84, 38, 'kumuh sedang']
+    >>> row = out.loc[0]
+    >>> float(row["pct_2b"]), int(row["score_2b"]), float(row["avg_drainase"])
+    (77.56, 5, 26.84)
+    >>> int(row["total_score"]), row["level"]
+    (38, 'kumuh sedang')
     >>> red = pd.DataFrame({"unit_id": ["RT01"], "criterion": ["2b"], "volume": [605.0],
     ...     "year": [2022]})
     >>> int(kg.assess(units, reductions=red, year=2022).loc[0, "total_score"])

@@ -1,0 +1,234 @@
+"""Seeded synthetic RT units and works in Indonesia, at the sizes the benchmarks run.
+
+Units are RT-sized quadrilaterals (about 0.5-5 ha) that tile a city block by block: a grid
+with uneven column widths and row heights whose nodes are jittered, so neighbours share
+their edges exactly and nothing overlaps. Each city is one such grid placed at a real city
+centre (lon/lat, EPSG:4326). Works are short lanes and drains (lines of three vertices) and
+point facilities (hydrants, communal septic tanks, waste bins, ...) scattered over the
+cities, with a kind from the catalogue, a status and a year.
+
+Examples
+--------
+>>> from benchmarks.synthetic import make_layers
+>>> units, works = make_layers(n_units=200, n_works=500, seed=1)
+>>> len(units), len(works), units.crs.to_epsg()
+(200, 500, 4326)
+>>> bool(units.geometry.is_valid.all())
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+__all__ = ["CITIES", "SIZES", "Size", "make_layers"]
+
+#: City centres (lon, lat): Nusa Tenggara Barat first, then across the archipelago.
+CITIES: tuple[tuple[str, float, float], ...] = (
+    ("Mataram", 116.10, -8.58),
+    ("Selong", 116.53, -8.65),
+    ("Praya", 116.27, -8.71),
+    ("Sumbawa Besar", 117.42, -8.49),
+    ("Bima", 118.72, -8.46),
+    ("Jakarta Utara", 106.88, -6.13),
+    ("Bandung", 107.61, -6.91),
+    ("Semarang", 110.42, -6.97),
+    ("Surabaya", 112.75, -7.25),
+    ("Yogyakarta", 110.37, -7.80),
+    ("Malang", 112.63, -7.98),
+    ("Cirebon", 108.55, -6.71),
+    ("Tegal", 109.14, -6.87),
+    ("Pekalongan", 109.67, -6.89),
+    ("Serang", 106.15, -6.12),
+    ("Denpasar", 115.22, -8.65),
+    ("Kupang", 123.60, -10.17),
+    ("Makassar", 119.42, -5.14),
+    ("Palu", 119.87, -0.90),
+    ("Manado", 124.84, 1.47),
+    ("Banjarmasin", 114.59, -3.32),
+    ("Pontianak", 109.33, -0.03),
+    ("Samarinda", 117.15, -0.50),
+    ("Palembang", 104.76, -2.98),
+    ("Medan", 98.67, 3.59),
+    ("Padang", 100.36, -0.95),
+    ("Pekanbaru", 101.45, 0.51),
+    ("Bandar Lampung", 105.26, -5.43),
+    ("Jambi", 103.61, -1.61),
+    ("Ambon", 128.18, -3.70),
+)
+
+
+@dataclass(frozen=True)
+class Size:
+    """One benchmark size: how many units and works, over how many cities."""
+
+    name: str
+    n_units: int
+    n_works: int
+    n_cities: int
+
+
+#: The three sizes of the benchmark: a city, a province (Nusa Tenggara Barat) and the nation.
+SIZES: dict[str, Size] = {
+    "city": Size("city", 2_000, 5_000, 1),
+    "province": Size("province", 10_000, 25_000, 5),
+    "national": Size("national", 100_000, 250_000, 30),
+}
+
+#: Line works (lanes and drains) and their share among lines.
+_LINE_KINDS = {
+    "jalan_beton": 0.35,
+    "paving": 0.25,
+    "drainase_lingkungan": 0.25,
+    "pedestrian": 0.05,
+    "perpipaan": 0.10,
+}
+#: Point works and their share among points.
+_POINT_KINDS = {
+    "hidran_umum": 0.20,
+    "septictank_komunal": 0.20,
+    "mck": 0.10,
+    "bak_sampah": 0.20,
+    "sumur_resapan": 0.15,
+    "sambungan_rumah": 0.10,
+    "tps_3r": 0.05,
+}
+_STATUS = {"Selesai": 0.85, "Proses": 0.10, "Rencana": 0.05}
+_LINE_SHARE = 0.8
+_M_PER_DEG_LAT = 110_574.0
+_M_PER_DEG_LON_EQ = 111_320.0
+
+
+def _choice(rng: np.random.Generator, table: dict[str, float], n: int) -> np.ndarray:
+    keys = np.array(list(table), dtype=object)
+    p = np.array(list(table.values()), dtype=float)
+    return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
+
+
+def _city_units(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrilaterals tiling a jittered grid, in metres from the city centre; and their extent."""
+    ncols = int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
+    xs = np.concatenate([[0.0], np.cumsum(rng.uniform(80.0, 215.0, ncols))])
+    ys = np.concatenate([[0.0], np.cumsum(rng.uniform(80.0, 215.0, nrows))])
+    xs -= xs[-1] / 2
+    ys -= ys[-1] / 2
+    nx, ny = np.meshgrid(xs, ys)  # (nrows + 1, ncols + 1)
+    nx = nx + rng.uniform(-15.0, 15.0, nx.shape)
+    ny = ny + rng.uniform(-15.0, 15.0, ny.shape)
+    r, c = np.divmod(np.arange(n), ncols)
+    corners = [(r, c), (r, c + 1), (r + 1, c + 1), (r + 1, c), (r, c)]
+    ring = np.stack([np.stack([nx[i, j], ny[i, j]], axis=-1) for i, j in corners], axis=1)
+    extent = np.array([nx.min(), ny.min(), nx.max(), ny.max()])
+    return ring, extent
+
+
+def _city_works(
+    rng: np.random.Generator, n: int, extent: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lines (three vertices, 60-400 m, mostly along the grid) and points, in metres."""
+    n_lines = int(round(n * _LINE_SHARE))
+    start = rng.uniform(extent[:2], extent[2:], size=(n, 2))
+    heading = rng.integers(0, 4, n_lines) * (np.pi / 2) + rng.normal(0.0, 0.08, n_lines)
+    length = rng.uniform(60.0, 400.0, n_lines)
+    bend = rng.normal(0.0, 0.25, n_lines)
+    half = length / 2
+    p0 = start[:n_lines]
+    p1 = p0 + half[:, None] * np.column_stack([np.cos(heading), np.sin(heading)])
+    h2 = heading + bend
+    p2 = p1 + half[:, None] * np.column_stack([np.cos(h2), np.sin(h2)])
+    lines = np.stack([p0, p1, p2], axis=1)
+    points = start[n_lines:]
+    return lines, points
+
+
+def _to_lonlat(xy: np.ndarray, lon0: float, lat0: float) -> np.ndarray:
+    out = np.empty_like(xy)
+    out[..., 0] = lon0 + xy[..., 0] / (_M_PER_DEG_LON_EQ * np.cos(np.radians(lat0)))
+    out[..., 1] = lat0 + xy[..., 1] / _M_PER_DEG_LAT
+    return out
+
+
+def make_layers(
+    *, n_units: int, n_works: int, n_cities: int = 1, seed: int = 2024
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Units and works over ``n_cities`` cities, reproducible from ``seed``.
+
+    Parameters
+    ----------
+    n_units, n_works : int
+        How many units and works in all, shared evenly among the cities.
+    n_cities : int, default 1
+        How many cities of :data:`CITIES`, in order (the first five are in Nusa Tenggara Barat).
+    seed : int
+        Seed of the random generator: the same seed gives the same layers.
+
+    Returns
+    -------
+    units, works : GeoDataFrame
+        Units (``unit_id``, ``kota``, ``households``, ``buildings``, polygons) and works
+        (``intervention_id``, ``kind``, ``status``, ``year``, lines and points), EPSG:4326.
+    """
+    if not 1 <= n_cities <= len(CITIES):
+        raise ValueError(f"n_cities must be 1…{len(CITIES)}, not {n_cities}.")
+    rng = np.random.default_rng(seed)
+    unit_parts: list[gpd.GeoDataFrame] = []
+    work_parts: list[gpd.GeoDataFrame] = []
+    per_city_units = np.diff(np.linspace(0, n_units, n_cities + 1).round().astype(int))
+    per_city_works = np.diff(np.linspace(0, n_works, n_cities + 1).round().astype(int))
+    for (name, lon0, lat0), nu, nw in zip(
+        CITIES[:n_cities], per_city_units, per_city_works, strict=False
+    ):
+        rings, extent = _city_units(rng, int(nu))
+        polys = shapely.polygons(_to_lonlat(rings, lon0, lat0))
+        area_m2 = shapely.area(shapely.polygons(rings))
+        households = np.round(area_m2 / 10_000 * rng.uniform(40.0, 120.0, len(rings)))
+        code = name[:3].upper()
+        unit_parts.append(
+            gpd.GeoDataFrame(
+                {
+                    "unit_id": [f"{code}-RT{i:05d}" for i in range(len(rings))],
+                    "kota": name,
+                    "households": households.astype(int),
+                    "buildings": np.round(households * rng.uniform(0.7, 0.95, len(rings))).astype(
+                        int
+                    ),
+                },
+                geometry=polys,
+                crs="EPSG:4326",
+            )
+        )
+        lines, points = _city_works(rng, int(nw), extent)
+        geoms = np.concatenate(
+            [
+                shapely.linestrings(_to_lonlat(lines, lon0, lat0)),
+                shapely.points(_to_lonlat(points, lon0, lat0)),
+            ]
+        )
+        kinds = np.concatenate(
+            [_choice(rng, _LINE_KINDS, len(lines)), _choice(rng, _POINT_KINDS, len(points))]
+        )
+        work_parts.append(
+            gpd.GeoDataFrame(
+                {
+                    "intervention_id": [f"{code}-W{i:06d}" for i in range(len(geoms))],
+                    "kind": kinds,
+                    "status": _choice(rng, _STATUS, len(geoms)),
+                    "year": rng.integers(2016, 2025, len(geoms)),
+                },
+                geometry=geoms,
+                crs="EPSG:4326",
+            )
+        )
+    units = pd.concat(unit_parts, ignore_index=True)
+    works = pd.concat(work_parts, ignore_index=True)
+    for frame in (units, works):
+        for col in ("unit_id", "intervention_id", "kota", "kind", "status"):
+            if col in frame.columns:
+                frame[col] = frame[col].astype("string")
+    return units, works

@@ -1,0 +1,346 @@
+"""The slum ledger: hectares per level, year-by-year progress, and reconciliation of reports.
+
+Slum hectares are the area of units whose level is not "tidak kumuh"; the reduction of a year
+is the baseline slum hectares minus the slum hectares after the works done by that year
+(DESIGN §4). Hectares are not rounded here, so that sums add up; round when presenting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .area import area_ha
+from .errors import InputError
+from .rulesets import DEFAULT_RULESET, LEVEL_ORDER, NOT_SLUM, Ruleset
+from .scoring import assess
+
+__all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
+
+_ADMIN = ("kelurahan", "kecamatan", "kota", "provinsi")
+
+
+def _slug(level: str) -> str:
+    return level.replace(" ", "_")
+
+
+def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    cols = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"cannot group by {missing}: no such column. Group by any of "
+            f"{[c for c in _ADMIN if c in frame.columns] or list(_ADMIN)} or another column "
+            "of the units."
+        )
+    return cols
+
+
+def _hectares(frame: pd.DataFrame) -> np.ndarray:
+    if "area_ha" in frame.columns:
+        ha = pd.to_numeric(frame["area_ha"], errors="coerce").to_numpy(dtype=float)
+    elif isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+        ha = area_ha(frame).to_numpy(dtype=float)
+    else:
+        raise InputError(
+            "the units have neither an 'area_ha' column nor a geometry with a CRS, so their "
+            "hectares are unknown; add area_ha (verified hectares) or the polygons."
+        )
+    return np.nan_to_num(ha, nan=0.0)
+
+
+def _levels(frame: pd.DataFrame) -> pd.Categorical:
+    if "level" not in frame.columns:
+        raise InputError(
+            "the frame has no 'level' column; score the units first with kg.assess(units)."
+        )
+    return pd.Categorical(frame["level"], categories=list(LEVEL_ORDER), ordered=True)
+
+
+def summarize(
+    assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Units and hectares per level, and slum hectares, overall or per group.
+
+    Parameters
+    ----------
+    assessed : DataFrame or GeoDataFrame
+        Output of :func:`kotaku_gis.assess` (needs ``level``, and ``area_ha`` or a geometry).
+    by : str or list of str, optional
+        Column(s) to group by, e.g. ``"kelurahan"``, ``"kota"``, ``["kota", "kecamatan"]``.
+        Units with a blank group value form their own group, so no hectare is dropped.
+
+    Returns
+    -------
+    DataFrame
+        One row per group (one row labelled ``"total"`` without ``by``) with ``units``,
+        ``area_ha``, ``units_<level>`` and ``ha_<level>`` for the four levels (spaces as
+        underscores, e.g. ``ha_kumuh_berat``), ``slum_units`` and ``slum_ha``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import kotaku_gis as kg
+    >>> assessed = pd.DataFrame({"kota": ["Mataram", "Mataram", "Bima"],
+    ...     "area_ha": [2.0, 3.5, 1.25],
+    ...     "level": ["kumuh berat", "tidak kumuh", "kumuh ringan"]})
+    >>> table = kg.summarize(assessed, by="kota")
+    >>> table["slum_ha"].to_dict(), table["units"].to_dict()
+    ({'Bima': 1.25, 'Mataram': 2.0}, {'Bima': 1, 'Mataram': 2})
+    """
+    cols = _by_columns(assessed, by)
+    levels = _levels(assessed)
+    ha = _hectares(assessed)
+    data: dict[str, Any] = {c: assessed[c].to_numpy() for c in cols}
+    data["units"] = np.ones(len(assessed), dtype=np.int64)
+    data["area_ha"] = ha
+    for lvl in LEVEL_ORDER[::-1]:
+        hit = np.asarray(levels == lvl)
+        data[f"units_{_slug(lvl)}"] = hit.astype(np.int64)
+        data[f"ha_{_slug(lvl)}"] = np.where(hit, ha, 0.0)
+    slum = np.asarray(levels != NOT_SLUM) & ~np.asarray(pd.isna(levels))
+    data["slum_units"] = slum.astype(np.int64)
+    data["slum_ha"] = np.where(slum, ha, 0.0)
+    table = pd.DataFrame(data)
+    if not cols:
+        out = table.sum(numeric_only=True).to_frame("total").T
+        out = out.astype({c: np.int64 for c in out.columns if c.endswith("units")})
+        out.index.name = None
+        return out
+    return table.groupby(cols, dropna=False, sort=True).sum()
+
+
+def progress(
+    units: pd.DataFrame,
+    reductions: pd.DataFrame,
+    *,
+    years: Sequence[int],
+    by: str | Sequence[str] | None = None,
+    ruleset: str | Ruleset = DEFAULT_RULESET,
+) -> pd.DataFrame:
+    """The ledger: baseline, slum and reduced hectares per year, per level, optionally per group.
+
+    Each year's figures re-score the units after all reductions done by that year
+    (:func:`kotaku_gis.assess` with ``year``).
+
+    Parameters
+    ----------
+    units : DataFrame or GeoDataFrame
+        Baseline units with their volumes and denominators.
+    reductions : DataFrame
+        Reductions table (:func:`kotaku_gis.allocate`).
+    years : sequence of int
+        Years to report, e.g. ``range(2020, 2025)``.
+    by : str or list of str, optional
+        Group column(s), e.g. ``"kota"``.
+    ruleset : str or Ruleset
+        Regulation to score with.
+
+    Returns
+    -------
+    DataFrame
+        One row per year (and group): ``year``, the group columns, ``baseline_ha`` (baseline
+        slum hectares), ``slum_ha``, ``reduced_ha`` (= baseline_ha - slum_ha), ``ha_<level>``
+        for the four levels, ``slum_units``, ``units_left`` and ``units_entered`` (units that
+        left or joined the slum list since the previous row's year, or since the baseline for
+        the first year) with ``ha_left`` and ``ha_entered``. ``attrs["report"]`` is the report
+        of the last year's assessment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import kotaku_gis as kg
+    >>> units = pd.DataFrame({"unit_id": ["A"], "area_ha": [2.0], "buildings": [10],
+    ...     "7a": [10.0], "7b": [10.0], "1a": [10.0], "1c": [10.0]})
+    >>> red = pd.DataFrame({"unit_id": ["A"], "criterion": ["7a"], "volume": [10.0],
+    ...     "year": [2023]})
+    >>> led = kg.progress(units, red, years=[2022, 2023])
+    >>> led["slum_ha"].tolist(), led["reduced_ha"].tolist(), led["units_left"].tolist()
+    ([2.0, 0.0], [0.0, 2.0], [0, 1])
+    """
+    years = [int(y) for y in years]
+    if not years:
+        raise InputError("progress needs at least one year, e.g. years=[2022, 2023].")
+    if sorted(years) != years:
+        years = sorted(years)
+    cols = _by_columns(units, by)
+    ha = _hectares(units)
+    keys = (
+        pd.MultiIndex.from_frame(units[cols].reset_index(drop=True))
+        if cols
+        else pd.Index(np.zeros(len(units), dtype=np.int64))
+    )
+
+    def slum_mask(frame: pd.DataFrame) -> np.ndarray:
+        return np.asarray(frame["level"] != NOT_SLUM)
+
+    base = assess(units, ruleset=ruleset)
+    base_slum = slum_mask(base)
+    previous = base_slum
+    rows = []
+    last = base
+    for year in years:
+        now = assess(units, ruleset=ruleset, reductions=reductions, year=year)
+        last = now
+        slum = slum_mask(now)
+        left = previous & ~slum
+        entered = ~previous & slum
+        data = {
+            "baseline_ha": np.where(base_slum, ha, 0.0),
+            "slum_ha": np.where(slum, ha, 0.0),
+        }
+        levels = np.asarray(now["level"])
+        for lvl in LEVEL_ORDER[::-1]:
+            data[f"ha_{_slug(lvl)}"] = np.where(levels == lvl, ha, 0.0)
+        data["slum_units"] = slum.astype(np.int64)
+        data["units_left"] = left.astype(np.int64)
+        data["units_entered"] = entered.astype(np.int64)
+        data["ha_left"] = np.where(left, ha, 0.0)
+        data["ha_entered"] = np.where(entered, ha, 0.0)
+        part = pd.DataFrame(data, index=keys).groupby(level=list(range(keys.nlevels)),
+                                                      dropna=False).sum()
+        part["reduced_ha"] = part["baseline_ha"] - part["slum_ha"]
+        part.insert(0, "year", year)
+        rows.append(part)
+        previous = slum
+    out = pd.concat(rows)
+    out = out.reset_index(drop=not cols)
+    order = ["year", *cols, "baseline_ha", "slum_ha", "reduced_ha"]
+    out = out[order + [c for c in out.columns if c not in order]]
+    out = out.reset_index(drop=True)
+    out.attrs["report"] = last.attrs["report"]
+    return out
+
+
+def _round2(x: np.ndarray) -> np.ndarray:
+    # Half away from zero on the absolute value, tolerant of binary representation.
+    x = np.asarray(x, dtype=float)
+    mag = np.floor(np.round(np.abs(x) * 100.0, 6) + 0.5) / 100.0
+    return np.copysign(mag, x) + 0.0
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The check ``remaining = baseline - reduced`` of a reported ledger.
+
+    For scalar input the fields are floats and ``balanced`` is a bool; for Series or arrays
+    they are Series or arrays (one entry per kota, say).
+    """
+
+    baseline_ha: Any
+    reduced_ha: Any
+    remaining_ha: Any
+    expected_ha: Any
+    gap_ha: Any
+    balanced: Any
+    tolerance_ha: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The figures as a table (one row for scalars)."""
+        data = {
+            "baseline_ha": self.baseline_ha,
+            "reduced_ha": self.reduced_ha,
+            "expected_ha": self.expected_ha,
+            "remaining_ha": self.remaining_ha,
+            "gap_ha": self.gap_ha,
+            "balanced": self.balanced,
+        }
+        if np.ndim(self.gap_ha) == 0:
+            return pd.DataFrame({k: [v] for k, v in data.items()})
+        index = self.gap_ha.index if isinstance(self.gap_ha, pd.Series) else None
+        return pd.DataFrame(data, index=index)
+
+    def __repr__(self) -> str:
+        if np.ndim(self.gap_ha) == 0:
+            verdict = "balanced" if self.balanced else "NOT balanced"
+            return (
+                f"<Reconciliation {verdict}: baseline {self.baseline_ha:.2f} ha - reduced "
+                f"{self.reduced_ha:.2f} ha = {self.expected_ha:.2f} ha expected; "
+                f"reported remaining {self.remaining_ha:.2f} ha; gap {self.gap_ha:+.2f} ha "
+                f"(tolerance {self.tolerance_ha:.2f} ha)>"
+            )
+        n_bad = int(np.size(self.balanced) - np.count_nonzero(self.balanced))
+        return (
+            f"<Reconciliation of {np.size(self.gap_ha)} rows: {n_bad} not balanced "
+            f"(tolerance {self.tolerance_ha:.2f} ha)>\n{self.to_frame().to_string()}"
+        )
+
+    def _repr_html_(self) -> str:
+        table = self.to_frame()
+        styled = table.style.format(
+            {c: "{:.2f}" for c in table.columns if c.endswith("_ha")}
+        ).apply(
+            lambda row: [
+                "" if row["balanced"] else "background-color: #f8d7da" for _ in row
+            ],
+            axis=1,
+        )
+        return f"<p>Reconciliation, tolerance {self.tolerance_ha:.2f} ha</p>" + styled.to_html()
+
+
+def reconcile(
+    baseline_ha: Any,
+    reduced_ha: Any,
+    remaining_ha: Any,
+    *,
+    tolerance_ha: float = 0.01,
+) -> Reconciliation:
+    """Check that remaining = baseline - reduced, and show the unexplained gap.
+
+    Parameters
+    ----------
+    baseline_ha, reduced_ha, remaining_ha : float, array or Series
+        Reported figures; Series (e.g. one entry per kota) are aligned on their index.
+    tolerance_ha : float, default 0.01
+        Largest gap, in hectares, still counted as balanced (reports print 0.01 ha).
+
+    Returns
+    -------
+    Reconciliation
+        ``gap_ha`` = remaining - (baseline - reduced), rounded to 0.01 ha; ``balanced`` is
+        True where ``|gap_ha| <= tolerance_ha``.
+
+    Examples
+    --------
+    >>> import kotaku_gis as kg
+    >>> rec = kg.reconcile(575.47, 108.38, 361.5)
+    >>> rec.gap_ha, rec.balanced
+    (-105.59, False)
+    """
+    if tolerance_ha < 0:
+        raise InputError(f"tolerance_ha must be 0 or more, not {tolerance_ha}.")
+    series = [x for x in (baseline_ha, reduced_ha, remaining_ha) if isinstance(x, pd.Series)]
+    if series:
+        index = series[0].index
+        for s in series[1:]:
+            index = index.union(s.index, sort=False)
+
+        def align(x: Any) -> pd.Series:
+            if isinstance(x, pd.Series):
+                return pd.to_numeric(x, errors="coerce").astype(float).reindex(index)
+            return pd.Series(np.broadcast_to(np.asarray(x, dtype=float), len(index)), index)
+
+        b, r, m = align(baseline_ha), align(reduced_ha), align(remaining_ha)
+        expected = pd.Series(_round2(b - r), index=index)
+        gap = pd.Series(_round2(m - (b - r)), index=index)
+        balanced = gap.abs() <= tolerance_ha + 1e-9
+        return Reconciliation(b, r, m, expected, gap, balanced, float(tolerance_ha))
+    b = np.asarray(baseline_ha, dtype=float)
+    r = np.asarray(reduced_ha, dtype=float)
+    m = np.asarray(remaining_ha, dtype=float)
+    expected = _round2(b - r)
+    gap = _round2(m - (b - r))
+    balanced = np.abs(gap) <= tolerance_ha + 1e-9
+    if gap.ndim == 0:
+        return Reconciliation(
+            float(b), float(r), float(m), float(expected), float(gap), bool(balanced),
+            float(tolerance_ha),
+        )  # fmt: skip
+    return Reconciliation(b, r, m, expected, gap, balanced, float(tolerance_ha))
