@@ -6,12 +6,16 @@ lives in a module named after its domain concept.
 
 from __future__ import annotations
 
+from . import datasets
+from .allocation import allocate
 from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
 from .errors import InputError
 from .io import read_interventions, read_units
 from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import coverage, remaining_area, service_areas
+from .prevention import holding_criteria, near_threshold
+from .priority import handling
 from .raster import inundated_ha, population_per_unit, with_inundation, zonal_stats
 from .report import ValidationReport
 from .rulesets import RULESETS, Criterion, Ruleset, get_ruleset
@@ -30,11 +34,16 @@ __all__ = [
     "Ruleset",
     "ValidationReport",
     "__version__",
+    "allocate",
     "area_ha",
     "assess",
     "coverage",
+    "datasets",
     "get_ruleset",
+    "handling",
+    "holding_criteria",
     "inundated_ha",
+    "near_threshold",
     "population_per_unit",
     "progress",
     "read_interventions",

@@ -297,13 +297,13 @@ def allocate(
     --------
     >>> import geopandas as gpd, shapely
     >>> import kotaku_gis as kg
+    >>> laea = "+proj=laea +lat_0=-8.6 +lon_0=116.1 +ellps=WGS84 +units=m"
     >>> units = gpd.GeoDataFrame({"unit_id": ["A", "B"], "households": [60, 40],
     ...     "buildings": [50, 30]},
-    ...     geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
-    ...     crs="EPSG:32750")
+    ...     geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)], crs=laea)
     >>> works = gpd.GeoDataFrame({"intervention_id": ["W1"], "kind": ["jalan_beton"],
     ...     "year": [2022], "status": ["selesai"]},
-    ...     geometry=[shapely.LineString([(50, 50), (130, 50)])], crs="EPSG:32750")
+    ...     geometry=[shapely.LineString([(50, 50), (130, 50)])], crs=laea)
     >>> red = kg.allocate(works, units)
     >>> m = red[red["criterion"] == "2a"].set_index("unit_id")["volume"].round(1)
     >>> m.to_dict()
@@ -400,9 +400,7 @@ def allocate(
         got.append(_relabel(line_rows, np.flatnonzero(lines)))
         hit[lines] |= line_hit
         if wants_svc.any():
-            svc = np.asarray(
-                service_areas(sw[wants_svc]).to_crs(ucrs).geometry.array, dtype=object
-            )
+            svc = np.asarray(service_areas(sw[wants_svc]).to_crs(ucrs).geometry.array, dtype=object)
             empty = shapely.is_missing(svc) | shapely.is_empty(svc)
             if empty.any():
                 report.add_rows(
@@ -414,9 +412,11 @@ def allocate(
             got.append(_relabel(svc_rows, np.flatnonzero(wants_svc)))
             hit[wants_svc] |= svc_hit
             for col in _SERVICE_COUNT:
-                if counts[col] is None and svc_rows is not None and (
-                    svc_rows["measure"] == col
-                ).any():
+                if (
+                    counts[col] is None
+                    and svc_rows is not None
+                    and (svc_rows["measure"] == col).any()
+                ):
                     report.add(
                         None, col, "error", "missing_denominator",
                         f"units have no {col!r} column, so {col} criteria of service areas "

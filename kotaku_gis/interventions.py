@@ -19,6 +19,21 @@ __all__ = ["completed_by", "is_prepared", "prepare_interventions"]
 _PREPARED = ("intervention_id", "kind_key", "category", "year", "completed", "volume", "radius_m")
 
 
+def _check_radii(radii: dict[str, float]) -> None:
+    bad = {}
+    for key, value in radii.items():
+        try:
+            metres = float(value)
+        except (TypeError, ValueError):
+            metres = np.nan
+        if not (np.isfinite(metres) and metres >= 0):
+            bad[key] = value
+    if bad:
+        raise InputError(
+            f"radii must be service distances in metres, numbers of 0 or more; not {bad}."
+        )
+
+
 def is_prepared(frame: pd.DataFrame) -> bool:
     """True when the frame already has the normalised intervention columns."""
     return all(c in frame.columns for c in _PREPARED)
@@ -92,6 +107,8 @@ def prepare_interventions(
     measured = _measured_volume(out)
     out["volume_measured"] = given.isna() & ~np.isnan(measured)
     out["volume"] = given.where(given.notna(), measured)
+    if radii:
+        _check_radii(radii)
     default = default_radii(out["kind_key"], radii)
     if "radius_m" in out.columns:
         given_r = pd.to_numeric(out["radius_m"], errors="coerce").astype(float)
@@ -111,6 +128,12 @@ def prepare_interventions(
                 f"{n} work(s) had no volume; measured from the geometry "
                 "(metres of line, hectares of polygon, count of points)",
             )  # fmt: skip
+        blank = out["volume"].isna().to_numpy()
+        report.add_rows(
+            out.index[blank], "volume", "warning", "missing_volume",
+            "no volume is given and none can be measured without a geometry; the work "
+            "reduces nothing until its volume is filled in",
+        )  # fmt: skip
     return out
 
 
@@ -121,5 +144,9 @@ def completed_by(frame: pd.DataFrame, year: int | None) -> pd.Series:
     """
     mask = frame["completed"].astype(bool)
     if year is not None:
-        mask &= (frame["year"] <= int(year)).fillna(False).astype(bool)
+        try:
+            year = int(year)
+        except (TypeError, ValueError) as err:
+            raise InputError(f"year must be a whole number such as 2022, not {year!r}.") from err
+        mask &= (frame["year"] <= year).fillna(False).astype(bool)
     return mask

@@ -86,11 +86,16 @@ def _read_path(path: Path, layer: str | int | None, what: str) -> pd.DataFrame:
     if suffix in _PARQUET_SUFFIXES:
         try:
             return gpd.read_parquet(path)
-        except ValueError:
-            # A Parquet table without geometry metadata is a plain table of units or works.
-            return pd.read_parquet(path)
-        except Exception as err:
-            raise InputError(f"cannot read {path} as GeoParquet: {err}") from err
+        except Exception as geo_err:
+            # A Parquet table without geometry metadata is a plain table of units or works;
+            # a corrupt file fails both ways (pyarrow's ArrowInvalid is a ValueError too).
+            try:
+                return pd.read_parquet(path)
+            except Exception as err:
+                raise InputError(
+                    f"cannot read {path} as GeoParquet: {geo_err}. Check that the file is "
+                    "complete, or export the layer again."
+                ) from err
     if suffix not in _VECTOR_SUFFIXES and not path.is_dir():
         raise InputError(
             f"{path}: unsupported file type {suffix!r}; use GeoPackage (.gpkg), GeoJSON, "

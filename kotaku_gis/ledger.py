@@ -64,9 +64,7 @@ def _levels(frame: pd.DataFrame) -> pd.Categorical:
     return pd.Categorical(frame["level"], categories=list(LEVEL_ORDER), ordered=True)
 
 
-def summarize(
-    assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None
-) -> pd.DataFrame:
+def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Units and hectares per level, and slum hectares, overall or per group.
 
     Parameters
@@ -204,8 +202,11 @@ def progress(
         data["units_entered"] = entered.astype(np.int64)
         data["ha_left"] = np.where(left, ha, 0.0)
         data["ha_entered"] = np.where(entered, ha, 0.0)
-        part = pd.DataFrame(data, index=keys).groupby(level=list(range(keys.nlevels)),
-                                                      dropna=False).sum()
+        part = (
+            pd.DataFrame(data, index=keys)
+            .groupby(level=list(range(keys.nlevels)), dropna=False)
+            .sum()
+        )
         part["reduced_ha"] = part["baseline_ha"] - part["slum_ha"]
         part.insert(0, "year", year)
         rows.append(part)
@@ -277,9 +278,7 @@ class Reconciliation:
         styled = table.style.format(
             {c: "{:.2f}" for c in table.columns if c.endswith("_ha")}
         ).apply(
-            lambda row: [
-                "" if row["balanced"] else "background-color: #f8d7da" for _ in row
-            ],
+            lambda row: ["" if row["balanced"] else "background-color: #f8d7da" for _ in row],
             axis=1,
         )
         return f"<p>Reconciliation, tolerance {self.tolerance_ha:.2f} ha</p>" + styled.to_html()

@@ -30,6 +30,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pyproj
 import shapely
 
@@ -196,8 +197,8 @@ def polygons_of(geom) -> list:
 
 
 def valid_polygonal(geom):
-    """``make_valid`` keeping only the polygonal part."""
-    return shapely.union_all(polygons_of(shapely.make_valid(geom)))
+    """``make_valid`` (as the library's readers repair) keeping only the polygonal part."""
+    return shapely.union_all(polygons_of(shapely.make_valid(geom, method="structure")))
 
 
 def sample_points(rng: np.random.Generator, zone, n: int) -> np.ndarray:
@@ -808,16 +809,18 @@ def copy_boundaries(source: Path) -> None:
         shutil.copyfile(source / name, DATA / name)
 
 
-def write(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame) -> None:
-    tmp = OUT.with_suffix(".tmp.gpkg")
+def write(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame, out: Path) -> None:
+    # a fixed timestamp in gpkg_contents makes the file byte-for-byte reproducible
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2024-01-01T00:00:00.000Z"})
+    tmp = out.with_suffix(".tmp.gpkg")
     tmp.unlink(missing_ok=True)
     units.to_file(tmp, layer="units", driver="GPKG", engine="pyogrio")
     works.to_file(tmp, layer="interventions", driver="GPKG", engine="pyogrio",
                   geometry_type="Unknown")  # fmt: skip
-    tmp.replace(OUT)
+    tmp.replace(out)
 
 
-def describe(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame) -> None:
+def describe(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame, out: Path) -> None:
     scores = score_units(units)
     lv = units.assign(level=scores["level"])
     print(f"units: {len(units)} ({(units.unit_level == 'rt').sum()} RT), "
@@ -826,14 +829,15 @@ def describe(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame) -> None:
                          aggfunc=["count", "sum"], fill_value=0).round(2).to_string())  # fmt: skip
     gtype = works.geometry.geom_type.fillna("none (table row)")
     print(f"interventions: {len(works)}")
-    print(pd.crosstab([gtype], works["year"]).to_string())
+    print(pd.crosstab(gtype.rename("geometry"), works["year"]).to_string())
     print(pd.crosstab(works["status"], works["year"]).to_string())
-    print(f"file size: {OUT.stat().st_size / 1e6:.2f} MB")
+    print(f"{out}: {out.stat().st_size / 1e6:.2f} MB")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copy-from", type=Path, help="copy the boundary GeoJSON files first")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"GeoPackage to write ({OUT.name})")
     args = parser.parse_args(argv)
     if args.copy_from:
         copy_boundaries(args.copy_from)
@@ -841,8 +845,8 @@ def main(argv: list[str] | None = None) -> None:
     boundaries = read_boundaries()
     units = build_units(rng, boundaries)
     works = build_interventions(rng, units, boundaries)
-    write(units, works)
-    describe(units, works)
+    write(units, works, args.out)
+    describe(units, works, args.out)
 
 
 if __name__ == "__main__":

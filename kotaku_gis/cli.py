@@ -1,0 +1,205 @@
+"""The ``kotaku-gis`` command: the main job on files, or on the bundled sample."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import InputError
+
+app = typer.Typer(
+    name="kotaku-gis",
+    help="Slum hectares, scores and remaining area for KOTAKU planners.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out_console = Console()
+
+
+def _stepper(quiet: bool):
+    @contextlib.contextmanager
+    def step(name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        if quiet:
+            yield
+            return
+        with console.status(f"[bold]{name}…"):
+            yield
+        console.print(f"  [green]✓[/] {name} [dim]({time.perf_counter() - start:.1f} s)[/]")
+
+    return step
+
+
+def _print_result(result, elapsed: float) -> None:
+    head = result.headline()
+    table = Table(title=f"KOTAKU: works done by {result.year}", show_header=True)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    labels = {
+        "units": "units",
+        "interventions": "interventions",
+        "baseline_slum_ha": "baseline slum ha",
+        "slum_ha_after": f"slum ha after works ({result.year})",
+        "reduced_ha": "reduced ha",
+        "area_ha": "unit area ha",
+        "covered_ha": "served by works ha",
+        "remaining_ha": "unserved (remaining) ha",
+    }
+    for key, label in labels.items():
+        value = head[key]
+        table.add_row(label, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+    out_console.print(table)
+    ledger = Table(title="Ledger (slum hectares by year)")
+    for col in ("year", "baseline_ha", "slum_ha", "reduced_ha", "units_left", "units_entered"):
+        ledger.add_column(col, justify="right")
+    for _, row in result.ledger.iterrows():
+        ledger.add_row(
+            str(int(row["year"])),
+            f"{row['baseline_ha']:,.2f}",
+            f"{row['slum_ha']:,.2f}",
+            f"{row['reduced_ha']:,.2f}",
+            str(int(row["units_left"])),
+            str(int(row["units_entered"])),
+        )
+    out_console.print(ledger)
+    levels = Table(title="Hectares per level, before and after works")
+    levels.add_column("level")
+    levels.add_column("before ha", justify="right")
+    levels.add_column("after ha", justify="right")
+    total = result.summary.sum(numeric_only=True)
+    for lvl in ("kumuh_berat", "kumuh_sedang", "kumuh_ringan", "tidak_kumuh"):
+        levels.add_row(
+            lvl.replace("_", " "), f"{total[f'ha_{lvl}']:,.2f}", f"{total[f'ha_{lvl}_after']:,.2f}"
+        )
+    out_console.print(levels)
+    out_console.print(f"Reconciliation: {result.reconciliation}")
+    for name, report in result.reports.items():
+        if report is not None and len(report):
+            out_console.print(f"[yellow]{name}[/]: {report.summary()}")
+    for path in result.outputs:
+        out_console.print(f"wrote {path}")
+    out_console.print(f"[dim]done in {elapsed:.1f} s[/]")
+
+
+def _run(units, interventions, *, year, out, quiet, units_layer=None, works_layer=None) -> None:
+    from .pipeline import run_job
+
+    start = time.perf_counter()
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the reports are printed below
+            result = run_job(
+                units,
+                interventions,
+                year=year,
+                out_dir=out,
+                units_layer=units_layer,
+                interventions_layer=works_layer,
+                step=_stepper(quiet),
+            )
+    except InputError as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(2) from None
+    _print_result(result, time.perf_counter() - start)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("kotaku_gis_output"),
+    year: Annotated[int | None, typer.Option(help="Count works done by this year.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Run the main job on the bundled NTB sample and write its outputs."""
+    from . import datasets
+
+    sample = datasets.get_path("ntb_sample.gpkg")
+    _run(sample, sample, year=year, out=out, quiet=quiet)
+
+
+@app.command()
+def run(
+    units: Annotated[
+        Path, typer.Option(help="Slum units file (GPKG, GeoJSON, SHP, ZIP, Parquet).")
+    ],
+    interventions: Annotated[Path, typer.Option(help="Interventions file.")],
+    out: Annotated[Path, typer.Option(help="Output folder.")],
+    year: Annotated[int | None, typer.Option(help="Count works done by this year.")] = None,
+    units_layer: Annotated[str | None, typer.Option(help="Layer of the units file.")] = None,
+    interventions_layer: Annotated[
+        str | None, typer.Option(help="Layer of the interventions file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Score units, overlay completed works and write remaining.gpkg, summaries and a map."""
+    _run(
+        units,
+        interventions,
+        year=year,
+        out=out,
+        quiet=quiet,
+        units_layer=units_layer,
+        works_layer=interventions_layer,
+    )
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Layer to check.")],
+    what: Annotated[str, typer.Option(help="'units' or 'interventions'.")] = "units",
+    layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+    id_column: Annotated[str, typer.Option(help="Identifier column of units.")] = "unit_id",
+) -> None:
+    """Print every problem found in a units or interventions file."""
+    import warnings
+
+    from .io import read_interventions, read_units
+
+    if what not in ("units", "interventions"):
+        console.print("[red]error:[/] --what must be 'units' or 'interventions'")
+        raise typer.Exit(2)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            if what == "units":
+                frame = read_units(file, layer=layer, id_column=id_column)
+            else:
+                frame = read_interventions(file, layer=layer)
+    except InputError as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(2) from None
+    report = frame.attrs["report"]
+    table = Table(title=f"{file} ({what}): {report.summary()}")
+    for col in ("row", "column", "severity", "check", "message"):
+        table.add_column(col, overflow="fold")
+    colours = {"error": "red", "warning": "yellow", "info": "cyan"}
+    for issue in report:
+        table.add_row(
+            str(issue.row),
+            str(issue.column or ""),
+            f"[{colours[issue.severity]}]{issue.severity}[/]",
+            issue.check,
+            issue.message + (" (repaired)" if issue.repaired else ""),
+        )
+    out_console.print(table)
+    out_console.print(f"{len(frame)} rows read; {report.summary()}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def main() -> None:
+    """Entry point of the ``kotaku-gis`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

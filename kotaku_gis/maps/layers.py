@@ -1,0 +1,168 @@
+"""folium elements for kotaku_gis maps: shared unit data, thematic views, sites, legend.
+
+Unit geometry is written once per map (:class:`UnitData`) and drawn by any number of views
+(:class:`UnitView`), so twenty views of 10,000 units cost one copy of the polygons. The
+browser side lives in ``assets/kotaku/kotaku_map.js``, inlined into every map (it is the
+project's own code; no CDN). All data strings reach these elements already HTML-escaped, and
+:func:`to_js` escapes ``<``, ``>`` and ``&`` so that nothing in the data can close a
+``<script>`` block.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import MarkerCluster
+from folium.template import Template
+
+from .offline import asset_text
+
+__all__ = ["Legend", "SiteLayer", "UnitData", "UnitView", "to_js"]
+
+_SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def to_js(value: Any) -> str:
+    """JSON for a ``<script>`` block: compact, NaN as null, ``<``, ``>``, ``&`` escaped.
+
+    Examples
+    --------
+    >>> from kotaku_gis.maps.layers import to_js
+    >>> to_js({"a": "</script>", "b": float("nan")})
+    '{"a":"\\\\u003c/script\\\\u003e","b":null}'
+    """
+    text = json.dumps(_nan_to_none(value), ensure_ascii=False, separators=(",", ":"))
+    for char, code in _SCRIPT_SAFE.items():
+        text = text.replace(char, code)
+    return text
+
+
+def _nan_to_none(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if value != value else value
+    if isinstance(value, dict):
+        return {k: _nan_to_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nan_to_none(v) for v in value]
+    return value
+
+
+class _KotakuScript(MacroElement):
+    """Puts kotaku_map.js and its stylesheet (inline) into the page header once."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure.header.add_child(
+                Element("<style>\n" + asset_text("kotaku/kotaku_map.css") + "</style>"),
+                name="kotaku_map_css",
+            )
+            figure.header.add_child(
+                Element("<script>\n" + asset_text("kotaku/kotaku_map.js") + "</script>"),
+                name="kotaku_map_js",
+            )
+        super().render(**kwargs)
+
+
+class UnitData(_KotakuScript):
+    """The units of a map, written once: packed geometry, escaped texts, value columns.
+
+    ``payload`` is the JSON text made by :func:`kotaku_gis.maps.units` (keys ``geom``,
+    ``id``, ``sub``, ``cols``, ``info``, ``crit``, ``t``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = {{ this.payload }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str) -> None:
+        super().__init__()
+        self._name = "UnitData"
+        self.payload = payload
+
+
+class UnitView(Layer):
+    """One thematic view of :class:`UnitData`: a layer the layer control can switch.
+
+    ``view`` holds ``col`` (the value column, or None for plain outlines), ``values`` (the
+    value of each class) or ``breaks`` (upper bound of each class), ``colors``, ``labels``,
+    ``title``, optional ``unit`` (tooltip shows the value with this suffix), and the line
+    style ``line``, ``weight``, ``opacity``, ``dash``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = kotaku.units(
+                {{ this.data.get_name() }}, {{ this.view_js }}
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: UnitData,
+        view: dict[str, Any],
+        *,
+        name: str,
+        overlay: bool = False,
+        show: bool = False,
+    ) -> None:
+        super().__init__(name=name, overlay=overlay, control=True, show=show)
+        self._name = "UnitView"
+        self.data = data
+        self.view = view
+        self.view_js = to_js(view)
+
+
+class SiteLayer(JSCSSMixin, _KotakuScript, Layer):
+    """Intervention sites of one category: points clustered, lines, polygons.
+
+    ``payload`` is JSON with ``color``, ``text`` (escaped tooltip HTML per site) and any of
+    ``points``, ``lines``, ``polygons`` (each ``{"geom": packed, "row": [site index...]}``).
+    """
+
+    default_js = MarkerCluster.default_js
+    default_css = MarkerCluster.default_css
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = kotaku.sites({{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str, *, name: str, show: bool = True) -> None:
+        Layer.__init__(self, name=name, overlay=True, control=True, show=show)
+        self._name = "SiteLayer"
+        self.payload = payload
+
+
+class Legend(_KotakuScript):
+    """A legend control; ``html`` is built from the project's labels and escaped values."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            kotaku.legend({{ this.html_js }}, {{ this.position|tojson }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, *, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.html_js = to_js(html)
+        self.position = position

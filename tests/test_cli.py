@@ -1,0 +1,92 @@
+"""The kotaku-gis command: demo, run, validate; clear errors, no tracebacks, safe re-runs."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+import kotaku_gis as kg
+from kotaku_gis.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = runner.invoke(app, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_demo_writes_every_output(demo_out):
+    out, text = demo_out
+    for name in ("remaining.gpkg", "summary_kelurahan.csv", "summary_kota.csv", "ledger.csv",
+                 "map.html"):  # fmt: skip
+        assert (out / name).stat().st_size > 0, name
+    assert "Reconciliation" in text and "balanced" in text
+
+
+def test_demo_outputs_conserve_hectares(demo_out):
+    out, _ = demo_out
+    remaining = gpd.read_file(out / "remaining.gpkg", layer="remaining")
+    total = remaining["covered_ha"] + remaining["remaining_ha"]
+    pd.testing.assert_series_equal(total, remaining["area_ha"], check_names=False, rtol=1e-9)
+    kota = pd.read_csv(out / "summary_kota.csv")
+    assert kota["unserved_ha"].sum() == pytest.approx(remaining["remaining_ha"].sum(), abs=0.01)
+    units = kg.datasets.load_units()
+    assert len(remaining) == len(units)  # one row per unit, none lost
+
+
+def test_running_twice_into_the_same_folder_is_safe(demo_out):
+    out, _ = demo_out
+    before = sorted(p.name for p in out.iterdir())
+    result = runner.invoke(app, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == before  # no temporary files left
+
+
+def test_run_on_files_with_a_year(tmp_path):
+    sample = kg.datasets.get_path("ntb_sample.gpkg")
+    out = tmp_path / "hasil"
+    result = runner.invoke(
+        app,
+        ["run", "--units", str(sample), "--interventions", str(sample), "--year", "2021",
+         "--out", str(out), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ledger = pd.read_csv(out / "ledger.csv")
+    assert ledger["year"].tolist() == [2020, 2021]
+
+
+def test_bad_input_gives_a_message_and_non_zero_exit_without_traceback(tmp_path):
+    missing = tmp_path / "nothing.gpkg"
+    result = runner.invoke(
+        app, ["run", "--units", str(missing), "--interventions", str(missing), "--out",
+              str(tmp_path / "o")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_prints_the_report_and_exits_one_on_errors(tmp_path):
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["A", "A"]},
+        geometry=[
+            shapely.box(116.1, -8.58, 116.101, -8.579),
+            shapely.box(116.2, -8.58, 116.201, -8.579),
+        ],
+        crs=4326,
+    )
+    path = tmp_path / "dup.gpkg"
+    units.to_file(path)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "duplicate_id" in result.output
+    good = tmp_path / "good.gpkg"
+    units.assign(unit_id=["A", "B"]).to_file(good)
+    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
