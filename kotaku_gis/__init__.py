@@ -11,8 +11,10 @@ from .allocation import allocate
 from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
 from .errors import InputError
+from .grid import grid_summary, write_grid_tiff
 from .io import read_interventions, read_units
 from .ledger import Reconciliation, progress, reconcile, summarize
+from .maps import map_units, save_map
 from .overlay import coverage, remaining_area, service_areas
 from .prevention import holding_criteria, near_threshold
 from .priority import handling
@@ -40,9 +42,11 @@ __all__ = [
     "coverage",
     "datasets",
     "get_ruleset",
+    "grid_summary",
     "handling",
     "holding_criteria",
     "inundated_ha",
+    "map_units",
     "near_threshold",
     "population_per_unit",
     "progress",
@@ -50,9 +54,11 @@ __all__ = [
     "read_units",
     "reconcile",
     "remaining_area",
+    "save_map",
     "service_areas",
     "summarize",
     "validate",
     "with_inundation",
+    "write_grid_tiff",
     "zonal_stats",
 ]

@@ -123,7 +123,7 @@ def demo(
     """Run the main job on the bundled NTB sample and write its outputs."""
     from . import datasets
 
-    sample = datasets.get_path("ntb_sample.gpkg")
+    sample = datasets.get_path("ntb_sample")
     _run(sample, sample, year=year, out=out, quiet=quiet)
 
 

@@ -145,8 +145,8 @@ def run_job(
     --------
     >>> import kotaku_gis as kg
     >>> from kotaku_gis.pipeline import run_job
-    >>> res = run_job(kg.datasets.get_path("ntb_sample.gpkg"),
-    ...               kg.datasets.get_path("ntb_sample.gpkg"), year=2023)
+    >>> res = run_job(kg.datasets.get_path("ntb_sample"),
+    ...               kg.datasets.get_path("ntb_sample"), year=2023)
     >>> res.headline()["remaining_ha"] <= res.headline()["area_ha"]
     True
     """

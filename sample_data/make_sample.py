@@ -42,12 +42,16 @@ from kotaku_gis.crs import laea_crs, to_frame_crs  # noqa: E402
 
 DATA = ROOT / "kotaku_gis" / "datasets" / "data"
 OUT = DATA / "ntb_sample.gpkg"
-BOUNDARY_FILES = ("ntb_kabupaten_kota.geojson", "ntb_kecamatan.geojson", "mataram_kelurahan.geojson")
+BOUNDARY_FILES = (
+    "ntb_kabupaten_kota.geojson",
+    "ntb_kecamatan.geojson",
+    "mataram_kelurahan.geojson",
+)
 SEED = 14_2018
 WGS84 = pyproj.CRS.from_epsg(4326)
 PROVINSI = "Nusa Tenggara Barat"
 
-CODES = ("1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b", "7a", "7b")
+CODES = tuple("1a 1b 1c 2a 2b 3a 3b 4a 4b 4c 5a 5b 6a 6b 7a 7b".split())
 #: denominator column of each criterion (Permen PUPR 14/2018)
 DENOMINATOR = {
     "1a": "buildings",
@@ -90,8 +94,12 @@ DEFICIT_WEIGHT = {
 LEVELS = ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh")
 #: total-score ranges of the levels (Permen 14/2018); targets stay 2 below the top because a
 #: score step adds at most 2 points.
-LEVEL_RANGE = {"kumuh berat": (60, 78), "kumuh sedang": (38, 57), "kumuh ringan": (16, 35),
-               "tidak kumuh": (0, 13)}  # fmt: skip
+LEVEL_RANGE = {
+    "kumuh berat": (60, 78),
+    "kumuh sedang": (38, 57),
+    "kumuh ringan": (16, 35),
+    "tidak kumuh": (0, 13),
+}
 #: percentage band drawn for each score, inside the 25/51/76 thresholds with a margin so that
 #: rounding the volume to whole buildings or metres keeps the score.
 SCORE_BAND = {0: (0.0, 22.0), 1: (28.0, 48.0), 3: (54.0, 73.0), 5: (79.0, 100.0)}
@@ -240,7 +248,7 @@ def partition(rng: np.random.Generator, zone, mean_ha: float) -> list:
         cent[outside] = shapely.point_on_surface(cells[outside])
         pts = cent
     cells = [p for c in voronoi_cells(pts, zone) for p in polygons_of(c)]
-    return _merge_small(_split_large(cells, rng), zone)
+    return _merge_small(_split_large(cells, rng))
 
 
 def _split_large(cells: list, rng: np.random.Generator) -> list:
@@ -259,7 +267,7 @@ def _split_large(cells: list, rng: np.random.Generator) -> list:
     return out
 
 
-def _merge_small(cells: list, zone) -> list:
+def _merge_small(cells: list) -> list:
     """Merge cells under 0.6 ha into the neighbour they share the longest edge with."""
     cells = list(cells)
     while True:
@@ -308,9 +316,7 @@ def score_units(units: pd.DataFrame) -> pd.DataFrame:
         scores[code] = np.select([pct >= 76, pct >= 51, pct >= 25], [5, 3, 1], 0)
     s = pd.DataFrame(scores, index=units.index)
     total = s.sum(axis=1)
-    level = np.select(
-        [total >= 60, total >= 38, total >= 16], list(LEVELS[:3]), default=LEVELS[3]
-    )
+    level = np.select([total >= 60, total >= 38, total >= 16], list(LEVELS[:3]), default=LEVELS[3])
     return s.assign(total_score=total, level=level)
 
 
@@ -424,8 +430,10 @@ def mataram_units(rng: np.random.Generator, b: dict[str, gpd.GeoDataFrame]) -> g
     kel = b["mataram_kelurahan"]
     kec = b["ntb_kecamatan"].set_index("kode")["nama"]
     # the city's outline without the slivers between the simplified kelurahan polygons
-    city = max(polygons_of(shapely.union_all(shapely.buffer(kel.geometry.to_numpy(), 1e-6))),
-               key=lambda p: p.area)  # fmt: skip
+    city = max(
+        polygons_of(shapely.union_all(shapely.buffer(kel.geometry.to_numpy(), 1e-6))),
+        key=lambda p: p.area,
+    )
     coast = shapely.intersection(city.exterior, shapely.box(115.9, -8.8, COAST_MAX_LON, -8.4))
     chosen = kel[kel["nama"].isin(MATARAM_KELURAHAN)]
     if len(chosen) != len(MATARAM_KELURAHAN):
@@ -438,9 +446,7 @@ def mataram_units(rng: np.random.Generator, b: dict[str, gpd.GeoDataFrame]) -> g
         is_coastal = shapely.length(shore) > 50 * METRE_DEG
         spine = shore if is_coastal else river(rng, k.geometry)
         # the published kelurahan overlap their neighbours a little: an RT belongs to one only
-        zone = valid_polygonal(
-            shapely.difference(slum_zone(k.geometry, spine, share, cap), taken)
-        )
+        zone = valid_polygonal(shapely.difference(slum_zone(k.geometry, spine, share, cap), taken))
         taken = shapely.union(taken, zone)
         cells = partition(rng, zone, mean_ha=float(rng.uniform(1.3, 2.0)))
         # number RT from north-west to south-east, ten or so per RW
@@ -532,12 +538,11 @@ def build_units(rng: np.random.Generator, b: dict[str, gpd.GeoDataFrame]) -> gpd
     area = np.round(geom_ha, 2)
     # a handful of verified areas differ a little from the drawn polygon, as in field data
     odd = rng.choice(np.flatnonzero(units["unit_level"] == "rt"), 6, replace=False)
-    area[odd] = np.round(geom_ha[odd] * rng.choice([-1, 1], 6) * rng.uniform(0.02, 0.06, 6)
-                         + geom_ha[odd], 2)  # fmt: skip
+    area[odd] = np.round(
+        geom_ha[odd] * rng.choice([-1, 1], 6) * rng.uniform(0.02, 0.06, 6) + geom_ha[odd], 2
+    )
     units["area_ha"] = area
-    for name, values in denominators(
-        rng, area, kawasan=False
-    ).items():
+    for name, values in denominators(rng, area, kawasan=False).items():
         units[name] = values
     kaw = (units["unit_level"] == "kawasan").to_numpy()
     for name, values in denominators(rng, area[kaw], kawasan=True).items():
@@ -546,11 +551,30 @@ def build_units(rng: np.random.Generator, b: dict[str, gpd.GeoDataFrame]) -> gpd
     draw_volumes(rng, units, draw_levels(rng, units["_badness"].to_numpy()))
     units = units.drop(columns=["_badness", "_coastal"])
     cols = [
-        "unit_id", "unit_level", "provinsi", "kota", "kecamatan", "kode_kecamatan", "kelurahan",
-        "kode_kelurahan", "rw", "rt", "nama_kawasan", "legal_status", "nilai_strategis",
-        "kepadatan_penduduk", "potensi_sosial_ekonomi", "area_ha", "buildings", "households",
-        "penduduk", "road_length_m", "drain_length_m", *CODES, "geometry",
-    ]  # fmt: skip
+        "unit_id",
+        "unit_level",
+        "provinsi",
+        "kota",
+        "kecamatan",
+        "kode_kecamatan",
+        "kelurahan",
+        "kode_kelurahan",
+        "rw",
+        "rt",
+        "nama_kawasan",
+        "legal_status",
+        "nilai_strategis",
+        "kepadatan_penduduk",
+        "potensi_sosial_ekonomi",
+        "area_ha",
+        "buildings",
+        "households",
+        "penduduk",
+        "road_length_m",
+        "drain_length_m",
+        *CODES,
+        "geometry",
+    ]
     return gpd.GeoDataFrame(units[cols], geometry="geometry", crs=WGS84)
 
 
@@ -593,9 +617,15 @@ class Works:
         if status == "selesai" and self.rng.random() < 0.05:
             status = "Selesai"
         self.rows.append(
-            {"kind": name, "year": year, "status": status, "volume": volume, "geometry": geom,
-             **extra}
-        )  # fmt: skip
+            {
+                "kind": name,
+                "year": year,
+                "status": status,
+                "volume": volume,
+                "geometry": geom,
+                **extra,
+            }
+        )
 
 
 def status_for(rng: np.random.Generator, year: int) -> str:
@@ -675,21 +705,28 @@ def build_interventions(
 
     # long drains and river normalisation across several RT of a kelurahan
     mataram = units[rt]
-    for kel, group in mataram.groupby("kelurahan", sort=True):
+    for _, group in mataram.groupby("kelurahan", sort=True):
         if rng.random() < 0.45:
             zone = shapely.union_all(group.geometry.to_numpy())
             lanes = chords(rng, zone, 120)
             if lanes:
                 lane = max(lanes, key=lambda g: g.length)
                 year = int(rng.choice([2020, 2021, 2022, 2023]))
-                works.add("normalisasi", lane, year, status_for(rng, year),
-                          volume=float(round(metres(lane, lane.centroid.x, lane.centroid.y)[0])))  # fmt: skip
+                length = float(metres(lane, lane.centroid.x, lane.centroid.y)[0])
+                works.add(
+                    "normalisasi", lane, year, status_for(rng, year), volume=float(round(length))
+                )
 
     # a few TPS 3R (each serves most of a kelurahan's slum zone), retention ponds, rumah deret
     for year, kel in [(2021, "Bintaro"), (2022, "Tanjung Karang Permai"), (2023, "Pejeruk")]:
         group = mataram[mataram["kelurahan"] == kel]
-        works.add("tps", scatter(rng, group.geometry.iloc[len(group) // 2], 1)[0], year,
-                  "selesai" if year < 2023 else "rencana", volume=1.0)  # fmt: skip
+        works.add(
+            "tps",
+            scatter(rng, group.geometry.iloc[len(group) // 2], 1)[0],
+            year,
+            "selesai" if year < 2023 else "rencana",
+            volume=1.0,
+        )
     flooded = mataram.index[(mataram["4a"] / mataram["area_ha"]).to_numpy() > 0.6]
     for i in rng.choice(flooded, min(4, len(flooded)), replace=False):
         poly = units.loc[i, "geometry"]
@@ -705,13 +742,22 @@ def build_interventions(
         poly = units.loc[i, "geometry"]
         c = scatter(rng, poly, 1)[0]
         block = shapely.intersection(
-            shapely.box(c.x - 30 * METRE_DEG, c.y - 15 * METRE_DEG,
-                        c.x + 30 * METRE_DEG, c.y + 15 * METRE_DEG),
+            shapely.box(
+                c.x - 30 * METRE_DEG,
+                c.y - 15 * METRE_DEG,
+                c.x + 30 * METRE_DEG,
+                c.y + 15 * METRE_DEG,
+            ),
             shapely.buffer(poly, -3 * METRE_DEG),
-        )  # fmt: skip
+        )
         year = int(rng.choice([2022, 2023]))
-        works.add("rumah_deret", block, year, status_for(rng, year),
-                  volume=float(np.round(ha(block)[0], 2)))  # fmt: skip
+        works.add(
+            "rumah_deret",
+            block,
+            year,
+            status_for(rng, year),
+            volume=float(np.round(ha(block)[0], 2)),
+        )
 
     # works in the kawasan of the other kota/kabupaten
     kaw = np.flatnonzero((units["unit_level"] == "kawasan").to_numpy())
@@ -723,11 +769,17 @@ def build_interventions(
         rng.shuffle(lanes)
         for lane in lanes[: int(rng.integers(1, 4))]:
             length = float(metres(lane, lane.centroid.x, lane.centroid.y)[0])
-            works.add(str(rng.choice(["jalan", "drainase"])), lane, year, status,
-                      volume=float(round(length)))  # fmt: skip
+            works.add(
+                str(rng.choice(["jalan", "drainase"])),
+                lane,
+                year,
+                status,
+                volume=float(round(length)),
+            )
         for p in scatter(rng, unit.geometry, int(rng.integers(0, 3))):
-            works.add(str(rng.choice(["air_minum", "air_limbah", "hidran"])), p, year, status,
-                      volume=1.0)  # fmt: skip
+            works.add(
+                str(rng.choice(["air_minum", "air_limbah", "hidran"])), p, year, status, volume=1.0
+            )
 
     frame = gpd.GeoDataFrame(works.rows, geometry="geometry", crs=WGS84)
     frame["unit_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -745,8 +797,7 @@ def build_interventions(
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)
     frame["year"] = frame["year"].astype(int)
     frame = frame.sort_values(["year", "kind"], kind="stable", ignore_index=True)
-    frame["kode_kota"] = [_kota_of(g, u, units) for g, u in zip(frame.geometry, frame["unit_id"],
-                                                              strict=True)]  # fmt: skip
+    frame["kode_kota"] = kota_codes(frame, units)
     seq = frame.groupby(["kode_kota", "year"]).cumcount() + 1
     frame["intervention_id"] = (
         frame["kode_kota"] + "-" + frame["year"].astype(str) + "-" + seq.map("{:04d}".format)
@@ -754,23 +805,31 @@ def build_interventions(
     frame["sumber_dana"] = rng.choice(
         ["BPM KOTAKU", "BPM KOTAKU", "APBD Kota", "DAK", "CSR"], len(frame)
     )
-    cols = ["intervention_id", "kind", "year", "status", "volume", "radius_m", "unit_id",
-            "criterion", "sumber_dana", "geometry"]  # fmt: skip
+    cols = [
+        "intervention_id",
+        "kind",
+        "year",
+        "status",
+        "volume",
+        "radius_m",
+        "unit_id",
+        "criterion",
+        "sumber_dana",
+        "geometry",
+    ]
     return gpd.GeoDataFrame(frame[cols], geometry="geometry", crs=WGS84)
 
 
-_UNIT_TREE: dict = {}
-
-
-def _kota_of(geom, unit_id, units: gpd.GeoDataFrame) -> str:
-    """'5271' style code of the kota/kabupaten an intervention lies in."""
-    if geom is None:
-        code = units.loc[units["unit_id"] == unit_id, "kode_kecamatan"].iloc[0]
-        return code[:5].replace(".", "")
-    if "tree" not in _UNIT_TREE:
-        _UNIT_TREE["tree"] = shapely.STRtree(units.geometry.to_numpy())
-    hit = _UNIT_TREE["tree"].query_nearest(geom)[0]
-    return units["kode_kecamatan"].iloc[hit][:5].replace(".", "")
+def kota_codes(works: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> pd.Series:
+    """'5271'-style code of the kota/kabupaten of each work: its nearest unit's, or its unit's."""
+    kota = units["kode_kecamatan"].str.slice(0, 5).str.replace(".", "", regex=False)
+    out = works["unit_id"].map(dict(zip(units["unit_id"], kota, strict=True)))
+    geoms = works.geometry.to_numpy()
+    located = np.flatnonzero(~shapely.is_missing(geoms))
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    pairs = tree.query_nearest(geoms[located], all_matches=False)
+    out.iloc[located[pairs[0]]] = kota.to_numpy()[pairs[1]]
+    return out.astype(str)
 
 
 def table_rows(rng: np.random.Generator, units: gpd.GeoDataFrame, scores) -> pd.DataFrame:
@@ -815,18 +874,29 @@ def write(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame, out: Path) -> None:
     tmp = out.with_suffix(".tmp.gpkg")
     tmp.unlink(missing_ok=True)
     units.to_file(tmp, layer="units", driver="GPKG", engine="pyogrio")
-    works.to_file(tmp, layer="interventions", driver="GPKG", engine="pyogrio",
-                  geometry_type="Unknown")  # fmt: skip
+    works.to_file(
+        tmp, layer="interventions", driver="GPKG", engine="pyogrio", geometry_type="Unknown"
+    )
     tmp.replace(out)
 
 
 def describe(units: gpd.GeoDataFrame, works: gpd.GeoDataFrame, out: Path) -> None:
     scores = score_units(units)
     lv = units.assign(level=scores["level"])
-    print(f"units: {len(units)} ({(units.unit_level == 'rt').sum()} RT), "
-          f"{units.area_ha.sum():.2f} ha")  # fmt: skip
-    print(lv.pivot_table(index="unit_level", columns="level", values="area_ha",
-                         aggfunc=["count", "sum"], fill_value=0).round(2).to_string())  # fmt: skip
+    print(
+        f"units: {len(units)} ({(units.unit_level == 'rt').sum()} RT), {units.area_ha.sum():.2f} ha"
+    )
+    print(
+        lv.pivot_table(
+            index="unit_level",
+            columns="level",
+            values="area_ha",
+            aggfunc=["count", "sum"],
+            fill_value=0,
+        )
+        .round(2)
+        .to_string()
+    )
     gtype = works.geometry.geom_type.fillna("none (table row)")
     print(f"interventions: {len(works)}")
     print(pd.crosstab(gtype.rename("geometry"), works["year"]).to_string())

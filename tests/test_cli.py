@@ -50,7 +50,7 @@ def test_running_twice_into_the_same_folder_is_safe(demo_out):
 
 
 def test_run_on_files_with_a_year(tmp_path):
-    sample = kg.datasets.get_path("ntb_sample.gpkg")
+    sample = kg.datasets.get_path("ntb_sample")
     out = tmp_path / "hasil"
     result = runner.invoke(
         app,

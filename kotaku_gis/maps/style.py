@@ -202,7 +202,8 @@ def category_label(key: str, lang: str = "id") -> str:
     return "Lainnya / jenis tidak dikenal" if key == OTHER_CATEGORY else key
 
 
-_CRITERIA = {c.code: c for rs in RULESETS.values() for c in reversed(rs.criteria)}
+# the 2018 names win where both rulesets have a code
+_CRITERIA = {c.code: c for rs in reversed(list(RULESETS.values())) for c in rs.criteria}
 _CODE = re.compile(r"^(\d+)")
 
 

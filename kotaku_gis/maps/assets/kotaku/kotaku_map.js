@@ -94,6 +94,22 @@
     return h + "</div>";
   }
 
+  // Legend sections tied to a unit view are shown only with that view.
+  var shownLegend = null;
+  function syncLegend() {
+    var parts = document.querySelectorAll(".kg-legend [data-kg-view]");
+    for (var k = 0; k < parts.length; k++) {
+      parts[k].style.display = parts[k].getAttribute("data-kg-view") === shownLegend ? "" : "none";
+    }
+  }
+
+  // A newly shown view is drawn last on the shared canvas; keep the overlays above it.
+  function toFront(map, shown) {
+    map.eachLayer(function (layer) {
+      if (layer !== shown && layer.kgFront) layer.kgFront();
+    });
+  }
+
   // One thematic view of the units: fill colour by class, tooltip, popup with the criteria.
   var UnitView = L.Layer.extend({
     initialize: function (data, view) {
@@ -126,8 +142,14 @@
     onAdd: function (map) {
       if (!this._layer) this._layer = this._build();
       map.addLayer(this._layer);
+      if (this._view.base) {
+        toFront(map, this);
+        shownLegend = this._view.legend || null;
+        syncLegend();
+      }
     },
     onRemove: function (map) { map.removeLayer(this._layer); },
+    kgFront: function () { if (this._layer && !this._view.base) this._layer.bringToFront(); },
     getBounds: function () { return (this._layer || this._build()).getBounds(); }
   });
 
@@ -154,9 +176,10 @@
         unpack(d.points.geom).forEach(function (g, k) {
           if (!g) return;
           var i = d.points.row[k];
+          var done = d.done[i];
           g.coordinates.forEach(function (c) {
-            var m = L.circleMarker([c[1], c[0]], {radius: 6, color: "#ffffff", weight: 1.5,
-              fillColor: d.color, fillOpacity: 0.95});
+            var m = L.circleMarker([c[1], c[0]], {radius: 6, color: done ? "#ffffff" : d.color,
+              weight: done ? 1.5 : 2.5, fillColor: done ? d.color : "#ffffff", fillOpacity: 0.95});
             m.bindTooltip(tip(i), {className: "kg-tooltip"});
             markers.push(m);
           });
@@ -172,7 +195,11 @@
           if (g) feats.push({type: "Feature", geometry: g, properties: {i: part.row[k]}});
         });
         group.addLayer(L.geoJSON(feats, {
-          style: {color: d.color, weight: key === "lines" ? 4 : 2, fillColor: d.color, fillOpacity: 0.35},
+          style: function (f) {
+            var done = d.done[f.properties.i];
+            return {color: d.color, weight: key === "lines" ? 4 : 2, fillColor: d.color,
+              fillOpacity: done ? 0.35 : 0.1, dashArray: done ? null : "6 4"};
+          },
           onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties.i), {sticky: true, className: "kg-tooltip"}); }
         }));
       });
@@ -182,7 +209,8 @@
       if (!this._layer) this._layer = this._build();
       map.addLayer(this._layer);
     },
-    onRemove: function (map) { map.removeLayer(this._layer); }
+    onRemove: function (map) { map.removeLayer(this._layer); },
+    kgFront: function () { if (this._layer) this._layer.bringToFront(); }
   });
 
   function legend(html, position) {
@@ -190,6 +218,7 @@
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "kg-legend leaflet-control");
       div.innerHTML = html;
+      setTimeout(syncLegend, 0);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;

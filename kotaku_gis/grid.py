@@ -1,0 +1,344 @@
+"""Slum hectares on a regular grid, for sharing results without exact slum boundaries.
+
+Drawing the exact outline of a slum can expose its residents to eviction. A grid of, say,
+100 m cells carrying the slum hectares and the dominant level of each cell shows where the
+problem is and how large it is, and adds up to the same hectares as the units.
+
+Each slum unit's hectares are split over the cells it overlaps in proportion to the area of
+each piece, measured in one Lambert azimuthal equal-area frame. The pieces of a unit sum to
+the unit's hectares, so the grid conserves hectares to floating-point rounding. Because the
+frame is equal-area, every cell is exactly ``cell_m × cell_m`` of ground.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import rasterio
+import shapely
+from rasterio.transform import Affine
+
+from .area import area_ha_array
+from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs
+from .errors import InputError
+from .io import atomic_path
+from .report import ValidationReport
+from .schema import LEVELS
+
+__all__ = ["LEVEL_CODES", "grid_summary", "write_grid_tiff"]
+
+_SLUM_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != "tidak kumuh")
+#: Codes of the slum levels in the level band of :func:`write_grid_tiff` (0: no slum).
+LEVEL_CODES: dict[str, int] = {"kumuh ringan": 1, "kumuh sedang": 2, "kumuh berat": 3}
+#: Unit/cell pairs intersected at once, bounding memory for kelurahan-sized units.
+_CHUNK_PAIRS = 200_000
+
+
+def _frame_crs(geoms: np.ndarray, src: pyproj.CRS, crs: object) -> pyproj.CRS:
+    """The grid's CRS: the one given (metric, projected) or LAEA on the data's 1° cell."""
+    if crs is not None:
+        frame = pyproj.CRS.from_user_input(crs)
+        unit = frame.axis_info[0].unit_name if frame.axis_info else ""
+        if not frame.is_projected or unit not in ("metre", "meter"):
+            raise InputError(
+                f"the grid CRS must be projected in metres, not {frame.name!r}; pass an "
+                "equal-area CRS such as kotaku_gis.crs.laea_crs(lon, lat), or leave crs=None."
+            )
+        return frame
+    # Centred on the middle of the 1° cell holding the data, so that grids of the same area
+    # made from different years or files line up cell for cell.
+    box = shapely.box(*shapely.total_bounds(geoms))
+    lonlat = to_frame_crs(np.array([shapely.centroid(box)]), src, pyproj.CRS.from_epsg(4326))
+    lon, lat = shapely.get_coordinates(lonlat)[0]
+    centre = (np.floor(np.array([lon, lat]) / CELL_DEG) + 0.5) * CELL_DEG
+    return laea_crs(float(centre[0]), float(centre[1]))
+
+
+def _levels(assessed: pd.DataFrame, column: str) -> pd.Series:
+    if column not in assessed.columns:
+        raise InputError(
+            f"the units have no {column!r} column; score them first with kg.assess(units)."
+        )
+    text = assessed[column].astype("string").str.strip().str.lower()
+    unknown = text.notna() & ~text.isin(LEVELS)
+    if unknown.any():
+        rows = list(assessed.index[unknown][:5])
+        raise InputError(
+            f"column {column!r} holds unknown level(s) {sorted(set(text[unknown]))[:5]} in "
+            f"row(s) {rows}; use one of {', '.join(LEVELS)}."
+        )
+    return text
+
+
+def _hectares(
+    slum: gpd.GeoDataFrame, geoms: np.ndarray, crs: pyproj.CRS, column: str, report
+) -> np.ndarray:
+    """The units' hectares: the verified ``area_ha`` column, else the geometry's."""
+    measured = area_ha_array(geoms, crs)
+    if column not in slum.columns:
+        return measured
+    given = pd.to_numeric(slum[column], errors="coerce").to_numpy(dtype=np.float64)
+    missing = ~np.isfinite(given)
+    report.add_rows(
+        slum.index[missing], column, "info", "area_from_geometry",
+        f"no {column} given: the geometry's hectares are spread on the grid",
+    )  # fmt: skip
+    return np.where(missing, measured, given)
+
+
+def _candidate_cells(geoms: np.ndarray, cell_m: float) -> np.ndarray:
+    """(ix, iy) of every grid cell that some unit's bounding box touches, without repeats."""
+    b = shapely.bounds(geoms)
+    i0 = np.floor(b[:, 0] / cell_m).astype(np.int64)
+    j0 = np.floor(b[:, 1] / cell_m).astype(np.int64)
+    nx = np.maximum(np.ceil(b[:, 2] / cell_m).astype(np.int64) - i0, 1)
+    ny = np.maximum(np.ceil(b[:, 3] / cell_m).astype(np.int64) - j0, 1)
+    per_unit = nx * ny
+    unit = np.repeat(np.arange(len(geoms)), per_unit)
+    k = np.arange(per_unit.sum()) - np.repeat(np.cumsum(per_unit) - per_unit, per_unit)
+    ix = i0[unit] + k % nx[unit]
+    iy = j0[unit] + k // nx[unit]
+    return np.unique(np.stack([ix, iy], axis=1), axis=0)
+
+
+def _pieces(
+    geoms: np.ndarray, cell_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(unit, ix, iy, area m²) of every non-empty piece of a unit inside a grid cell."""
+    cells = _candidate_cells(geoms, cell_m)
+    boxes = shapely.box(
+        cells[:, 0] * cell_m, cells[:, 1] * cell_m,
+        (cells[:, 0] + 1) * cell_m, (cells[:, 1] + 1) * cell_m,
+    )  # fmt: skip
+    # Only the cells a unit really intersects, not every cell of its bounding box.
+    box_idx, unit = shapely.STRtree(geoms).query(boxes, predicate="intersects")
+    area = np.empty(len(unit))
+    for start in range(0, len(unit), _CHUNK_PAIRS):
+        sl = slice(start, start + _CHUNK_PAIRS)
+        area[sl] = shapely.area(shapely.intersection(geoms[unit[sl]], boxes[box_idx[sl]]))
+    keep = area > 0
+    return unit[keep], cells[box_idx[keep], 0], cells[box_idx[keep], 1], area[keep]
+
+
+def grid_summary(
+    assessed: gpd.GeoDataFrame,
+    *,
+    cell_m: float = 100.0,
+    crs: object = None,
+    level_column: str = "level",
+    area_column: str = "area_ha",
+) -> gpd.GeoDataFrame:
+    """Slum hectares and the dominant level on a regular grid, conserving hectares.
+
+    Parameters
+    ----------
+    assessed : GeoDataFrame
+        Units with polygons, a CRS and a ``level`` column (output of :func:`kotaku_gis.assess`).
+        Units whose level is ``"tidak kumuh"`` or missing are not slum and are left out.
+    cell_m : float
+        Cell size in metres.
+    crs : CRS-like, optional
+        The grid's projected metric CRS. By default a Lambert azimuthal equal-area frame centred
+        on the middle of the 1° cell holding the data, so grids of the same area line up.
+        Cells are aligned on multiples of ``cell_m`` from the CRS origin.
+    level_column : str
+        Column with the level labels.
+    area_column : str
+        Column with the units' verified hectares; where absent or missing, the geometry's
+        ellipsoidal hectares are used (and reported).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per cell holding slum, in the grid CRS, ordered from the top-left: ``ix`` and
+        ``iy`` (cell numbers along x and y from the CRS origin), ``slum_ha``, ``level`` (the
+        slum level with most hectares in the cell; a tie goes to the worse level), ``units``
+        (slum units in the cell), ``ha_kumuh_berat``, ``ha_kumuh_sedang``, ``ha_kumuh_ringan``
+        and the cell square as geometry. ``slum_ha`` sums to the slum units' hectares;
+        ``attrs["report"]`` lists slum units that could not be placed (no geometry).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> import kotaku_gis as kg
+    >>> from kotaku_gis.crs import laea_crs
+    >>> frame = laea_crs(116.5, -8.5)
+    >>> units = gpd.GeoDataFrame(
+    ...     {"level": ["kumuh berat", "kumuh ringan", "tidak kumuh"], "area_ha": [2.0, 1.0, 1.0]},
+    ...     geometry=[shapely.box(50, 50, 250, 150), shapely.box(0, 100, 100, 200),
+    ...               shapely.box(300, 0, 400, 100)], crs=frame)
+    >>> grid = kg.grid_summary(units, cell_m=100, crs=frame)
+    >>> grid[["ix", "iy", "slum_ha", "level", "units"]].values.tolist()
+    [[0, 1, 1.25, 'kumuh ringan', 2], [1, 1, 0.5, 'kumuh berat', 1], [2, 1, 0.25, 'kumuh berat', 1], [0, 0, 0.25, 'kumuh berat', 1], [1, 0, 0.5, 'kumuh berat', 1], [2, 0, 0.25, 'kumuh berat', 1]]
+    >>> float(grid["slum_ha"].sum())
+    3.0
+    """  # noqa: E501
+    if not isinstance(assessed, gpd.GeoDataFrame):
+        raise InputError(
+            "grid_summary needs the assessed units as a GeoDataFrame with polygons; read them "
+            "with kg.read_units(path) and score them with kg.assess(units)."
+        )
+    try:
+        cell_m = float(cell_m)
+    except (TypeError, ValueError) as err:
+        raise InputError(f"cell_m must be a number of metres, not {cell_m!r}.") from err
+    if not (np.isfinite(cell_m) and cell_m > 0):
+        raise InputError(f"cell_m must be a positive number of metres, not {cell_m}.")
+    levels = _levels(assessed, level_column)
+    geoms, src = geoseries_values(assessed)
+    report = ValidationReport(what="units", source="grid_summary")
+
+    is_slum = levels.isin(_SLUM_LEVELS).fillna(False).to_numpy(dtype=bool)
+    placeable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    placeable &= np.isin(shapely.get_type_id(geoms), [3, 6, 7])
+    slum = assessed[is_slum]
+    ha = _hectares(slum, geoms[is_slum], src, area_column, report)
+    lost = ~placeable[is_slum]
+    report.add_rows(
+        slum.index[lost], slum.geometry.name, "warning", "not_on_grid",
+        [f"slum unit without a polygon: its {h:.4f} ha are not on the grid" for h in ha[lost]],
+    )  # fmt: skip
+
+    keep = ~lost
+    slum_geoms = geoms[is_slum][keep]
+    slum_ha = ha[keep]
+    slum_levels = levels[is_slum].to_numpy()[keep]
+    index = slum.index[keep]
+    if len(slum_geoms):
+        frame = _frame_crs(slum_geoms, src, crs)
+        projected = to_frame_crs(slum_geoms, src, frame)
+        unit, ix, iy, area = _pieces(projected, cell_m)
+    else:
+        frame = _frame_crs(geoms[placeable], src, crs) if placeable.any() else src
+        projected = slum_geoms
+        unit = ix = iy = np.array([], dtype=np.int64)
+        area = np.array([], dtype=np.float64)
+
+    unit_area = np.bincount(unit, weights=area, minlength=len(projected))
+    unplaced = unit_area <= 0
+    report.add_rows(
+        index[unplaced], "geometry", "warning", "not_on_grid",
+        [f"the unit's polygon has no area: its {h:.4f} ha are not on the grid"
+         for h in slum_ha[unplaced]],
+    )  # fmt: skip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        piece_ha = slum_ha[unit] * area / unit_area[unit]
+
+    cells, cell_of_piece = np.unique(np.stack([ix, iy], axis=1), axis=0, return_inverse=True)
+    cell_of_piece = cell_of_piece.ravel()
+    n = len(cells)
+    by_level = {
+        name: np.bincount(
+            cell_of_piece, weights=np.where(slum_levels[unit] == name, piece_ha, 0.0), minlength=n
+        )
+        for name in _SLUM_LEVELS
+    }
+    stacked = np.stack([by_level[name] for name in _SLUM_LEVELS], axis=1)
+    dominant = np.asarray(_SLUM_LEVELS, dtype=object)[np.argmax(stacked, axis=1)]
+    out = pd.DataFrame(
+        {
+            "ix": cells[:, 0],
+            "iy": cells[:, 1],
+            "slum_ha": np.bincount(cell_of_piece, weights=piece_ha, minlength=n),
+            "level": pd.array(dominant, dtype="string"),
+            "units": np.bincount(cell_of_piece, minlength=n),
+            **{f"ha_{name.replace(' ', '_')}": by_level[name] for name in _SLUM_LEVELS},
+        }
+    )
+    out = out.sort_values(["iy", "ix"], ascending=[False, True], ignore_index=True)
+    x = out["ix"].to_numpy() * cell_m
+    y = out["iy"].to_numpy() * cell_m
+    grid = gpd.GeoDataFrame(out, geometry=shapely.box(x, y, x + cell_m, y + cell_m), crs=frame)
+    grid.attrs["report"] = report
+    return grid
+
+
+def write_grid_tiff(
+    grid: gpd.GeoDataFrame, path: str | os.PathLike, *, compress: str = "deflate"
+) -> Path:
+    """Write the output of :func:`grid_summary` as a two-band GeoTIFF.
+
+    Band 1 holds the slum hectares of each cell (float64, so the bands sum to the same
+    hectares as the grid), band 2 the dominant level code (:data:`LEVEL_CODES`: 1 ringan,
+    2 sedang, 3 berat). Cells without slum hold 0 in both bands, which is also the nodata
+    value so that viewers leave them transparent. The file is written atomically.
+
+    Parameters
+    ----------
+    grid : GeoDataFrame
+        Output of :func:`grid_summary` (``slum_ha``, ``level`` and square cells), possibly
+        filtered.
+    path : str or path
+        Where to write the GeoTIFF.
+    compress : str
+        GeoTIFF compression.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd, shapely, rasterio
+    >>> import kotaku_gis as kg
+    >>> from kotaku_gis.crs import laea_crs
+    >>> units = gpd.GeoDataFrame({"level": ["kumuh sedang"], "area_ha": [2.0]},
+    ...     geometry=[shapely.box(50, 50, 250, 150)], crs=laea_crs(116.5, -8.5))
+    >>> grid = kg.grid_summary(units, cell_m=100, crs=units.crs)
+    >>> path = kg.write_grid_tiff(grid, tempfile.mkdtemp() + "/slum_grid.tif")
+    >>> with rasterio.open(path) as src:
+    ...     print(src.shape, float(src.read(1).sum()), int(src.read(2).max()))
+    (2, 3) 2.0 2
+    """
+    if not isinstance(grid, gpd.GeoDataFrame) or not {"slum_ha", "level"} <= set(grid.columns):
+        raise InputError(
+            "write_grid_tiff needs the GeoDataFrame returned by kg.grid_summary(assessed)."
+        )
+    if grid.empty:
+        raise InputError("the grid has no cells (no slum units were placed); nothing to write.")
+    if grid.crs is None:
+        raise InputError("the grid has no CRS; make it with kg.grid_summary(assessed).")
+    bounds = shapely.bounds(np.asarray(grid.geometry.array, dtype=object))
+    widths = bounds[:, 2] - bounds[:, 0]
+    heights = bounds[:, 3] - bounds[:, 1]
+    cell = float(widths[0])
+    if not (np.allclose(widths, cell, rtol=1e-9) and np.allclose(heights, cell, rtol=1e-9)):
+        raise InputError(
+            "the grid's cells are not squares of one size; pass the unchanged output of "
+            "kg.grid_summary (filtering rows is fine, editing geometries is not)."
+        )
+    x0, top = bounds[:, 0].min(), bounds[:, 3].max()
+    cols = np.rint((bounds[:, 0] - x0) / cell).astype(np.int64)
+    rows = np.rint((top - bounds[:, 3]) / cell).astype(np.int64)
+    shape = (int(rows.max()) + 1, int(cols.max()) + 1)
+    slum_ha = np.zeros(shape)
+    level = np.zeros(shape)
+    slum_ha[rows, cols] = pd.to_numeric(grid["slum_ha"]).to_numpy(dtype=np.float64)
+    codes = grid["level"].astype("string").map(LEVEL_CODES).astype("float64").fillna(0.0)
+    level[rows, cols] = codes.to_numpy()
+
+    profile = {
+        "driver": "GTiff", "width": shape[1], "height": shape[0], "count": 2,
+        "dtype": "float64", "crs": grid.crs.to_wkt(), "nodata": 0.0,
+        "transform": Affine(cell, 0.0, x0, 0.0, -cell, top), "compress": compress,
+    }  # fmt: skip
+    if shape[0] >= 256 and shape[1] >= 256:
+        profile.update(tiled=True, blockxsize=256, blockysize=256)
+    with atomic_path(path) as tmp:
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(slum_ha, 1)
+            dst.write(level, 2)
+            dst.set_band_description(1, "slum_ha")
+            dst.set_band_description(2, "level (1 kumuh ringan, 2 kumuh sedang, 3 kumuh berat)")
+            dst.update_tags(
+                cell_m=str(cell),
+                slum_ha_total=repr(float(grid["slum_ha"].sum())),
+                **{f"level_{code}": name for name, code in LEVEL_CODES.items()},
+            )
+    return Path(path)

@@ -1,0 +1,609 @@
+"""``map_units``: the planner's interactive map of slum units, works and what is still unserved.
+
+One map answers the meeting's questions: which units are slum and how badly (level before and
+after the works), why (one view per aspect or criterion, and each unit's criteria table in its
+popup), where the works are (by category: points clustered, lines, polygons) and which parts
+of the units no completed work serves yet. Thematic views of the units are exclusive (radio
+buttons in the layer control); works, the unserved parts and the basemap are switched on and
+off freely.
+
+Geometry is simplified for display only (see :mod:`kotaku_gis.maps.display`), so that 10,000
+RT units stay a few megabytes and draw on a canvas.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..area import area_ha
+from ..catalogue import CATEGORIES
+from ..crs import WGS84, require_crs
+from ..errors import InputError
+from ..schema import ADMIN_COLUMNS, LEVELS
+from . import style
+from .display import display_geometries, pack
+from .layers import Legend, SiteLayer, UnitData, UnitView, to_js
+from .offline import make_offline
+
+__all__ = ["VIEWS", "map_units"]
+
+#: Accepted values of ``views``: which per-aspect or per-criterion score views to add.
+VIEWS = ("aspects", "criteria", "both", "none")
+
+_SCORE = re.compile(r"^score_(.+)$")
+_SHARE_LABELS = ["0–20%", "20–40%", "40–60%", "60–80%", "80–100%"]
+_ASPECT_LABELS = ["0", "≤ 1/3", "≤ 2/3", "> 2/3"]
+_SCORE_LABELS = ["0", "1", "3", "5"]
+_UNIT_LINE = {"line": "#4d4d4d", "weight": 0.6, "opacity": 0.72}
+
+
+# ----------------------------------------------------------------- checking the inputs
+
+
+def _need_geoframe(frame: Any, name: str) -> gpd.GeoDataFrame:
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
+        raise InputError(
+            f"{name} has no geometry column; a map needs polygons. Read the units with "
+            "kg.read_units from a GeoPackage, GeoJSON or Shapefile, or pass a GeoDataFrame."
+        )
+    require_crs(frame.crs, name=name)
+    return frame
+
+
+def _need_columns(frame: pd.DataFrame, columns: Sequence[str], name: str, hint: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{name} lacks the column(s) {missing} (it has {list(frame.columns)}). {hint}"
+        )
+
+
+def _unique_ids(frame: pd.DataFrame, name: str) -> pd.Series:
+    ids = frame["unit_id"].astype("string")
+    dup = ids[ids.duplicated(keep=False) & ids.notna()]
+    if len(dup):
+        raise InputError(
+            f"{name} has repeated unit_id values {sorted(set(dup))[:5]} (rows "
+            f"{list(dup.index[:5])}); each unit must appear once. Fix or aggregate them first."
+        )
+    return ids
+
+
+def _level_codes(values: pd.Series, name: str) -> np.ndarray:
+    """Position of each level label in LEVELS (worst first); -1 where missing."""
+    text = values.astype("string").str.strip().str.lower()
+    codes = text.map({label: i for i, label in enumerate(LEVELS)})
+    unknown = text.notna() & codes.isna()
+    if unknown.any():
+        raise InputError(
+            f"{name} has level labels that are not slum levels: "
+            f"{sorted(set(text[unknown]))[:5]} (rows {list(values.index[unknown][:5])}). "
+            f"Use {list(LEVELS)}, as kg.assess writes them."
+        )
+    return codes.fillna(-1).astype(np.int64).to_numpy()
+
+
+def _numbers(values: pd.Series | np.ndarray, decimals: int) -> list:
+    """Rounded numbers for JSON; missing values become None."""
+    arr = pd.to_numeric(pd.Series(np.asarray(values)), errors="coerce").astype("float64")
+    arr = arr.round(decimals)
+    missing = arr.isna().to_numpy()
+    if decimals == 0:
+        out = arr.fillna(0).astype(np.int64).to_numpy().astype(object)
+    else:
+        out = arr.to_numpy().astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
+def _by_unit(units: pd.Series, other: pd.DataFrame, column: str, name: str) -> pd.Series:
+    """``other[column]`` matched to ``units`` (unit ids) on unit_id; NA where no row."""
+    ids = _unique_ids(other, name)
+    lookup = pd.Series(other[column].to_numpy(), index=ids.to_numpy())
+    return pd.Series(lookup.reindex(units.to_numpy()).to_numpy(), index=units.index)
+
+
+# ----------------------------------------------------------------- building views
+
+
+def _level_view(col: str, title: str, lang: str) -> dict[str, Any]:
+    return {
+        "col": col,
+        "values": [0, 1, 2, 3],
+        "colors": [style.LEVEL_COLOURS[label] for label in LEVELS],
+        "labels": list(style.level_labels(lang)),
+        "legend": "level",
+        "title": title,
+        **_UNIT_LINE,
+    }
+
+
+def _criterion_codes(frame: pd.DataFrame) -> list[str]:
+    codes = [m.group(1) for c in frame.columns if (m := _SCORE.match(str(c)))]
+    pct = [str(c)[4:] for c in frame.columns if str(c).startswith("pct_")]
+    return codes + [c for c in pct if c not in codes]
+
+
+def _score_views(
+    frame: pd.DataFrame, codes: list[str], views: str, lang: str, cols: dict[str, list]
+) -> list[tuple[str, dict[str, Any]]]:
+    t = style.texts(lang)
+    scored = [c for c in codes if f"score_{c}" in frame.columns]
+    out: list[tuple[str, dict[str, Any]]] = []
+    if views in ("aspects", "both"):
+        aspects: dict[str, list[str]] = {}
+        for code in scored:
+            aspects.setdefault(style.aspect_of(code)[0], []).append(code)
+        for key, members in aspects.items():
+            _, name_id, name_en = style.aspect_of(members[0])
+            scores = frame[[f"score_{c}" for c in members]].apply(pd.to_numeric, errors="coerce")
+            total = scores.sum(axis=1, min_count=1)
+            maximum = 5 * len(members)
+            col = f"aspect_{key}"
+            cols[col] = _numbers(total, 0)
+            label = name_en if lang == "en" else name_id
+            out.append(
+                (
+                    f"{t['aspect']}: {label}",
+                    {
+                        "col": col,
+                        "breaks": [0, maximum / 3, 2 * maximum / 3, maximum],
+                        "colors": list(style.SCORE_COLOURS),
+                        "labels": _ASPECT_LABELS,
+                        "legend": "aspects",
+                        "unit": f" / {maximum}",
+                        "title": f"{t['score']} {label}",
+                        **_UNIT_LINE,
+                    },
+                )
+            )
+    if views in ("criteria", "both"):
+        for code in scored:
+            label = style.criterion_label(code, lang)
+            out.append(
+                (
+                    f"{t['criterion']} {code}: {label}",
+                    {
+                        "col": f"score_{code}",
+                        "values": [0, 1, 3, 5],
+                        "colors": list(style.SCORE_COLOURS),
+                        "labels": _SCORE_LABELS,
+                        "legend": "criteria",
+                        "title": f"{t['score']} {code}",
+                        **_UNIT_LINE,
+                    },
+                )
+            )
+    return out
+
+
+def _swatches(
+    title: str,
+    colours: Sequence[str],
+    labels: Sequence[str],
+    *,
+    dot: bool = False,
+    view: str | None = None,
+) -> str:
+    """A legend section; ``view`` ties it to the unit views that use it (shown with them)."""
+    shape = "kg-swatch kg-dot" if dot else "kg-swatch"
+    rows = "".join(
+        f'<div class="kg-key"><span class="{shape}" style="background:{c}"></span>'
+        f"{html.escape(str(label))}</div>"
+        for c, label in zip(colours, labels, strict=True)
+    )
+    attr = f' data-kg-view="{view}"' if view else ""
+    return f"<div{attr}><h5>{html.escape(title)}</h5>{rows}</div>"
+
+
+# ----------------------------------------------------------------- sites
+
+
+def _site_texts(sites: pd.DataFrame, lang: str) -> list[str]:
+    t = style.texts(lang)
+    ident = "intervention_id" if "intervention_id" in sites else None
+    head = (
+        style.esc(sites[ident])
+        if ident
+        else [html.escape(str(i)) for i in sites.index.tolist()]
+    )
+    parts = [[f"<b>{h}</b>"] for h in head]
+    for col, label in (("kind", "kind"), ("year", "year"), ("status", "status")):
+        if col in sites:
+            for row, value in zip(parts, style.esc(sites[col]), strict=True):
+                if value:
+                    row.append(f"{t[label]}: {value}")
+    if "volume" in sites:
+        volume = pd.to_numeric(sites["volume"], errors="coerce").round(2)
+        for row, value in zip(parts, volume.tolist(), strict=True):
+            if value == value and value is not None:
+                row.append(f"{t['volume']}: {value:g}")
+    if "unit_id" in sites:
+        for row, value in zip(parts, style.esc(sites["unit_id"]), strict=True):
+            if value:
+                row.append(f"{t['units']}: {value}")
+    return ["<br>".join(row) for row in parts]
+
+
+def _site_layers(
+    interventions: gpd.GeoDataFrame, *, lang: str, simplify_m: float, precision: int
+) -> tuple[list[SiteLayer], list[tuple[str, str]], int]:
+    sites = _need_geoframe(interventions, "interventions")
+    _need_columns(
+        sites,
+        ["category"],
+        "interventions",
+        "Read them with kg.read_interventions, which adds the category of each kind.",
+    )
+    category = sites["category"].astype("string").str.strip().str.lower()
+    category = category.where(category.isin(list(CATEGORIES)), style.OTHER_CATEGORY)
+    geoms = display_geometries(sites.geometry, simplify_m=simplify_m, name="interventions")
+    types = gpd.GeoSeries(geoms).geom_type.fillna("").to_numpy()
+    blank = gpd.GeoSeries(geoms).is_empty.to_numpy() | (types == "")
+    done = (
+        sites["completed"].fillna(False).astype(bool).to_numpy()
+        if "completed" in sites
+        else np.ones(len(sites), bool)
+    )
+    texts = np.array(_site_texts(sites, lang), dtype=object)
+    layers: list[SiteLayer] = []
+    legend: list[tuple[str, str]] = []
+    t = style.texts(lang)
+    for key in (*CATEGORIES, style.OTHER_CATEGORY):
+        rows = np.flatnonzero((category == key).to_numpy() & ~blank)
+        if not len(rows):
+            continue
+        colour = style.CATEGORY_COLOURS[key]
+        payload: dict[str, Any] = {"color": colour, "text": texts[rows].tolist(),
+                                   "done": done[rows].astype(int).tolist()}
+        families = {
+            "points": np.isin(types[rows], ["Point", "MultiPoint"]),
+            "lines": np.isin(types[rows], ["LineString", "MultiLineString", "LinearRing"]),
+            "polygons": np.isin(types[rows], ["Polygon", "MultiPolygon"]),
+        }
+        parts = []
+        for family, mask in families.items():
+            if mask.any():
+                packed = pack(geoms[rows[mask]], precision=precision).to_json()
+                index = np.flatnonzero(mask).tolist()
+                parts.append(f'"{family}":{{"geom":{packed},"row":{to_js(index)}}}')
+        label = style.category_label(key, lang)
+        body = to_js(payload)[:-1] + "," + ",".join(parts) + "}"
+        layers.append(SiteLayer(body, name=f"{t['sites']}: {label} ({len(rows)})"))
+        legend.append((colour, label))
+    return layers, legend, int(blank.sum())
+
+
+# ----------------------------------------------------------------- the map
+
+
+def map_units(
+    assessed: gpd.GeoDataFrame,
+    *,
+    interventions: gpd.GeoDataFrame | None = None,
+    remaining: pd.DataFrame | None = None,
+    after: pd.DataFrame | None = None,
+    views: str = "aspects",
+    lang: str = "id",
+    popup: bool = True,
+    label_column: str | None = None,
+    title: str | None = None,
+    tiles: str | None = "OpenStreetMap",
+    simplify_m: float = 1.0,
+    precision: int = 6,
+    collapsed: bool = False,
+    offline: bool = True,
+) -> folium.Map:
+    """Interactive map of slum units: levels before and after works, scores, works, unserved parts.
+
+    Parameters
+    ----------
+    assessed : GeoDataFrame
+        Units with ``unit_id`` and polygons, as from :func:`kotaku_gis.read_units`, usually
+        scored by :func:`kotaku_gis.assess`: a ``level`` column colours the units by slum
+        level, ``score_<code>`` / ``pct_<code>`` columns give the per-aspect or per-criterion
+        views and each unit's criteria table (popup). Unscored units are drawn as outlines.
+    interventions : GeoDataFrame, optional
+        Works from :func:`kotaku_gis.read_interventions` (needs ``category``): one layer per
+        category, points clustered, lines and polygons drawn; planned (not ``completed``)
+        works are drawn hollow or dashed. Rows without geometry are counted in the legend.
+    remaining : DataFrame or GeoDataFrame, optional
+        The frame of :func:`kotaku_gis.remaining_area` (``unit_id``, ``area_ha``,
+        ``covered_ha``, ``remaining_ha``, geometry = the unserved part): adds the view "share
+        of the unit still unserved" (``remaining_ha / area_ha``) and the layer of unserved
+        parts. Matched to the units on ``unit_id``.
+    after : DataFrame, optional
+        The units scored after the works, e.g. ``kg.assess(units, reductions=r, year=2023)``;
+        its ``level`` (matched on ``unit_id``) gives the view "level after works". Instead, a
+        ``level_after`` column of ``assessed`` does the same.
+    views : {"aspects", "criteria", "both", "none"}, default "aspects"
+        Score views to add: one per aspect (sum of its criterion scores), one per criterion
+        (score 0/1/3/5), both, or none.
+    lang : {"id", "en"}, default "id"
+        Language of the labels: Indonesian or English.
+    popup : bool, default True
+        Give each unit a popup with its area, level(s), total score and criteria table
+        (percentage and score per criterion). ``False`` makes large maps smaller.
+    label_column : str, optional
+        Column shown after the unit id in tooltips; default the first of ``kelurahan``,
+        ``kecamatan``, ``kota``, ``provinsi`` present.
+    title : str, optional
+        Page title and legend heading.
+    tiles : str or None, default "OpenStreetMap"
+        Basemap (any folium tiles name or URL template), or None for none. Tiles need the
+        network; everything else in the map works offline.
+    simplify_m : float, default 1.0
+        Display simplification tolerance in metres (0 keeps every vertex).
+    precision : int, default 6
+        Decimals kept in longitude/latitude (6 ≈ 0.1 m, 5 ≈ 1 m).
+    collapsed : bool, default False
+        Collapse the layer control into an icon.
+    offline : bool, default True
+        Make the map self-contained (Leaflet and plugins inlined, see
+        :func:`kotaku_gis.save_map`); ``m.save()`` and notebooks then need no network.
+
+    Returns
+    -------
+    folium.Map
+        Thematic views of the units are base layers (one shown at a time); works by
+        category, the unserved parts and the basemap are overlays.
+
+    Raises
+    ------
+    InputError
+        Missing geometry, CRS or ``unit_id``; repeated unit ids; level labels that are not
+        slum levels; ``remaining`` without its columns; unknown ``views`` or ``lang``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> import kotaku_gis as kg
+    >>> units = gpd.GeoDataFrame(
+    ...     {"unit_id": ["RT01", "RT02"], "level": ["kumuh berat", "tidak kumuh"]},
+    ...     geometry=[shapely.box(116.100, -8.580, 116.101, -8.579),
+    ...               shapely.box(116.101, -8.580, 116.102, -8.579)],
+    ...     crs="EPSG:4326",
+    ... )
+    >>> m = kg.map_units(units, lang="en")
+    >>> [layer.layer_name for layer in m._children.values() if hasattr(layer, "view")]
+    ['Slum level']
+    """
+    t = style.texts(lang)
+    if views not in VIEWS:
+        raise InputError(f"views={views!r} is not one of {list(VIEWS)}.")
+    units = _need_geoframe(assessed, "assessed")
+    _need_columns(units, ["unit_id"], "assessed", "Read the units with kg.read_units.")
+    ids = _unique_ids(units, "assessed")
+    if label_column is None:
+        label_column = next((c for c in ADMIN_COLUMNS if c in units.columns), None)
+    elif label_column not in units.columns:
+        raise InputError(f"label_column={label_column!r} is not a column of assessed.")
+
+    cols: dict[str, list] = {}
+    info: list[dict[str, Any]] = []
+    named_views: list[tuple[str, dict[str, Any]]] = []
+    legend = [f"<h4>{html.escape(title or t['legend'])}</h4>"]
+    level_names = list(style.level_labels(lang))
+
+    area = units["area_ha"] if "area_ha" in units else area_ha(units)
+    cols["area_ha"] = _numbers(area, 2)
+    info.append({"label": t["area_ha"], "col": "area_ha"})
+
+    after_level = None
+    if after is not None:
+        _need_columns(after, ["unit_id", "level"], "after", "Pass the frame kg.assess returns.")
+        after_level = _by_unit(ids, after, "level", "after")
+    elif "level_after" in units.columns:
+        after_level = units["level_after"]
+    if "level" in units.columns:
+        cols["level"] = _level_codes(units["level"], "assessed['level']").tolist()
+        name = t["level_before"] if after_level is not None else t["level"]
+        named_views.append((name, _level_view("level", name, lang)))
+        info.append({"label": name, "col": "level", "labels": level_names})
+    if after_level is not None:
+        cols["level_after"] = _level_codes(after_level, "the level after works").tolist()
+        named_views.append((t["level_after"], _level_view("level_after", t["level_after"], lang)))
+        info.append({"label": t["level_after"], "col": "level_after", "labels": level_names})
+    if "level" in cols or after_level is not None:
+        legend.append(
+            _swatches(
+                t["level"],
+                [*(style.LEVEL_COLOURS[label] for label in LEVELS), style.MISSING_COLOUR],
+                [*level_names, t["not_assessed"]],
+                view="level",
+            )
+        )
+    if "total_score" in units.columns:
+        cols["total_score"] = _numbers(units["total_score"], 0)
+        info.append({"label": t["total_score"], "col": "total_score"})
+
+    unserved = None
+    if remaining is not None:
+        _need_columns(
+            remaining,
+            ["unit_id", "area_ha", "remaining_ha"],
+            "remaining",
+            "Pass the frame kg.remaining_area returns.",
+        )
+        rem_ha = pd.to_numeric(_by_unit(ids, remaining, "remaining_ha", "remaining"))
+        rem_area = pd.to_numeric(_by_unit(ids, remaining, "area_ha", "remaining"))
+        share = (rem_ha / rem_area.where(rem_area > 0)) * 100
+        cols["share"] = _numbers(share.clip(0, 100), 1)
+        cols["remaining_ha"] = _numbers(rem_ha, 2)
+        info.append({"label": t["remaining_ha"], "col": "remaining_ha"})
+        named_views.append(
+            (
+                t["share"],
+                {
+                    "col": "share",
+                    "breaks": list(style.SHARE_BREAKS),
+                    "colors": list(style.SHARE_COLOURS),
+                    "labels": _SHARE_LABELS,
+                    "legend": "share",
+                    "unit": "%",
+                    "title": t["share_short"],
+                    **_UNIT_LINE,
+                },
+            )
+        )
+        legend.append(
+            _swatches(t["share"], style.SHARE_COLOURS, _SHARE_LABELS, view="share")
+        )
+        if isinstance(remaining, gpd.GeoDataFrame) and remaining.geometry.name in remaining:
+            unserved = _need_geoframe(remaining, "remaining")
+
+    codes = _criterion_codes(units)
+    score_views = _score_views(units, codes, views, lang, cols)
+    named_views += score_views
+    if views in ("aspects", "both") and any(v["col"].startswith("aspect_") for _, v in score_views):
+        legend.append(
+            _swatches(t["aspect_classes"], style.SCORE_COLOURS, _ASPECT_LABELS, view="aspects")
+        )
+    if views in ("criteria", "both") and any(v["col"].startswith("score_") for _, v in score_views):
+        legend.append(
+            _swatches(t["criterion_classes"], style.SCORE_COLOURS, _SCORE_LABELS, view="criteria")
+        )
+    if not named_views:
+        named_views.append(
+            (t["units"], {"col": None, "colors": ["#3388ff"], "labels": [""],
+                          "title": t["unit_color"], **_UNIT_LINE, "opacity": 0.25})
+        )
+
+    crit: list[dict[str, Any]] = []
+    if popup:
+        for code in codes:
+            entry: dict[str, Any] = {"code": html.escape(code),
+                                     "name": html.escape(style.criterion_label(code, lang)),
+                                     "pct": None, "score": None}
+            if f"pct_{code}" in units.columns:
+                cols[f"pct_{code}"] = _numbers(units[f"pct_{code}"], 2)
+                entry["pct"] = f"pct_{code}"
+            if f"score_{code}" in units.columns:
+                cols.setdefault(f"score_{code}", _numbers(units[f"score_{code}"], 0))
+                entry["score"] = f"score_{code}"
+            crit.append(entry)
+    for _, view in named_views:
+        if view["col"] and view["col"].startswith("score_"):
+            cols.setdefault(view["col"], _numbers(units[view["col"]], 0))
+
+    geoms = display_geometries(units.geometry, simplify_m=simplify_m, name="assessed")
+    no_geometry = int(gpd.GeoSeries(geoms).isna().sum() + gpd.GeoSeries(geoms).is_empty.sum())
+    payload = {
+        "id": style.esc(ids),
+        "sub": style.esc(units[label_column]) if label_column else None,
+        "cols": cols,
+        "info": info if popup else None,
+        "crit": crit,
+        "t": {
+            "missing": t["not_assessed"],
+            "missing_color": style.MISSING_COLOUR,
+            "code": t["code"],
+            "criterion": t["criterion"],
+            "pct": t["pct"],
+            "score": t["score"],
+        },
+    }
+    data = UnitData(
+        to_js(payload)[:-1] + ',"geom":' + pack(geoms, precision=precision).to_json() + "}"
+    )
+
+    bounds = _bounds(units)
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    if tiles:
+        folium.TileLayer(tiles, name=t["basemap"], overlay=True, control=True).add_to(m)
+    m.add_child(data)
+    for k, (name, view) in enumerate(named_views):
+        view["base"] = True
+        m.add_child(UnitView(data, view, name=html.escape(name), overlay=False, show=k == 0))
+
+    if unserved is not None:
+        unserved_data, unserved_view = _unserved_layer(
+            unserved, t, simplify_m=simplify_m, precision=precision
+        )
+        m.add_child(unserved_data)
+        m.add_child(unserved_view)
+        legend.append(_swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved"]]))
+
+    site_note = 0
+    if interventions is not None:
+        layers, keys, site_note = _site_layers(
+            interventions, lang=lang, simplify_m=simplify_m, precision=precision
+        )
+        for layer in layers:
+            layer.layer_name = html.escape(layer.layer_name)
+            m.add_child(layer)
+        if keys:
+            legend.append(_swatches(t["sites"], [c for c, _ in keys], [k for _, k in keys],
+                                    dot=True))
+    for count, key in ((no_geometry, "no_geometry_units"), (site_note, "no_geometry_sites")):
+        if count:
+            legend.append(f'<div class="kg-note">{count} {html.escape(t[key])}</div>')
+
+    m.add_child(Legend("".join(legend)))
+    folium.LayerControl(collapsed=collapsed).add_to(m)
+    if bounds is not None:
+        m.fit_bounds(bounds)
+    if offline:
+        make_offline(m)
+    if title:
+        m.get_root().title = html.escape(title)
+    return m
+
+
+def _bounds(units: gpd.GeoDataFrame) -> list[list[float]] | None:
+    geoms = units.geometry
+    geoms = geoms[~(geoms.isna() | geoms.is_empty)]
+    if geoms.empty:
+        return None
+    west, south, east, north = geoms.to_crs(WGS84).total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def _unserved_layer(
+    remaining: gpd.GeoDataFrame, t: Any, *, simplify_m: float, precision: int
+) -> tuple[UnitData, UnitView]:
+    geoms = display_geometries(remaining.geometry, simplify_m=simplify_m, name="remaining")
+    cols = {
+        "remaining_ha": _numbers(remaining["remaining_ha"], 2),
+        "area_ha": _numbers(remaining["area_ha"], 2),
+    }
+    info = [
+        {"label": t["remaining_ha"], "col": "remaining_ha"},
+        {"label": t["area_ha"], "col": "area_ha"},
+    ]
+    if "covered_ha" in remaining:
+        cols["covered_ha"] = _numbers(remaining["covered_ha"], 2)
+        info.append({"label": t["covered_ha"], "col": "covered_ha"})
+    payload = {
+        "id": style.esc(remaining["unit_id"]),
+        "sub": None,
+        "cols": cols,
+        "info": info,
+        "crit": [],
+        "t": {"missing": "", "missing_color": style.MISSING_COLOUR},
+    }
+    data = UnitData(
+        to_js(payload)[:-1] + ',"geom":' + pack(geoms, precision=precision).to_json() + "}"
+    )
+    view = {
+        "col": "remaining_ha",
+        # one class: a single break at 0 sends every value to class 0
+        "breaks": [0],
+        "colors": [style.UNSERVED_COLOUR],
+        "labels": [""],
+        "unit": " ha",
+        "title": t["remaining_ha"],
+        "line": style.UNSERVED_COLOUR,
+        "weight": 1.2,
+        "opacity": 0.45,
+        "dash": "4 3",
+    }
+    return data, UnitView(data, view, name=html.escape(t["unserved"]), overlay=True, show=True)

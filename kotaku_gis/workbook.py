@@ -1,0 +1,713 @@
+"""Planners' R0 workbooks: read the baseline tables kept in Excel, join them to polygons, write back.
+
+City teams keep their baselines and yearly updates (R0) in Excel, one sheet per kelurahan or
+kota, with Indonesian headers that vary from team to team ("Luas Verifikasi (Ha)",
+"Jumlah KK", "Kode RT", "1.a", "Ketidakteraturan Bangunan (Unit)" …) and often a title block
+above the header row. :func:`read_r0_workbook` finds the header row of each sheet, maps the
+headers to the column conventions of DESIGN §3 through :data:`R0_HEADERS`, stacks the sheets
+(keeping the sheet name and the Excel row of every row) and optionally joins the result to a
+polygon layer on ``unit_id``, reporting the rows that match no polygon and the polygons that
+match no row. :func:`write_r0_workbook` writes the same layout back out.
+
+Header matching ignores case, spaces and punctuation ("LUAS VERIFIKASI (HA)" and
+"luas verifikasi(ha)" are the same header); a header whose trailing unit in brackets is left
+out or different ("Luas Verifikasi") still matches. A header that starts with a criterion
+code ("1a", "1.a", "1 a", "1a. Ketidakteraturan …") is that criterion's volume, unless it is a
+percentage or a score ("1a (%)", "Skor 1a" and "Nilai" columns are kept under their own
+headers). Headers that match nothing are kept as they are.
+
+Rows are never dropped silently: a row with data but no unit id (a total row, a numbering
+row, a unit whose id was left blank) is listed in the report with its ``Sheet!row`` label.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from .errors import InputError
+from .io import atomic_path, read_units
+from .report import ValidationReport
+from .reports import frame_to_sheet
+from .rulesets import RULESETS
+
+__all__ = ["R0_HEADERS", "join_r0", "map_r0_header", "read_r0_workbook", "write_r0_workbook"]
+
+#: Column (DESIGN §3) → the R0 headers read as that column, matched ignoring case, spaces
+#: and punctuation. The first header is the one :func:`write_r0_workbook` writes. Criterion
+#: columns also match their code in any spelling ("1a", "1.a", "1 A") and the criterion's
+#: name in the regulation (:data:`kotaku_gis.RULESETS`).
+R0_HEADERS: Mapping[str, tuple[str, ...]] = {
+    "provinsi": ("Provinsi", "Nama Provinsi"),
+    "kota": ("Kota/Kabupaten", "Kabupaten/Kota", "Kab/Kota", "Kota", "Kabupaten", "Nama Kota"),
+    "kecamatan": ("Kecamatan", "Nama Kecamatan"),
+    "kelurahan": ("Kelurahan", "Desa", "Kelurahan/Desa", "Desa/Kelurahan", "Nama Kelurahan"),
+    "rw": ("RW",),
+    "rt": ("RT",),
+    "unit_id": ("ID RT", "Kode RT", "ID Unit", "Kode Unit", "ID Kawasan", "Kode Kawasan",
+                "unit_id"),
+    "nama_kawasan": ("Nama Kawasan", "Kawasan"),
+    "area_ha": ("Luas Verifikasi (Ha)", "Luas Kawasan (Ha)", "Luas Wilayah (Ha)",
+                "Luas RT (Ha)", "Luas (Ha)", "area_ha"),
+    "buildings": ("Jumlah Bangunan", "Jumlah Bangunan (Unit)", "Jml Bangunan", "buildings"),
+    "households": ("Jumlah KK", "Jumlah Kepala Keluarga", "Jml KK", "households"),
+    "penduduk": ("Jumlah Jiwa", "Jumlah Penduduk", "Jml Jiwa", "penduduk"),
+    "road_length_m": ("Panjang Jalan Ideal (m)", "Panjang Jalan Lingkungan Ideal (m)",
+                      "Panjang Jalan Lingkungan (m)", "road_length_m"),
+    "drain_length_m": ("Panjang Drainase Ideal (m)", "Panjang Drainase Lingkungan Ideal (m)",
+                       "Panjang Drainase Lingkungan (m)", "drain_length_m"),
+    "1a": ("Ketidakteraturan Bangunan (Unit)",),
+    "1b": ("Kepadatan Bangunan (Ha)", "Tingkat Kepadatan Bangunan (Ha)"),
+    "1c": ("Ketidaksesuaian Persyaratan Teknis Bangunan (Unit)",
+           "Kualitas Bangunan Tidak Memenuhi Syarat (Unit)"),
+    "2a": ("Cakupan Pelayanan Jalan Lingkungan (m)", "Jalan Lingkungan Tidak Terlayani (m)"),
+    "2b": ("Kualitas Permukaan Jalan Lingkungan (m)", "Jalan Lingkungan Rusak (m)"),
+    "3a": ("Ketersediaan Akses Aman Air Minum (KK)", "Akses Aman Air Minum (KK)"),
+    "3b": ("Tidak Terpenuhinya Kebutuhan Air Minum (KK)", "Kebutuhan Air Minum (KK)"),
+    "4a": ("Ketidakmampuan Mengalirkan Limpasan Air (Ha)", "Genangan (Ha)"),
+    "4b": ("Ketidaktersediaan Drainase (m)",),
+    "4c": ("Kualitas Konstruksi Drainase (m)",),
+    "5a": ("Sistem Pengelolaan Air Limbah Tidak Sesuai Standar Teknis (KK)",),
+    "5b": ("Prasarana dan Sarana Pengelolaan Air Limbah Tidak Sesuai Persyaratan Teknis (KK)",
+           "Prasarana dan Sarana Air Limbah Tidak Sesuai Persyaratan Teknis (KK)"),
+    "6a": ("Prasarana dan Sarana Persampahan Tidak Sesuai Persyaratan Teknis (KK)",),
+    "6b": ("Sistem Pengelolaan Persampahan Tidak Sesuai Standar Teknis (KK)",),
+    "7a": ("Ketidaktersediaan Prasarana Proteksi Kebakaran (Unit)",),
+    "7b": ("Ketidaktersediaan Sarana Proteksi Kebakaran (Unit)",),
+}  # fmt: skip
+
+#: Every criterion code of the rulesets, in order (the 16 of 2018 and the extra ones of 2016).
+_CODES: tuple[str, ...] = tuple(
+    dict.fromkeys(c.code for rs in RULESETS.values() for c in rs.criteria)
+)
+_NUMERIC = frozenset(
+    {"area_ha", "buildings", "households", "penduduk", "road_length_m", "drain_length_m",
+     *_CODES}
+)  # fmt: skip
+_TEXT = frozenset({"provinsi", "kota", "kecamatan", "kelurahan", "rw", "rt", "nama_kawasan"})
+#: Columns the reader adds: where each row came from.
+_ORIGIN = ("sheet", "excel_row")
+_CODE_RE = re.compile(r"^\s*([1-7])\s*[.\-_/]?\s*([a-e])(?![a-z0-9])", re.IGNORECASE)
+# A header naming a criterion's percentage or score is not its volume.
+_NOT_VOLUME_RE = re.compile(r"%|persen|skor|nilai|score|bobot", re.IGNORECASE)
+_UNIT_SUFFIX_RE = re.compile(r"\([^()]*\)\s*$")
+_TOTAL_RE = re.compile(r"^\s*(jumlah|total|sub\s*total|rekap)", re.IGNORECASE)
+_HEADER_MIN = 2
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def _build_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+
+    def add(header: str, column: str) -> None:
+        for key in {_key(header), _key(_UNIT_SUFFIX_RE.sub("", header))}:
+            if key:
+                aliases.setdefault(key, column)
+
+    for column, headers in R0_HEADERS.items():
+        for header in headers:
+            add(header, column)
+    for rs in RULESETS.values():
+        for c in rs.criteria:
+            add(c.name_id, c.code)
+    return aliases
+
+
+_ALIASES = _build_aliases()
+
+
+def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str | None:
+    """The column of DESIGN §3 that an R0 header stands for, or None when it matches nothing.
+
+    Parameters
+    ----------
+    header : str
+        A header cell as typed in the workbook.
+    extra : mapping, optional
+        More header → column pairs, matched the same way and before :data:`R0_HEADERS`.
+
+    Examples
+    --------
+    >>> from kotaku_gis.workbook import map_r0_header
+    >>> [map_r0_header(h) for h in ["LUAS VERIFIKASI (HA)", "Jumlah KK", "1.a", "4 C",
+    ...     "Ketidakteraturan Bangunan (Unit)", "1a (%)", "Keterangan"]]
+    ['area_ha', 'households', '1a', '4c', '1a', None, None]
+    """
+    if header is None:
+        return None
+    text = str(header).strip()
+    if not text:
+        return None
+    if extra:
+        own = {_key(k): v for k, v in extra.items()}
+        for key in (_key(text), _key(_UNIT_SUFFIX_RE.sub("", text))):
+            if key in own:
+                return own[key]
+    key = _key(text)
+    if key in _ALIASES and (_ALIASES[key] not in _CODES or not _NOT_VOLUME_RE.search(text)):
+        return _ALIASES[key]
+    if _NOT_VOLUME_RE.search(text):
+        return None
+    match = _CODE_RE.match(text)
+    if match and (code := f"{match[1]}{match[2].lower()}") in _CODES:
+        return code
+    return _ALIASES.get(_key(_UNIT_SUFFIX_RE.sub("", text)))
+
+
+# ---------------------------------------------------------------- reading one sheet
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _find_header(
+    rows: list[tuple[Any, ...]], extra: Mapping[str, str] | None, max_rows: int
+) -> tuple[int, list[str | None], list[str | None]] | None:
+    """Index of the header row, its mapped columns and its header texts (merges filled)."""
+    best: tuple[int, int] | None = None
+    for i, row in enumerate(rows[:max_rows]):
+        found = {map_r0_header(cell, extra=extra) for cell in row} - {None}
+        if len(found) >= _HEADER_MIN and (best is None or len(found) > best[1]):
+            best = (i, len(found))
+    if best is None:
+        return None
+    i = best[0]
+    width = max((len(r) for r in rows[: i + 1]), default=0)
+    texts: list[str | None] = []
+    for j in range(width):
+        cell = rows[i][j] if j < len(rows[i]) else None
+        # A header merged over two or three rows has its text in the top cell only.
+        for up in range(1, 3):
+            if not _blank(cell) or i - up < 0:
+                break
+            above = rows[i - up]
+            cell = above[j] if j < len(above) else None
+        texts.append(None if _blank(cell) else str(cell).strip())
+    return i, [map_r0_header(t, extra=extra) for t in texts], texts
+
+
+def _id_text(value: Any) -> Any:
+    if _blank(value):
+        return pd.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any) -> tuple[float, bool]:
+    """(value as float, whether it was readable); blanks and "-" are NaN and readable."""
+    if value is None or isinstance(value, bool):
+        return np.nan, value is None
+    if isinstance(value, int | float):
+        return float(value), True
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if text in {"", "-"}:
+        return np.nan, True
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # Indonesian decimal comma
+    try:
+        return float(text), True
+    except ValueError:
+        return np.nan, False
+
+
+def _read_sheet(
+    ws: Any,
+    sheet: str,
+    *,
+    extra: Mapping[str, str] | None,
+    max_header_rows: int,
+    report: ValidationReport,
+    headers_seen: dict[str, str],
+) -> pd.DataFrame | None:
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    found = _find_header(rows, extra, max_header_rows)
+    if found is None:
+        if any(not _blank(c) for r in rows for c in r):
+            report.add(
+                f"{sheet}!", None, "warning", "no_header_row",
+                f"sheet {sheet!r}: no row in the first {max_header_rows} has two or more "
+                "known R0 headers (such as 'ID RT', 'Luas Verifikasi (Ha)', 'Jumlah KK'); "
+                "the sheet is not read. Pass headers={'your header': 'unit_id', …} to name "
+                "its columns.",
+            )  # fmt: skip
+        return None
+    h, columns, texts = found
+    if "unit_id" not in columns:
+        report.add(
+            f"{sheet}!{h + 1}", None, "warning", "no_unit_id_column",
+            f"sheet {sheet!r}: the header row {h + 1} has no unit id column (one of "
+            f"{list(R0_HEADERS['unit_id'])}); the sheet is not read. Pass "
+            "headers={'your id header': 'unit_id'} to name it.",
+        )  # fmt: skip
+        return None
+
+    names: list[str | None] = []
+    taken: set[str] = set(_ORIGIN)
+    for j, (col, text) in enumerate(zip(columns, texts, strict=True)):
+        name = col
+        if name is not None and name in taken:
+            report.add(
+                f"{sheet}!{h + 1}", text, "warning", "duplicate_header",
+                f"sheet {sheet!r}: header {text!r} (column {get_column_letter(j + 1)}) means "
+                f"{col!r} again; the first such column is read as {col!r}, this one is kept "
+                f"under its own header",
+            )  # fmt: skip
+            name = None
+        if name is None and text is not None:
+            name = text if text not in taken else f"{text} ({get_column_letter(j + 1)})"
+        if name is not None and col is not None and name == col:
+            headers_seen.setdefault(col, text or col)
+        names.append(name)
+        if name is not None:
+            taken.add(name)
+
+    id_pos = columns.index("unit_id")
+    data: dict[str, list[Any]] = {n: [] for n in names if n is not None}
+    excel_rows: list[int] = []
+    for i in range(h + 1, len(rows)):
+        row = rows[i]
+        if all(_blank(c) for c in row):
+            continue
+        label = f"{sheet}!{i + 1}"
+        unnamed = [
+            get_column_letter(j + 1)
+            for j, c in enumerate(row)
+            if not _blank(c) and (j >= len(names) or names[j] is None)
+        ]
+        if unnamed:
+            report.add(
+                label, None, "warning", "value_without_header",
+                f"sheet {sheet!r} row {i + 1}: values in column(s) {unnamed} have no header "
+                "and are not read",
+            )  # fmt: skip
+        # "Jumlah"/"Total" in the leading cells marks a total row, not a unit.
+        lead = row[: max(id_pos, 2) + 1]
+        is_total = any(isinstance(c, str) and _TOTAL_RE.match(c) for c in lead)
+        if id_pos >= len(row) or _blank(row[id_pos]) or is_total:
+            report.add(
+                label, "unit_id", "info" if is_total else "warning", "row_without_id",
+                f"sheet {sheet!r} row {i + 1}: "
+                + ("a total row; not read as a unit" if is_total else
+                   "data but no unit id; not read. Fill in the id to include the row"),
+            )  # fmt: skip
+            continue
+        excel_rows.append(i + 1)
+        for j, name in enumerate(names):
+            if name is not None:
+                data[name].append(row[j] if j < len(row) else None)
+
+    frame = pd.DataFrame({"sheet": [sheet] * len(excel_rows), "excel_row": excel_rows})
+    for j, name in enumerate(names):
+        if name is None:
+            continue
+        values = data[name]
+        col = columns[j] if columns[j] == name else None
+        if col == "unit_id":
+            frame[name] = pd.array([_id_text(v) for v in values], dtype="string")
+        elif col in _NUMERIC:
+            parsed = [_number(v) for v in values]
+            bad = [k for k, (_, ok) in enumerate(parsed) if not ok]
+            for k in bad:
+                report.add(
+                    f"{sheet}!{excel_rows[k]}", name, "warning", "not_a_number",
+                    f"sheet {sheet!r} row {excel_rows[k]}: {texts[j]!r} is {values[k]!r}, "
+                    "not a number; left blank",
+                )  # fmt: skip
+            frame[name] = np.array([p for p, _ in parsed], dtype=float)
+        elif col in _TEXT:
+            frame[name] = pd.array([_id_text(v) for v in values], dtype="string")
+        else:
+            frame[name] = _infer(values)
+    return frame
+
+
+def _infer(values: list[Any]) -> pd.Series:
+    present = [v for v in values if not _blank(v)]
+    if present and all(isinstance(v, str) for v in present):
+        return pd.Series([None if _blank(v) else v for v in values], dtype="string")
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return pd.Series([np.nan if _blank(v) else v for v in values], dtype=float)
+    return pd.Series([None if _blank(v) else v for v in values], dtype=object)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def read_r0_workbook(
+    source: str | os.PathLike,
+    *,
+    polygons: gpd.GeoDataFrame | str | os.PathLike | None = None,
+    sheets: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    polygon_id: str = "unit_id",
+    how: Literal["left", "inner", "outer"] = "left",
+    max_header_rows: int = 30,
+) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Read a planner's R0 workbook (one sheet per kelurahan or kota) into one unit table.
+
+    Parameters
+    ----------
+    source : path
+        An ``.xlsx`` or ``.xlsm`` workbook. Formula cells are read as the values Excel last
+        saved with them.
+    polygons : GeoDataFrame or path, optional
+        Unit polygons to join on ``unit_id`` (see :func:`join_r0`); a path is read with
+        :func:`kotaku_gis.read_units`.
+    sheets : sequence of str, optional
+        Sheets to read; by default every sheet that has a header row with a unit id column
+        (other sheets are listed in the report).
+    headers : mapping, optional
+        Extra header → column pairs for headers :data:`R0_HEADERS` does not know, e.g.
+        ``{"No. Identitas RT": "unit_id"}``.
+    polygon_id : str, default "unit_id"
+        Id column of ``polygons``.
+    how : {"left", "inner", "outer"}, default "left"
+        Join of rows to polygons (see :func:`join_r0`).
+    max_header_rows : int, default 30
+        How many rows from the top of a sheet are searched for the header row: the row with
+        the most known headers.
+
+    Returns
+    -------
+    DataFrame, or GeoDataFrame with ``polygons``
+        ``sheet`` and ``excel_row`` (where each row came from), the mapped columns
+        (``unit_id`` as string; volumes and denominators as float; administrative names as
+        string) and the unmapped columns under their own headers. ``attrs["report"]`` is a
+        :class:`~kotaku_gis.ValidationReport` whose rows are ``"Sheet!row"`` labels for
+        workbook rows and index labels for polygons; ``attrs["r0_headers"]`` maps each
+        column to the header it was read from.
+
+    Raises
+    ------
+    InputError
+        The file is missing, not an Excel workbook, a named sheet is missing, or no sheet has
+        a header row with a unit id column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> import kotaku_gis as kg
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Ampenan Selatan"
+    >>> ws.append(["Data R0 Kelurahan Ampenan Selatan"]); ws.append([])
+    >>> ws.append(["No", "Kode RT", "Luas Verifikasi (Ha)", "Jumlah KK", "3.a"])
+    >>> ws.append([1, "RT001", 1.52, 78, 9]); ws.append([2, "RT002", 2.10, 95, 40])
+    >>> ws.append([None, "Jumlah", 3.62, 173, 49])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r0.xlsx"; wb.save(path)
+    >>> table = kg.read_r0_workbook(path)
+    >>> table[["sheet", "excel_row", "unit_id", "area_ha", "households", "3a"]].values.tolist()
+    [['Ampenan Selatan', 4, 'RT001', 1.52, 78.0, 9.0], ['Ampenan Selatan', 5, 'RT002', 2.1, 95.0, 40.0]]
+    >>> [i.check for i in table.attrs["report"]]
+    ['row_without_id']
+    """  # noqa: E501
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{path} does not exist; check the path and the working directory.")
+    if path.suffix.lower() == ".xls":
+        raise InputError(
+            f"{path} is an old-style .xls workbook; open it in Excel or LibreOffice and save "
+            "it as .xlsx."
+        )
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises zipfile, KeyError and XML errors alike
+        raise InputError(f"cannot open {path} as an Excel workbook (.xlsx): {err}") from err
+    report = ValidationReport(what="r0 workbook", source=str(path))
+    headers_seen: dict[str, str] = {}
+    try:
+        names = list(wb.sheetnames)
+        chosen = names if sheets is None else list(sheets)
+        missing = [s for s in chosen if s not in names]
+        if missing:
+            raise InputError(f"{path} has no sheet(s) {missing}; its sheets are {names}.")
+        frames = []
+        for sheet in chosen:
+            frame = _read_sheet(
+                wb[sheet], sheet, extra=headers, max_header_rows=max_header_rows,
+                report=report, headers_seen=headers_seen,
+            )  # fmt: skip
+            if frame is not None:
+                frames.append(frame)
+    finally:
+        wb.close()
+    if not frames:
+        found = "; ".join(i.message for i in report.issues) or "all sheets are empty"
+        raise InputError(f"{path}: no sheet could be read as an R0 table. {found}")
+    table = pd.concat(frames, ignore_index=True)
+    table = table[_column_order(table.columns)]
+    _report_duplicates(table, report)
+    table.attrs["report"] = report
+    table.attrs["r0_headers"] = headers_seen
+    if polygons is not None:
+        return join_r0(table, polygons, polygon_id=polygon_id, how=how)
+    return table
+
+
+def _column_order(columns: Iterable[str]) -> list[str]:
+    columns = list(columns)
+    known = [c for c in R0_HEADERS if c in columns]
+    known += [c for c in _CODES if c in columns and c not in known]
+    rest = [c for c in columns if c not in known and c not in _ORIGIN]
+    return [*_ORIGIN, *known, *rest]
+
+
+def _labels(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
+    sub = table.loc[mask, list(_ORIGIN)]
+    return [f"{s}!{r}" for s, r in zip(sub["sheet"], sub["excel_row"], strict=True)]
+
+
+def _report_duplicates(table: pd.DataFrame, report: ValidationReport) -> None:
+    dup = table["unit_id"].duplicated(keep=False).to_numpy(dtype=bool)
+    if dup.any():
+        report.add_rows(
+            _labels(table, dup), "unit_id", "error", "duplicate_id",
+            [f"unit_id {u!r} appears on more than one row of the workbook; make it unique"
+             for u in table.loc[dup, "unit_id"]],
+        )  # fmt: skip
+
+
+def join_r0(
+    table: pd.DataFrame,
+    polygons: gpd.GeoDataFrame | str | os.PathLike,
+    *,
+    polygon_id: str = "unit_id",
+    how: Literal["left", "inner", "outer"] = "left",
+) -> gpd.GeoDataFrame:
+    """Join an R0 table to unit polygons on ``unit_id``; report what does not match.
+
+    Ids are compared as text with surrounding spaces removed. Columns of the table win; the
+    polygons add their geometry and the columns the table lacks (such as ``area_ha``
+    measured from the polygon when the workbook has no verified area).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`read_r0_workbook` (needs ``unit_id``).
+    polygons : GeoDataFrame or path
+        Unit polygons; a path is read with :func:`kotaku_gis.read_units`.
+    polygon_id : str, default "unit_id"
+        Id column of the polygons.
+    how : {"left", "inner", "outer"}, default "left"
+        ``"left"``: every table row, with no geometry where no polygon matches; ``"inner"``:
+        only rows with a polygon; ``"outer"``: also the polygons without a row, with blank
+        attributes.
+
+    Returns
+    -------
+    GeoDataFrame
+        In the polygons' CRS, with the table's index (``"outer"``: polygons without a row
+        appended after it). ``attrs["report"]`` holds the table's report plus a
+        ``no_polygon`` warning per row without a polygon, a ``no_row`` warning per polygon
+        without a row and a ``duplicate_polygon_id`` error per repeated polygon id (the first
+        polygon is used).
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd, shapely
+    >>> from kotaku_gis.workbook import join_r0
+    >>> table = pd.DataFrame({"sheet": ["A", "A"], "excel_row": [2, 3],
+    ...     "unit_id": ["RT1", "RT9"], "households": [40.0, 12.0]})
+    >>> polys = gpd.GeoDataFrame({"unit_id": ["RT1", "RT2"]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=4326)
+    >>> out = join_r0(table, polys)
+    >>> out.geometry.isna().tolist()
+    [False, True]
+    >>> [(i.row, i.check) for i in out.attrs["report"]]
+    [('A!3', 'no_polygon'), (1, 'no_row')]
+    """
+    if how not in ("left", "inner", "outer"):
+        raise InputError(f"how must be 'left', 'inner' or 'outer', not {how!r}.")
+    if not isinstance(table, pd.DataFrame) or "unit_id" not in table.columns:
+        raise InputError(
+            "the R0 table needs a 'unit_id' column; read it with kg.read_r0_workbook(path)."
+        )
+    if not isinstance(polygons, gpd.GeoDataFrame):
+        polygons = read_units(polygons, id_column=polygon_id)
+        polygon_id = "unit_id"
+    if polygon_id not in polygons.columns:
+        raise InputError(
+            f"the polygons have no {polygon_id!r} column; their columns are "
+            f"{list(polygons.columns)}. Pass polygon_id='…'."
+        )
+    old = table.attrs.get("report")
+    report = ValidationReport(what="r0 workbook", source=getattr(old, "source", None))
+    if old is not None:
+        report.extend(old)
+
+    pids = polygons[polygon_id].astype("string").str.strip()
+    no_id = pids.isna().to_numpy(dtype=bool)
+    if no_id.any():
+        report.add_rows(
+            polygons.index[no_id], polygon_id, "warning", "polygon_without_id",
+            "polygon without a unit id; it cannot be joined",
+        )  # fmt: skip
+    dup = pids.duplicated(keep="first").to_numpy(dtype=bool) & ~no_id
+    if dup.any():
+        report.add_rows(
+            polygons.index[dup], polygon_id, "error", "duplicate_polygon_id",
+            [f"unit_id {u!r} is on more than one polygon; the first one is joined"
+             for u in pids[dup]],
+        )  # fmt: skip
+    first = ~no_id & ~dup
+    lookup = pd.Index(pids[first].to_numpy())
+    geoms = np.asarray(polygons.geometry.array, dtype=object)[first]
+    ids = table["unit_id"].astype("string").str.strip()
+    pos = lookup.get_indexer(ids.to_numpy())
+    hit = pos >= 0
+
+    if (~hit).any():
+        mask = ~hit
+        has_origin = all(c in table.columns for c in _ORIGIN)
+        rows = _labels(table, mask) if has_origin else table.index[mask].tolist()
+        fate = "left out" if how == "inner" else "kept without geometry"
+        report.add_rows(
+            rows, "unit_id", "warning", "no_polygon",
+            [f"unit_id {u!r} matches no polygon; {fate}" for u in ids[mask]],
+        )  # fmt: skip
+    matched = np.zeros(len(lookup), dtype=bool)
+    matched[pos[hit]] = True
+    lonely = np.flatnonzero(first)[~matched]
+    if len(lonely):
+        fate = "added with blank attributes" if how == "outer" else "not in the result"
+        report.add_rows(
+            polygons.index[lonely], polygon_id, "warning", "no_row",
+            [f"polygon unit_id {u!r} matches no workbook row; {fate}"
+             for u in pids.iloc[lonely]],
+        )  # fmt: skip
+
+    poly_cols = [
+        c for c in polygons.columns
+        if c not in table.columns and c not in {polygon_id, polygons.geometry.name}
+    ]  # fmt: skip
+    extra = polygons.loc[first, poly_cols].reset_index(drop=True)
+    added = extra.reindex(np.where(hit, pos, -1)).set_axis(table.index)
+    out_geoms = np.where(hit, geoms[np.where(hit, pos, 0)], None)
+    out = gpd.GeoDataFrame(
+        pd.concat([table, added], axis=1), geometry=out_geoms, crs=polygons.crs
+    )
+    if how == "inner":
+        out = out[hit]
+    elif how == "outer" and len(lonely):
+        rest = polygons.iloc[lonely][[polygon_id, *poly_cols, polygons.geometry.name]]
+        rest = rest.rename(columns={polygon_id: "unit_id", polygons.geometry.name: "geometry"})
+        rest["unit_id"] = rest["unit_id"].astype("string").str.strip()
+        rest = gpd.GeoDataFrame(rest, geometry="geometry", crs=polygons.crs)
+        out = pd.concat([out, rest], ignore_index=True)
+    out.attrs = {"report": report, "r0_headers": dict(table.attrs.get("r0_headers", {}))}
+    return out
+
+
+def _sheet_names(values: Sequence[str]) -> dict[str, str]:
+    """Excel-safe, unique sheet names (at most 31 characters, none of []:*?/\\)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for value in values:
+        base = re.sub(r"[\[\]:*?/\\]", "-", str(value)).strip("'") or "R0"
+        name, n = base[:31], 2
+        while name.casefold() in used:
+            suffix = f" ({n})"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name.casefold())
+        out[value] = name
+    return out
+
+
+def write_r0_workbook(
+    frame: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    sheet_by: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    title: str | None = "Data R0 {sheet}",
+) -> Path:
+    """Write units in the R0 layout: one sheet per kelurahan (or kota), Indonesian headers.
+
+    Each sheet has a title row, a blank row, the header row (bold, frozen) and one row per
+    unit; ``unit_id`` is written as text. Reading the file with :func:`read_r0_workbook`
+    gives the same table back (geometry is not written; sheet names longer than 31
+    characters or holding ``[]:*?/\\`` are shortened or changed, as Excel requires).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Units with ``unit_id``; the columns of :data:`R0_HEADERS` are written first, in its
+        order, then the others (except ``geometry``, ``sheet`` and ``excel_row``).
+    path : path
+        The ``.xlsx`` file, replaced atomically.
+    sheet_by : str, optional
+        Column whose values name the sheets. Default: ``"sheet"`` when present (a table read
+        from a workbook), else ``"kelurahan"``, else ``"kota"``, else one sheet ``"R0"``.
+    headers : mapping, optional
+        Column → header overrides. Default: the headers the table was read with
+        (``attrs["r0_headers"]``), else the first header of :data:`R0_HEADERS`.
+    title : str or None, default "Data R0 {sheet}"
+        Title row above the headers (``{sheet}`` is the sheet's value); None writes the
+        headers on row 1.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> import kotaku_gis as kg
+    >>> units = pd.DataFrame({"kelurahan": ["Bintaro", "Bintaro", "Banjar"],
+    ...     "unit_id": ["RT1", "RT2", "RT3"], "area_ha": [1.5, 2.25, 0.75],
+    ...     "households": [40.0, 55.0, 20.0], "1a": [3.0, 0.0, 12.0]})
+    >>> path = kg.write_r0_workbook(units, pathlib.Path(tempfile.mkdtemp()) / "r0.xlsx")
+    >>> back = kg.read_r0_workbook(path)
+    >>> back["sheet"].tolist(), back["1a"].tolist()
+    (['Bintaro', 'Bintaro', 'Banjar'], [3.0, 0.0, 12.0])
+    """
+    if not isinstance(frame, pd.DataFrame) or "unit_id" not in frame.columns:
+        raise InputError("write_r0_workbook needs a table of units with a 'unit_id' column.")
+    if sheet_by is None:
+        sheet_by = next((c for c in ("sheet", "kelurahan", "kota") if c in frame.columns), None)
+    elif sheet_by not in frame.columns:
+        raise InputError(
+            f"sheet_by={sheet_by!r} is not a column; choose one of {list(frame.columns)}."
+        )
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    table = pd.DataFrame(frame.drop(columns=[geometry] if geometry else []))
+    if sheet_by is None:
+        keys = pd.Series("R0", index=table.index)
+    else:
+        keys = table[sheet_by].astype("string").fillna("(kosong)")
+    order = list(dict.fromkeys(keys))
+    if "excel_row" in table.columns:
+        rank = keys.map({k: i for i, k in enumerate(order)})
+        table = table.assign(_rank=rank).sort_values(["_rank", "excel_row"], kind="stable")
+        keys = keys.loc[table.index]
+        table = table.drop(columns="_rank")
+    drop = [c for c in _ORIGIN if c in table.columns]
+    columns = [c for c in _column_order(table.columns) if c not in _ORIGIN]
+    table = table.drop(columns=drop)[columns]
+    seen = {**frame.attrs.get("r0_headers", {}), **(headers or {})}
+    names = [seen.get(c) or (R0_HEADERS[c][0] if c in R0_HEADERS else str(c)) for c in columns]
+    sheet_names = _sheet_names(order)
+
+    wb = openpyxl.Workbook(write_only=True)
+    for key in order:
+        part = table[(keys == key).to_numpy()]
+        frame_to_sheet(
+            wb, sheet_names[key], part, headers=names,
+            caption=title.format(sheet=key) if title else None,
+            text_columns=("unit_id",),
+        )  # fmt: skip
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
