@@ -132,7 +132,7 @@ def _city_works(
     rng: np.random.Generator, n: int, extent: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lines (three vertices, 60-400 m, mostly along the grid) and points, in metres."""
-    n_lines = int(round(n * _LINE_SHARE))
+    n_lines = round(n * _LINE_SHARE)
     start = rng.uniform(extent[:2], extent[2:], size=(n, 2))
     heading = rng.integers(0, 4, n_lines) * (np.pi / 2) + rng.normal(0.0, 0.08, n_lines)
     length = rng.uniform(60.0, 400.0, n_lines)

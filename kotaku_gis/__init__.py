@@ -20,9 +20,18 @@ from .prevention import holding_criteria, near_threshold
 from .priority import handling
 from .raster import inundated_ha, population_per_unit, with_inundation, zonal_stats
 from .report import ValidationReport
+from .reports import (
+    plot_ledger,
+    plot_levels,
+    write_csv,
+    write_excel_report,
+    write_gpkg_report,
+    write_reports,
+)
 from .rulesets import RULESETS, Criterion, Ruleset, get_ruleset
 from .scoring import assess
 from .validation import validate
+from .workbook import join_r0, read_r0_workbook, write_r0_workbook
 
 __version__ = "0.1.0"
 
@@ -46,11 +55,15 @@ __all__ = [
     "handling",
     "holding_criteria",
     "inundated_ha",
+    "join_r0",
     "map_units",
     "near_threshold",
+    "plot_ledger",
+    "plot_levels",
     "population_per_unit",
     "progress",
     "read_interventions",
+    "read_r0_workbook",
     "read_units",
     "reconcile",
     "remaining_area",
@@ -59,6 +72,11 @@ __all__ = [
     "summarize",
     "validate",
     "with_inundation",
+    "write_csv",
+    "write_excel_report",
+    "write_gpkg_report",
     "write_grid_tiff",
+    "write_r0_workbook",
+    "write_reports",
     "zonal_stats",
 ]

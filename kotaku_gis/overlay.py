@@ -1,16 +1,22 @@
 """Service areas of completed works, the share of each unit they serve, and what remains.
 
-The engine works frame by frame (:mod:`kotaku_gis.crs`): units and the works near them are
-projected into one local equal-area frame, works are buffered there (so a disc is a disc in
-metres), the service areas touching each unit are found with an STRtree and unioned once per
-unit (overlaps counted once), and the unit minus that union is what remains unserved. Areas
-are measured in the same equal-area frame, so ``remaining_ha + covered_ha == area_ha`` holds
-exactly for every unit.
+The engine works frame by frame (:mod:`kotaku_gis.crs`): units are grouped by small cells of
+longitude and latitude, each with a Lambert azimuthal equal-area frame centred on the cell,
+and taken in Hilbert order in chunks of :data:`CHUNK_UNITS`, so a chunk covers a compact
+patch. For each chunk the works that can reach it are projected into the frame and buffered
+there (so a disc is a disc in metres), the service areas touching each unit are found with an
+STRtree and taken off the unit one after another (overlaps counted once), and what is left is
+the unserved part. Areas are measured in the same equal-area frame, so
+``remaining_ha + covered_ha == area_ha`` holds exactly for every unit. Chunks run on a pool
+of threads: shapely and PROJ release the GIL. Units given as a dask-geopandas frame are
+handed to :mod:`kotaku_gis.distributed`, which runs the same engine per partition.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -20,7 +26,15 @@ import pyproj
 import shapely
 
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
-from .crs import WGS84, geoseries_values, local_frames, require_crs, to_frame_crs
+from .crs import (
+    WGS84,
+    Frame,
+    geoseries_values,
+    laea_crs,
+    local_frames,
+    require_crs,
+    to_frame_crs,
+)
 from .errors import InputError
 from .interventions import completed_by, is_prepared, prepare_interventions
 from .report import ValidationReport
@@ -30,8 +44,19 @@ __all__ = ["QUAD_SEGS", "coverage", "remaining_area", "service_areas"]
 #: Segments per quarter circle of a buffer: 24 gives 96-gons whose area is within 0.072 % of
 #: πr² (the design asks for 0.2 %).
 QUAD_SEGS = 24
-#: Units are overlaid in chunks of this many, bounding memory at national scale.
-CHUNK_UNITS = 4096
+#: Units are overlaid in chunks of this many (each a compact patch in Hilbert order), which
+#: bounds memory at national scale and shares the work out among threads.
+CHUNK_UNITS = 1024
+#: Threads overlaying chunks at once; ``None`` uses every core.
+WORKERS: int | None = None
+#: Cells, in degrees, that share one equal-area frame in the engine. Within 0.18 degrees of a
+#: frame's centre its linear scale departs from 1 by less than 1.3e-6.
+_FRAME_DEG = 0.25
+#: Metres added to each work's reach when looking for the units it may serve: covers the gap
+#: between a projected box and the lon/lat box of its four corners.
+_REACH_MARGIN_M = 50.0
+#: Metres per degree of latitude, rounded down so that reach boxes err on the large side.
+_M_PER_DEG = 110_000.0
 
 
 # ---------------------------------------------------------------- inputs
@@ -183,6 +208,43 @@ def service_areas(
 # ---------------------------------------------------------------- the engine
 
 
+@dataclass(frozen=True)
+class _Works:
+    """Selected works as arrays the engine reads: geometry, radius, group, search boxes."""
+
+    geoms: np.ndarray
+    crs: pyproj.CRS
+    radius: np.ndarray
+    group: np.ndarray | None
+    #: lon/lat boxes grown by each work's radius (and a margin): a unit whose box misses
+    #: this box cannot touch the work's service area.
+    reach: np.ndarray
+
+    @classmethod
+    def from_frame(cls, works: gpd.GeoDataFrame, split_by: str | None) -> _Works:
+        geoms, crs = geoseries_values(works) if len(works) else (np.empty(0, object), WGS84)
+        radius = works["radius_m"].to_numpy(dtype=float)
+        group = works[split_by].to_numpy(dtype=object) if split_by else None
+        box = _lonlat_boxes(geoms, crs)
+        grow = radius + _REACH_MARGIN_M
+        coslat = np.cos(np.radians(np.clip(np.abs(box[:, [1, 3]]).max(axis=1), 0.0, 89.0)))
+        reach = box + np.column_stack([-grow / coslat, -grow, grow / coslat, grow]) / _M_PER_DEG
+        return cls(geoms, crs, radius, group, reach)
+
+    def take(self, positions: np.ndarray) -> _Works:
+        group = None if self.group is None else self.group[positions]
+        return _Works(
+            self.geoms[positions], self.crs, self.radius[positions], group, self.reach[positions]
+        )
+
+    def near(self, box: np.ndarray) -> np.ndarray:
+        """Positions of the works that may reach into the lon/lat ``box``."""
+        r = self.reach
+        return np.flatnonzero(
+            (r[:, 0] <= box[2]) & (r[:, 2] >= box[0]) & (r[:, 1] <= box[3]) & (r[:, 3] >= box[1])
+        )
+
+
 @dataclass
 class _Overlay:
     """Per-unit results of one overlay, aligned with the units."""
@@ -203,89 +265,161 @@ def _lonlat_boxes(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     return np.stack([lon.min(1), lat.min(1), lon.max(1), lat.max(1)], axis=1)
 
 
-def _grouped_union(pieces: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
-    """Union of ``pieces`` per group id in 0…n-1 (empty polygon for groups without pieces)."""
-    out = np.full(n, shapely.Polygon(), dtype=object)
-    if len(pieces) == 0:
+def _unit_frames(geoms: np.ndarray, boxes: np.ndarray) -> list[Frame]:
+    """Units grouped by cells of ``_FRAME_DEG``, each in the LAEA frame centred on its cell.
+
+    A frame centred on the cell, not on the units that happen to be in the call, gives every
+    unit the same frame, buffers and hectares however the units are split (chunks, dask
+    partitions). Positions come in Hilbert order so that chunks of them are compact.
+    """
+    lon = (boxes[:, 0] + boxes[:, 2]) / 2
+    lat = (boxes[:, 1] + boxes[:, 3]) / 2
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isfinite(lon + lat)
+    pos = np.flatnonzero(ok)
+    if len(pos) == 0:
+        return []
+    cells = np.floor(np.column_stack([lon[pos], lat[pos]]) / _FRAME_DEG).astype(np.int64)
+    keys, inverse = np.unique(cells, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    hilbert = gpd.GeoSeries(shapely.points(lon[pos], lat[pos])).hilbert_distance().to_numpy()
+    order = np.lexsort((pos, hilbert, inverse))
+    splits = np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1]
+    frames = []
+    for (cx, cy), members in zip(keys, np.split(order, splits), strict=True):
+        clon, clat = (cx + 0.5) * _FRAME_DEG, (cy + 0.5) * _FRAME_DEG
+        frames.append(Frame(laea_crs(clon, clat), pos[members], clon, clat))
+    return frames
+
+
+def _subtract(
+    targets: np.ndarray, pieces: np.ndarray, target_of: np.ndarray, piece_of: np.ndarray
+) -> np.ndarray:
+    """Each target minus every piece paired with it (so overlapping pieces count once).
+
+    Pieces are taken off largest first, one rank at a time across all targets (one vectorised
+    difference per rank); a target emptied early skips its remaining pieces. Taking pieces off
+    one by one keeps every overlay as small as the target, where a union of the pieces first
+    would build large shapes only to cut them back. Ties go by piece position, so the order,
+    and hence the result to the last bit, depends on nothing but the pairs.
+    """
+    out = targets.copy()
+    if len(target_of) == 0:
         return out
-    order = np.argsort(groups, kind="stable")
-    groups, pieces = groups[order], pieces[order]
-    counts = np.bincount(groups, minlength=n)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    rank = np.arange(len(groups)) - starts[groups]
-    # Pad into a 2D array, bucketed by count so that a few crowded units do not make every
-    # row wide; union_all then reduces each row in C without the GIL.
-    for lo, hi in ((1, 1), (2, 8), (9, 64), (65, None)):
-        sel = (counts >= lo) if hi is None else ((counts >= lo) & (counts <= hi))
-        ids = np.flatnonzero(sel)
-        if len(ids) == 0:
-            continue
-        width = int(counts[ids].max())
-        table = np.full((len(ids), width), None, dtype=object)
-        slot = np.full(n, -1)
-        slot[ids] = np.arange(len(ids))
-        take = slot[groups] >= 0
-        table[slot[groups[take]], rank[take]] = pieces[take]
-        out[ids] = table[:, 0] if width == 1 else shapely.union_all(table, axis=1)
+    # A target inside one of its pieces is empty: a prepared containment test settles it far
+    # more cheaply than the differences would.
+    shapely.prepare(pieces)
+    inside = shapely.contains(pieces[piece_of], targets[target_of])
+    if inside.any():
+        full = np.zeros(len(targets), bool)
+        full[target_of[inside]] = True
+        out[full] = shapely.Polygon()
+        keep = ~full[target_of]
+        target_of, piece_of = target_of[keep], piece_of[keep]
+    size = shapely.area(pieces)
+    order = np.lexsort((piece_of, -size[piece_of], target_of))
+    target_of, piece_of = target_of[order], piece_of[order]
+    counts = np.bincount(target_of, minlength=len(targets))
+    starts = np.cumsum(counts) - counts
+    live = np.flatnonzero(counts)
+    rank = 0
+    while len(live):
+        live = live[~shapely.is_empty(out[live])]
+        at = starts[live] + rank
+        out[live] = shapely.difference(out[live], pieces[piece_of[at]])
+        rank += 1
+        live = live[counts[live] > rank]
     return out
+
+
+@dataclass
+class _ChunkResult:
+    positions: np.ndarray
+    area_ha: np.ndarray
+    covered_ha: dict[str | None, np.ndarray]
+    hit: np.ndarray
+    remaining: np.ndarray | None
+
+
+def _overlay_chunk(
+    positions: np.ndarray,
+    frame_crs: pyproj.CRS,
+    ugeoms: np.ndarray,
+    ucrs: pyproj.CRS,
+    uboxes: np.ndarray,
+    works: _Works,
+    groups: list[str | None],
+    keep_geometry: bool,
+) -> _ChunkResult:
+    local = to_frame_crs(ugeoms[positions], ucrs, frame_crs)
+    unit_area = shapely.area(local) / 10_000.0
+    covered = {g: np.zeros(len(positions)) for g in groups}
+    hit = np.zeros(len(positions), bool)
+    box = uboxes[positions]
+    near = works.near(
+        np.array([box[:, 0].min(), box[:, 1].min(), box[:, 2].max(), box[:, 3].max()])
+    )
+    if len(near) == 0:
+        return _ChunkResult(positions, unit_area, covered, hit, None)
+    # Only works that reach some unit's own box: a Hilbert chunk's box can be much larger.
+    near = near[
+        np.unique(shapely.STRtree(shapely.box(*works.reach[near].T)).query(shapely.box(*box.T))[1])
+    ]
+    svc = _buffer(to_frame_crs(works.geoms[near], works.crs, frame_crs), works.radius[near])
+    ui, si = shapely.STRtree(svc).query(local, predicate="intersects")
+    left_all = None
+    for g in groups:
+        sel = slice(None) if g is None else (works.group[near][si] == g)
+        left = _subtract(local, svc, ui[sel], si[sel])
+        covered[g] = np.clip(unit_area - shapely.area(left) / 10_000.0, 0.0, unit_area)
+        if g is None:
+            left_all = left
+    hit[ui] = True
+    remaining = None
+    if keep_geometry and left_all is not None and hit.any():
+        remaining = to_frame_crs(left_all[hit], frame_crs, ucrs)
+    return _ChunkResult(positions, unit_area, covered, hit, remaining)
 
 
 def _overlay(
     units: gpd.GeoDataFrame,
-    works: gpd.GeoDataFrame,
+    works: _Works,
     *,
-    split_by: str | None,
+    groups: list[str | None],
     keep_geometry: bool,
+    workers: int | None = None,
 ) -> _Overlay:
+    """Overlay ``units`` with the service areas of ``works``, chunk by chunk on threads."""
     ugeoms, ucrs = geoseries_values(units)
     n = len(units)
     area = np.full(n, np.nan)
-    groups: list[str | None] = [None]
-    if split_by is not None and len(works):
-        groups += sorted(works[split_by].dropna().unique().tolist())
     covered = {g: np.full(n, np.nan) for g in groups}
     remaining = ugeoms.copy() if keep_geometry else None
+    uboxes = _lonlat_boxes(ugeoms, ucrs)
+    tasks = [
+        (chunk, frame.crs)
+        for frame in _unit_frames(ugeoms, uboxes)
+        for chunk in np.array_split(frame.positions, -(-len(frame.positions) // CHUNK_UNITS))
+    ]
 
-    if len(works):
-        wgeoms, wcrs = geoseries_values(works)
-        wbox = _lonlat_boxes(wgeoms, wcrs)
-        wradius = works["radius_m"].to_numpy(dtype=float)
-        wgroup = works[split_by].to_numpy() if split_by else None
-    for frame in local_frames(ugeoms, ucrs):
-        for chunk in np.array_split(frame.positions, max(1, len(frame.positions) // CHUNK_UNITS)):
-            local_units = to_frame_crs(ugeoms[chunk], ucrs, frame.crs)
-            unit_area = shapely.area(local_units) / 10_000.0
-            area[chunk] = unit_area
+    def run(task: tuple[np.ndarray, pyproj.CRS]) -> _ChunkResult:
+        return _overlay_chunk(*task, ugeoms, ucrs, uboxes, works, groups, keep_geometry)
+
+    workers = min(workers or WORKERS or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        results: Iterable[_ChunkResult] = map(run, tasks)
+    else:
+        pool = ThreadPoolExecutor(workers)
+        results = pool.map(run, tasks)
+    try:
+        for res in results:
+            area[res.positions] = res.area_ha
             for g in groups:
-                covered[g][chunk] = 0.0
-            if not len(works):
-                continue
-            ubox = _lonlat_boxes(ugeoms[chunk], ucrs)
-            margin = (wradius.max() + 50.0) / 100_000.0  # degrees, generous
-            near = (
-                (wbox[:, 0] <= ubox[:, 2].max() + margin)
-                & (wbox[:, 2] >= ubox[:, 0].min() - margin)
-                & (wbox[:, 1] <= ubox[:, 3].max() + margin)
-                & (wbox[:, 3] >= ubox[:, 1].min() - margin)
-            )
-            wpos = np.flatnonzero(near)
-            if len(wpos) == 0:
-                continue
-            svc = _buffer(to_frame_crs(wgeoms[wpos], wcrs, frame.crs), wradius[wpos])
-            tree = shapely.STRtree(svc)
-            ui, si = tree.query(local_units, predicate="intersects")
-            for g in groups:
-                sel = np.ones(len(si), bool) if g is None else (wgroup[wpos][si] == g)
-                if not sel.any():
-                    continue
-                union = _grouped_union(svc[si[sel]], ui[sel], len(chunk))
-                hit = ~shapely.is_empty(union)
-                left = local_units.copy()
-                left[hit] = shapely.difference(local_units[hit], union[hit])
-                rem_ha = shapely.area(left) / 10_000.0
-                covered[g][chunk] = np.clip(unit_area - rem_ha, 0.0, unit_area)
-                if g is None and remaining is not None and hit.any():
-                    remaining[chunk[hit]] = to_frame_crs(left[hit], frame.crs, ucrs)
+                covered[g][res.positions] = res.covered_ha[g]
+            if res.remaining is not None:
+                remaining[res.positions[res.hit]] = res.remaining
+    finally:
+        if workers > 1:
+            pool.shutdown()
     return _Overlay(area, covered, remaining)
 
 
@@ -296,6 +430,51 @@ def _null_report(units: gpd.GeoDataFrame, report: ValidationReport) -> None:
         units.index[bad], units.geometry.name, "warning", "null_geometry",
         "the unit has no geometry: its hectares and coverage are left blank",
     )  # fmt: skip
+
+
+def _is_dask(frame: object) -> bool:
+    """True for a dask(-geopandas) collection, without importing dask."""
+    return type(frame).__module__.split(".")[0] in ("dask", "dask_geopandas")
+
+
+def _groups(works: pd.DataFrame, split_by: str | None) -> list[str | None]:
+    """``None`` (all works) and, with ``split_by``, each value of that column present."""
+    if split_by is None or not len(works):
+        return [None]
+    return [None, *sorted(works[split_by].dropna().unique().tolist())]
+
+
+def _coverage_table(
+    units: gpd.GeoDataFrame,
+    works: _Works,
+    *,
+    groups: list[str | None],
+    workers: int | None = None,
+) -> pd.DataFrame:
+    """The body of :func:`coverage` for selected works."""
+    result = _overlay(units, works, groups=groups, keep_geometry=False, workers=workers)
+    out = pd.DataFrame({"unit_id": units["unit_id"]}, index=units.index)
+    out["area_ha"] = result.area_ha
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for group, ha in result.covered_ha.items():
+            suffix = "" if group is None else f"_{group}"
+            out[f"covered_ha{suffix}"] = ha
+            out[f"covered_share{suffix}"] = np.where(result.area_ha > 0, ha / result.area_ha, 0.0)
+    out.loc[np.isnan(result.area_ha), [c for c in out.columns if c.startswith("covered")]] = np.nan
+    return out
+
+
+def _remaining_table(
+    units: gpd.GeoDataFrame, works: _Works, *, workers: int | None = None
+) -> gpd.GeoDataFrame:
+    """The body of :func:`remaining_area` for selected works."""
+    result = _overlay(units, works, groups=[None], keep_geometry=True, workers=workers)
+    keep = ["unit_id", *[c for c in ("kelurahan", "kecamatan", "kota", "provinsi") if c in units]]
+    out = pd.DataFrame(units[keep])
+    out["area_ha"] = result.area_ha
+    out["covered_ha"] = result.covered_ha[None]
+    out["remaining_ha"] = result.area_ha - result.covered_ha[None]
+    return gpd.GeoDataFrame(out, geometry=result.remaining, crs=units.crs)
 
 
 def coverage(
@@ -348,20 +527,19 @@ def coverage(
     """
     if by not in ("kind", "category", None):
         raise InputError(f"by must be 'kind' or None, not {by!r}.")
+    if _is_dask(units):
+        from .distributed import coverage as dask_coverage
+
+        return dask_coverage(units, interventions, by=by, year=year, kinds=kinds, radii=radii)
     units = _as_units(units)
     works = _as_works(interventions, radii)
     report = ValidationReport(what="coverage")
     _null_report(units, report)
     chosen = _select_works(works, year=year, kinds=kinds, report=report)
-    result = _overlay(units, chosen, split_by="category" if by else None, keep_geometry=False)
-    out = pd.DataFrame({"unit_id": units["unit_id"]}, index=units.index)
-    out["area_ha"] = result.area_ha
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for group, ha in result.covered_ha.items():
-            suffix = "" if group is None else f"_{group}"
-            out[f"covered_ha{suffix}"] = ha
-            out[f"covered_share{suffix}"] = np.where(result.area_ha > 0, ha / result.area_ha, 0.0)
-    out.loc[np.isnan(result.area_ha), [c for c in out.columns if c.startswith("covered")]] = np.nan
+    split_by = "category" if by else None
+    out = _coverage_table(
+        units, _Works.from_frame(chosen, split_by), groups=_groups(chosen, split_by)
+    )
     out.attrs["report"] = report
     return out
 
@@ -412,17 +590,15 @@ def remaining_area(
     >>> round(float(rem.loc[0, "covered_ha"] / rem.loc[0, "area_ha"]), 3)
     0.2
     """
+    if _is_dask(units):
+        from .distributed import remaining_area as dask_remaining_area
+
+        return dask_remaining_area(units, interventions, kinds=kinds, year=year, radii=radii)
     units = _as_units(units)
     works = _as_works(interventions, radii)
     report = ValidationReport(what="remaining_area")
     _null_report(units, report)
     chosen = _select_works(works, year=year, kinds=kinds, report=report)
-    result = _overlay(units, chosen, split_by=None, keep_geometry=True)
-    keep = ["unit_id", *[c for c in ("kelurahan", "kecamatan", "kota", "provinsi") if c in units]]
-    out = pd.DataFrame(units[keep])
-    out["area_ha"] = result.area_ha
-    out["covered_ha"] = result.covered_ha[None]
-    out["remaining_ha"] = result.area_ha - result.covered_ha[None]
-    gdf = gpd.GeoDataFrame(out, geometry=result.remaining, crs=units.crs)
-    gdf.attrs["report"] = report
-    return gdf
+    out = _remaining_table(units, _Works.from_frame(chosen, None))
+    out.attrs["report"] = report
+    return out

@@ -4,8 +4,9 @@ Flood-depth, population and building-density rasters are how planners check and 
 baseline between field surveys. Every cell counts with the exact share of it that lies inside
 the unit (coverage fractions computed by exactextract), so a unit covering half a cell takes
 half of that cell's weight, whatever the cell size. Units are brought to the raster's CRS
-(edges densified first), and each unit reads only the window of cells under it, so rasters far
-larger than memory are fine.
+(edges densified first). Cells are read in windows, never the whole raster: under each unit
+when there are few units, block by block (skipping blocks without units) when there are many,
+so rasters far larger than memory are fine.
 
 Units that cannot be summarised (null, empty or non-polygonal geometry, wholly outside the
 raster, only nodata cells) get NaN and a ``count`` of 0, and a row in the
@@ -54,6 +55,10 @@ ZONAL_STATS: tuple[str, ...] = ("mean", "sum", "min", "max", "count", "majority"
 
 #: Cells read at once for one unit; larger units are processed in several windows.
 MAX_CELLS_IN_MEMORY = 4_000_000
+#: From this many units on, the raster is read block by block rather than unit by unit.
+_MANY_UNITS = 100
+#: Cells between the points where a projection's scale factor is evaluated exactly.
+_LATTICE = 64
 #: A valid share below 1 minus this is reported as partial data.
 _PARTIAL_TOLERANCE = 1e-6
 
@@ -123,6 +128,7 @@ class _Prepared:
     index: pd.Index
     geoms: np.ndarray
     report: ValidationReport
+    column: str
 
     @property
     def usable(self) -> np.ndarray:
@@ -183,7 +189,7 @@ def _prepare(units: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS, name: str
         )  # fmt: skip
         moved[~finite] = None
         out[keep] = moved
-    return _Prepared(index, out, report)
+    return _Prepared(index, out, report, col)
 
 
 # ---------------------------------------------------------------- exactextract plumbing
@@ -298,6 +304,7 @@ class _CellAreaSource(RasterSource):
     def __init__(self, ds: rasterio.io.DatasetReader, crs: pyproj.CRS) -> None:
         super().__init__()
         self.set_name("cell_area")
+        self._last: tuple[tuple[int, int, int, int], np.ndarray] | None = None
         self._transform = ds.transform
         self._extent = tuple(ds.bounds)
         self._res = (
@@ -335,6 +342,13 @@ class _CellAreaSource(RasterSource):
         return (1 - e * e) * (s / (1 - e * e * s * s) - np.log((1 - e * s) / (1 + e * s)) / (2 * e))
 
     def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
+        # Operations that use the cell areas as values and as weights ask for the same window.
+        key = (x0, y0, nx, ny)
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._areas(x0, y0, nx, ny))
+        return self._last[1]
+
+    def _areas(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
         t = self._transform
         if nx == 0 or ny == 0:
             return np.zeros((ny, nx))
@@ -343,12 +357,25 @@ class _CellAreaSource(RasterSource):
             dlon = np.radians(abs(t.a))
             rows = self._a**2 * dlon / 2.0 * np.abs(np.diff(self._q(lat_edges)))
             return np.repeat(rows[:, None], nx, axis=1)
-        cols, rows = np.meshgrid(np.arange(x0, x0 + nx) + 0.5, np.arange(y0, y0 + ny) + 0.5)
-        x = t.c + t.a * cols
-        y = t.f + t.e * rows
-        lon, lat = self._to_lonlat.transform(x.ravel(), y.ravel())
-        scale = self._proj.get_factors(lon, lat).areal_scale.reshape(ny, nx)
-        return abs(t.a * t.e) / scale
+        # The scale factor is smooth: evaluate it on a lattice of at most _LATTICE cells and
+        # interpolate bilinearly (the curvature term over 64 cells of 100 m is below 1e-12).
+        cols = np.arange(x0, x0 + nx) + 0.5
+        rows = np.arange(y0, y0 + ny) + 0.5
+        lattice_cols = np.linspace(cols[0], cols[-1], max(2, -(-nx // _LATTICE) + 1))
+        lattice_rows = np.linspace(rows[0], rows[-1], max(2, -(-ny // _LATTICE) + 1))
+        lc, lr = np.meshgrid(lattice_cols, lattice_rows)
+        lon, lat = self._to_lonlat.transform((t.c + t.a * lc).ravel(), (t.f + t.e * lr).ravel())
+        scale = self._proj.get_factors(lon, lat).areal_scale.reshape(lc.shape)
+        along_rows = _interpolation_matrix(rows, lattice_rows)
+        along_cols = _interpolation_matrix(cols, lattice_cols)
+        return abs(t.a * t.e) / (along_rows @ scale @ along_cols.T)
+
+
+def _interpolation_matrix(at: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """Matrix M such that M @ values linearly interpolates values given at ``knots``."""
+    if knots[0] == knots[-1]:
+        return np.full((len(at), len(knots)), 1.0 / len(knots))
+    return np.stack([np.interp(at, knots, unit) for unit in np.eye(len(knots))], axis=1)
 
 
 def _extract(
@@ -364,12 +391,16 @@ def _extract(
     if not len(positions):
         return {name: np.full(n, np.nan) for name, *_ in ops}
     writer = _ArrayWriter(n)
+    # Many units: walk the raster block by block, each block read once for all the units on
+    # it (blocks without units are skipped). Few units: read the window under each unit.
+    many = len(positions) >= _MANY_UNITS
     exact_extract(
         ops[0][2],
         _WkbSource(positions, prepared.geoms[positions], ds.crs.to_wkt()),
         [Operation(stat, name, values, weights) for name, stat, values, weights in ops],
         include_cols=["pos"],
         output=writer,
+        strategy="raster-sequential" if many else "feature-sequential",
         max_cells_in_memory=max_cells_in_memory,
     )
     return writer.features()
@@ -400,21 +431,21 @@ def _report_coverage(
     extent = shapely.box(*ds.bounds)
     touches = np.zeros(len(usable), dtype=bool)
     touches[usable] = shapely.intersects(prepared.geoms[usable], extent)
-    report, index = prepared.report, prepared.index
+    report, index, col = prepared.report, prepared.index, prepared.column
     report.add_rows(
-        index[usable & ~touches], "geometry", "warning", "outside_raster",
+        index[usable & ~touches], col, "warning", "outside_raster",
         f"the unit lies wholly outside the raster; {outside}",
     )  # fmt: skip
     report.add_rows(
-        index[usable & touches & ~(count > 0)], "geometry", "warning", "no_valid_cells",
+        index[usable & touches & ~(count > 0)], col, "warning", "no_valid_cells",
         f"every raster cell under the unit is nodata; {no_data}",
     )  # fmt: skip
-    partial = usable & (count > 0) & (share < 1.0 - _PARTIAL_TOLERANCE)
+    part = usable & (count > 0) & (share < 1.0 - _PARTIAL_TOLERANCE)
     report.add_rows(
-        index[partial], "geometry", "warning", "partial_raster_data",
+        index[part], col, "warning", "partial_raster_data",
         [
             f"{100 * (1 - s):.2f} % of the unit is outside the raster or nodata; {partial}"
-            for s in share[partial]
+            for s in share[part]
         ],
     )  # fmt: skip
 
@@ -587,9 +618,10 @@ def inundated_ha(
         values = _band_source(ds, band, name)
         prepared = _prepare(units, crs, name)
         cells = _CellAreaSource(ds, crs)
+        wet = _AtLeastSource(values, threshold)  # keeps the band's nodata mask
         ops = [
-            ("count", "count", values, None),
-            ("wet_m2", "weighted_sum", _AtLeastSource(values, threshold), cells),
+            ("count", "count", wet, None),
+            ("wet_m2", "weighted_sum", wet, cells),
             ("all_m2", "sum", cells, None),
         ]
         result = _extract(prepared, ds, ops, max_cells_in_memory=max_cells_in_memory)

@@ -106,6 +106,8 @@ _HEADERS: dict[str, dict[str, str]] = {
         "unit_left_slum": "Unit Keluar Kumuh", "source": "Sumber", "row": "Baris",
         "column": "Kolom", "severity": "Tingkat", "check": "Pemeriksaan",
         "message": "Pesan", "repaired": "Diperbaiki", "key": "Parameter", "value": "Nilai",
+        "measure": "Satuan Volume", "source_row": "Baris Sumber", "sumber_dana": "Sumber Dana",
+        "intervention_kind": "Jenis Kegiatan (input)",
     },
     "en": {
         "unit_id": "Unit ID", "provinsi": "Province", "kota": "Kota/Kabupaten",
@@ -128,6 +130,8 @@ _HEADERS: dict[str, dict[str, str]] = {
         "unit_left_slum": "Unit left the slum list", "source": "Source", "row": "Row",
         "column": "Column", "severity": "Severity", "check": "Check", "message": "Message",
         "repaired": "Repaired", "key": "Parameter", "value": "Value",
+        "measure": "Unit of volume", "source_row": "Source row", "sumber_dana": "Funding source",
+        "intervention_kind": "Kind (as given)",
     },
 }  # fmt: skip
 
@@ -135,7 +139,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "id": {
         "before": "sebelum", "after": "sesudah", "pct": "%", "score": "Skor",
         "reduction": "Pengurangan", "avg": "Rata-rata", "units": "Unit", "ha": "Luas",
-        "total": "Jumlah", "ledger_title": "Neraca luas kumuh per tahun",
+        "total": "Jumlah", "map": "Tingkat kumuh", "ledger_title": "Neraca luas kumuh per tahun",
         "map_before": "Tingkat kumuh sebelum penanganan",
         "map_after": "Tingkat kumuh sesudah penanganan", "hectares": "Hektar",
         "baseline": "Luas kumuh awal", "reduced": "berkurang",
@@ -143,7 +147,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "before": "before", "after": "after", "pct": "%", "score": "Score",
         "reduction": "Reduction", "avg": "Mean", "units": "Units", "ha": "Area",
-        "total": "Total", "ledger_title": "Slum hectares per year",
+        "total": "Total", "map": "Slum level", "ledger_title": "Slum hectares per year",
         "map_before": "Slum level before works", "map_after": "Slum level after works",
         "hectares": "Hectares", "baseline": "Baseline slum area", "reduced": "reduced",
     },
@@ -178,11 +182,12 @@ def _header(column: Any, lang: Lang) -> str:
         return _HEADERS[lang][name]
     prefix, _, rest = name.partition("_")
     level = rest.replace("_", " ")
-    if prefix == "units" and level in LEVELS:
-        return f"{words['units']} {_level_text(level, lang)}"
-    if prefix == "ha" and level in LEVELS:
-        unit = "Ha" if lang == "id" else "ha"
-        return f"{words['ha']} {_level_text(level, lang)} ({unit})"
+    if prefix in ("units", "ha") and level in LEVELS:
+        if lang == "en":
+            label = _level_text(level, lang).capitalize()
+            return f"{label} units" if prefix == "units" else f"{label} area (ha)"
+        label = level.title()
+        return f"Unit {label}" if prefix == "units" else f"Luas {label} (Ha)"
     if prefix in ("pct", "score", "reduction", "avg") and rest:
         return f"{words[prefix]} {rest}"
     return name
@@ -276,12 +281,13 @@ def frame_to_sheet(
 
     Examples
     --------
-    >>> import openpyxl, pandas as pd
+    >>> import io, openpyxl, pandas as pd
     >>> from kotaku_gis.reports import frame_to_sheet
     >>> wb = openpyxl.Workbook(write_only=True)
     >>> ws = frame_to_sheet(wb, "Data", pd.DataFrame({"unit_id": ["A"], "area_ha": [1.234]}))
     >>> ws.title, ws.freeze_panes
     ('Data', 'B2')
+    >>> wb.save(io.BytesIO())
     """
     if len(title) > 31:
         raise InputError(f"sheet name {title!r} is longer than the 31 characters Excel allows.")
@@ -412,8 +418,10 @@ def summary_by(
     if after is not None:
         after = _aligned(after, baseline)
         grouped_after = after.assign(**{c: baseline[c] for c in cols})
-        out = out.join(summarize(grouped_after, by=group).add_suffix("_after"))
-        totals = totals.join(summarize(after).add_suffix("_after"))
+        # Units and area do not change with works; only the levels do.
+        same = ["units", "area_ha"]
+        out = out.join(summarize(grouped_after, by=group).drop(columns=same).add_suffix("_after"))
+        totals = totals.join(summarize(after).drop(columns=same).add_suffix("_after"))
         out["reduced_ha"] = out["slum_ha"] - out["slum_ha_after"]
         totals["reduced_ha"] = totals["slum_ha"] - totals["slum_ha_after"]
     if remaining is not None:
@@ -430,7 +438,7 @@ def summary_by(
             totals.insert(cols.index(c), c, None)
         out = pd.concat([out, totals.reset_index(drop=True)], ignore_index=True)
     for c in out.columns:
-        if c.endswith("units") or c.startswith("units"):
+        if "units" in c.split("_"):
             out[c] = out[c].astype(np.int64)
     return out
 
@@ -498,7 +506,8 @@ def _audit(
     units_of = {c.code: c.unit for c in rs.criteria}
     crit = red["criterion"].astype("string")
     red.insert(red.columns.get_loc("criterion") + 1, "criterion_name", crit.map(names))
-    red.insert(red.columns.get_loc("criterion_name") + 1, "criterion_unit", crit.map(units_of))
+    if "measure" not in red.columns:
+        red.insert(red.columns.get_loc("criterion_name") + 1, "criterion_unit", crit.map(units_of))
     if interventions is not None and "intervention_id" in red.columns:
         if "intervention_id" not in interventions.columns:
             raise InputError("the interventions have no 'intervention_id' to trace reductions to.")
@@ -509,7 +518,8 @@ def _audit(
         ]  # fmt: skip
         works = pd.DataFrame(interventions[["intervention_id", *keep]])
         works = works.drop_duplicates("intervention_id")
-        works = works.rename(columns={"year": "intervention_year", "volume": "intervention_volume"})
+        # The intervention's own year, volume or kind must not shadow the reduction's.
+        works = works.rename(columns={c: f"intervention_{c}" for c in keep if c in red.columns})
         works["intervention_id"] = works["intervention_id"].astype("string")
         red["intervention_id"] = red["intervention_id"].astype("string")
         red = red.merge(works, on="intervention_id", how="left")
@@ -673,14 +683,14 @@ def write_excel_report(
         return [_header(c, lang) for c in frame.columns]
 
     wb = openpyxl.Workbook(write_only=True)
-    for key, by in (("kota", ["provinsi", "kota"]), ("kelurahan", ["kota", "kecamatan",
-                                                                    "kelurahan"])):
+    for key, by in (
+        ("kota", ["provinsi", "kota"]),
+        ("kelurahan", ["kota", "kecamatan", "kelurahan"]),
+    ):
         table = summary_by(base, after=after, remaining=remaining, by=by, total=words["total"])
         frame_to_sheet(wb, sheets[key], table, headers=headers(table), caption=sheets[key])
     scores = _unit_scores(base, after, remaining)
-    frame_to_sheet(
-        wb, sheets["units"], scores, headers=headers(scores), text_columns=("unit_id",)
-    )
+    frame_to_sheet(wb, sheets["units"], scores, headers=headers(scores), text_columns=("unit_id",))
     if ledger is not None:
         frame_to_sheet(wb, sheets["ledger"], ledger, headers=headers(ledger),
                        caption=words["ledger_title"])  # fmt: skip
@@ -902,7 +912,7 @@ def plot_levels(
     ...     geometry=[shapely.box(116.1, -8.59, 116.101, -8.589)], crs=4326)
     >>> fig = kg.plot_levels(units)
     >>> [ax.get_title() for ax in fig.axes]
-    ['Tingkat kumuh sebelum penanganan']
+    ['Tingkat kumuh']
     """
     lang = _lang(lang)
     frames = [assessed] if before is None else [before, assessed]
@@ -912,7 +922,7 @@ def plot_levels(
                 "plot_levels needs a GeoDataFrame of assessed units (with geometry and 'level')."
             )
     words = _WORDS[lang]
-    titles = [words["map_before"]] if before is None else [words["map_before"], words["map_after"]]
+    titles = [words["map"]] if before is None else [words["map_before"], words["map_after"]]
     fig = Figure(figsize=(7 * len(frames), 7), layout="constrained")
     for i, (f, title) in enumerate(zip(frames, titles, strict=True)):
         ax = fig.add_subplot(1, len(frames), i + 1)
@@ -977,9 +987,7 @@ def plot_ledger(
     baseline = float(per_year["baseline_ha"].iloc[0]) if len(per_year) else 0.0
     ax.axhline(baseline, color="#333333", linestyle="--", linewidth=1,
                label=f"{words['baseline']} ({baseline:,.2f} ha)")  # fmt: skip
-    for xi, (slum, red) in enumerate(
-        zip(per_year["slum_ha"], per_year["reduced_ha"], strict=True)
-    ):
+    for xi, (slum, red) in enumerate(zip(per_year["slum_ha"], per_year["reduced_ha"], strict=True)):
         ax.annotate(f"{slum:,.2f} ha\n−{red:,.2f} {words['reduced']}", (xi, slum),
                     textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)  # fmt: skip
     ax.set_xticks(x, [str(y) for y in per_year.index])

@@ -91,6 +91,7 @@ def validate(
         _check_denominators(frame, report)
     else:
         _check_numbers(frame, ["volume", "radius_m", "year"], report)
+        _check_years(frame, report)
         _check_kinds(frame, report)
         _check_status(frame, report)
     if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame:
@@ -188,6 +189,25 @@ def _check_kinds(frame: pd.DataFrame, report: ValidationReport) -> None:
             f"kind {value!r} is not in the catalogue; use a category such as 'jalan' or an "
             "activity name from kg.INTERVENTION_KINDS",
         )  # fmt: skip
+
+
+def _check_years(frame: pd.DataFrame, report: ValidationReport) -> None:
+    # Works without a year cannot be placed before or after a reporting year, so analyses
+    # asked for a year leave them out; say so here rather than drop them silently there.
+    if "year" not in frame.columns:
+        report.add(
+            None, "year", "warning", "missing_column",
+            "no 'year' column: the works count only when no year is asked for; add the "
+            "year each work was completed",
+        )  # fmt: skip
+        return
+    raw = frame["year"]
+    blank = raw.isna() | (raw.astype("string").str.strip() == "").fillna(False)
+    report.add_rows(
+        frame.index[blank.to_numpy(dtype=bool)], "year", "warning", "missing_year",
+        "the work has no year: it counts only when no year is asked for; fill in the year "
+        "it was completed",
+    )  # fmt: skip
 
 
 def status_completed(status: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -1,4 +1,4 @@
-"""Planners' R0 workbooks: read the baseline tables kept in Excel, join them to polygons, write back.
+"""Planners' R0 workbooks: read baseline tables kept in Excel, join them to polygons, write back.
 
 City teams keep their baselines and yearly updates (R0) in Excel, one sheet per kelurahan or
 kota, with Indonesian headers that vary from team to team ("Luas Verifikasi (Ha)",
@@ -170,7 +170,11 @@ def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return bool(np.isnan(value))
+    return isinstance(value, str) and not value.strip()
 
 
 def _find_header(
@@ -448,6 +452,10 @@ def read_r0_workbook(
         raise InputError(f"{path}: no sheet could be read as an R0 table. {found}")
     table = pd.concat(frames, ignore_index=True)
     table = table[_column_order(table.columns)]
+    for col in table.columns:
+        # A column that some sheets lack is blank there; infer its type over all sheets.
+        if table[col].dtype == object:
+            table[col] = _infer(table[col].tolist()).set_axis(table.index)
     _report_duplicates(table, report)
     table.attrs["report"] = report
     table.attrs["r0_headers"] = headers_seen
@@ -595,9 +603,7 @@ def join_r0(
     extra = polygons.loc[first, poly_cols].reset_index(drop=True)
     added = extra.reindex(np.where(hit, pos, -1)).set_axis(table.index)
     out_geoms = np.where(hit, geoms[np.where(hit, pos, 0)], None)
-    out = gpd.GeoDataFrame(
-        pd.concat([table, added], axis=1), geometry=out_geoms, crs=polygons.crs
-    )
+    out = gpd.GeoDataFrame(pd.concat([table, added], axis=1), geometry=out_geoms, crs=polygons.crs)
     if how == "inner":
         out = out[hit]
     elif how == "outer" and len(lonely):

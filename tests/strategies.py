@@ -26,7 +26,7 @@ NY = int(round((LAT_MAX - LAT_MIN) / CELL_DEG))
 
 #: Kinds the works draw from: every category key and some activities.
 KINDS = (*kg.CATEGORIES, "jalan_beton", "hidran_umum", "septictank_komunal", "tps_3r", "apar")
-STATUSES = ("selesai", "Selesai", "completed", "rencana", "proses")
+STATUSES = ("selesai", "Selesai", "completed", "100%", "rencana", "proses")
 SHAPES = ("full", "box", "ell", "hull", "multi")
 
 
@@ -107,16 +107,16 @@ def units_frames(draw: st.DrawFn, *, min_units: int = 1, max_units: int = 8) -> 
 
 @st.composite
 def work_geometry(draw: st.DrawFn, bounds: tuple[float, float, float, float]) -> shapely.Geometry:
-    """A point, a line or a small polygon around ``bounds`` (lon/lat)."""
+    """A point, a line or a small polygon starting in or near ``bounds`` (lon/lat)."""
     x0, y0, x1, y1 = bounds
-    pad = CELL_DEG
+    pad = CELL_DEG / 4
     lon = st.floats(x0 - pad, x1 + pad, allow_nan=False)
     lat = st.floats(y0 - pad, y1 + pad, allow_nan=False)
     kind = draw(st.sampled_from(["point", "point", "line", "line", "polygon"]))
     start = (draw(lon), draw(lat))
     if kind == "point":
         return shapely.Point(start)
-    step = st.floats(-CELL_DEG * 1.5, CELL_DEG * 1.5, allow_nan=False)
+    step = st.floats(-CELL_DEG, CELL_DEG, allow_nan=False)
     if kind == "line":
         pts = [start]
         for _ in range(draw(st.integers(1, 3))):
@@ -131,21 +131,28 @@ def work_geometry(draw: st.DrawFn, bounds: tuple[float, float, float, float]) ->
 @st.composite
 def works_frames(
     draw: st.DrawFn,
-    bounds: tuple[float, float, float, float],
+    bounds: gpd.GeoDataFrame | tuple[float, float, float, float],
     *,
     min_works: int = 0,
     max_works: int = 8,
     prefix: str = "W",
 ) -> gpd.GeoDataFrame:
-    """Works around ``bounds`` in EPSG:4326: kind, status, year, and a radius_m (0-150 m)."""
+    """Works in EPSG:4326 with kind, status, year and radius_m (0-150 m).
+
+    Each work starts in or near one of the units of ``bounds`` (a frame), or near a box.
+    """
     n = draw(st.integers(min_works, max_works))
-    geoms = [draw(work_geometry(bounds)) for _ in range(n)]
+    if isinstance(bounds, gpd.GeoDataFrame):
+        boxes = [tuple(b) for b in bounds.geometry.dropna().bounds.to_numpy()]
+    else:
+        boxes = [tuple(bounds)]
+    geoms = [draw(work_geometry(draw(st.sampled_from(boxes)))) for _ in range(n)]
     data = {
         "intervention_id": [f"{prefix}{k:03d}" for k in range(n)],
         "kind": [draw(st.sampled_from(KINDS)) for _ in range(n)],
         "status": [draw(st.sampled_from(STATUSES)) for _ in range(n)],
         "year": [draw(st.integers(2020, 2023)) for _ in range(n)],
-        "radius_m": [draw(st.sampled_from([0.0, 5.0, 25.0, 60.0, 150.0])) for _ in range(n)],
+        "radius_m": [draw(st.sampled_from([25.0, 0.0, 5.0, 60.0, 150.0])) for _ in range(n)],
     }
     return gpd.GeoDataFrame(data, geometry=geoms, crs="EPSG:4326")
 
@@ -156,7 +163,7 @@ def units_and_works(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Units and the works around them, both in EPSG:4326."""
     units = draw(units_frames(max_units=max_units))
-    works = draw(works_frames(tuple(units.total_bounds), max_works=max_works))
+    works = draw(works_frames(units, min_works=1, max_works=max_works))
     return units, works
 
 

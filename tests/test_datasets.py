@@ -73,6 +73,8 @@ def test_every_available_name_is_a_file():
         "ntb_kabupaten_kota",
         "ntb_kecamatan",
         "mataram_kelurahan",
+        "mataram_flood_depth",
+        "mataram_population",
     )
     for name in kg.datasets.available:
         assert Path(kg.datasets.get_path(name)).is_file()

@@ -135,7 +135,7 @@ def test_covered_hectares_match_a_plain_geopandas_reference(layers):
 @given(st.data())
 def test_adding_works_never_raises_remaining_or_slum_hectares(data):
     units, works = data.draw(units_and_works())
-    extra = data.draw(works_frames(tuple(units.total_bounds), min_works=1, prefix="X"))
+    extra = data.draw(works_frames(units, min_works=1, prefix="X"))
     both = pd.concat([works, extra], ignore_index=True)
     units = kg.read_units(units)
     fewer = kg.read_interventions(works)
@@ -345,7 +345,7 @@ _WORK_FAULTS = ("unknown_kind", "unknown_status", "no_geometry", "text_volume", 
 @given(st.data())
 def test_every_work_is_kept_and_allocated_or_reported(data):
     units = kg.read_units(data.draw(units_frames()))
-    works = data.draw(works_frames(tuple(units.total_bounds), min_works=1, max_works=10))
+    works = data.draw(works_frames(units, min_works=1, max_works=10))
     works["volume"] = pd.Series([None] * len(works), dtype=object)
     works["year"] = works["year"].astype(object)
     faults = data.draw(

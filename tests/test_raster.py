@@ -130,6 +130,8 @@ def test_outside_null_and_empty_units_are_reported(step_raster):
         assert zs.loc[row, "count"] == 0.0
     assert zs.loc["out", "valid_share"] == 0.0
     assert zs.loc["edge", "valid_share"] == pytest.approx(0.5, abs=1e-12)
+    messages = zs.attrs["report"].to_frame().set_index("row")["message"]
+    assert messages["edge"].startswith("50.00 % of the unit is outside the raster or nodata")
     report = zs.attrs["report"].to_frame().set_index("row")["check"]
     assert report["out"] == "outside_raster"
     assert report["null"] == "null_geometry"
@@ -252,6 +254,11 @@ def test_inundated_ha_outside_and_nodata(tmp_path):
     assert np.isnan(wet.iloc[1])
     assert wet.iloc[2] == 0.0
     checks = wet.attrs["report"].to_frame().set_index("row")["check"]
+    message = wet.attrs["report"].to_frame().set_index("row")["message"][0]
+    assert (
+        message
+        == "50.00 % of the unit is outside the raster or nodata; that part counts as not inundated"
+    )
     assert checks[0] == "partial_raster_data"
     assert checks[1] == "outside_raster"
     assert checks[2] == "no_valid_cells"
@@ -300,3 +307,18 @@ def test_population_per_unit_against_households(tmp_path):
         kg.population_per_unit(units, path, persons_per_household=0)
     with pytest.raises(kg.InputError, match="'hh'"):
         kg.population_per_unit(units, path, persons_per_household=4.0, baseline="hh")
+
+
+def test_many_units_read_block_by_block(ramp_raster, step_raster):
+    # 400 quarter-cell units tiling the grid: the block-by-block path for many units.
+    edges = np.arange(0, 10.5, 0.5)
+    boxes = [cell_box(c, r, c + 0.5, r + 0.5) for r in edges[:-1] for c in edges[:-1]]
+    units = units_of(*boxes)
+    zs = kg.zonal_stats(units, ramp_raster, stats=("mean", "sum", "count"), max_cells_in_memory=16)
+    rows, cols = np.mgrid[0:20, 0:20] // 2
+    np.testing.assert_array_equal(zs["mean"].to_numpy(), (10 * rows + cols).ravel())
+    np.testing.assert_allclose(zs["count"].to_numpy(), 0.25, rtol=1e-12)
+    assert zs["sum"].sum() == pytest.approx(4950.0)  # the raster's total, sum of 10 r + c
+    wet = kg.inundated_ha(units, step_raster, threshold=0.5)
+    expected = kg.area_ha(units.intersection(cell_box(5, 0, 10, 10)))
+    np.testing.assert_allclose(wet.to_numpy(), expected.to_numpy(), rtol=1e-8, atol=1e-15)

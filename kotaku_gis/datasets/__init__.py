@@ -53,6 +53,8 @@ _FILES: dict[str, str] = {
     "ntb_kabupaten_kota": "ntb_kabupaten_kota.geojson",
     "ntb_kecamatan": "ntb_kecamatan.geojson",
     "mataram_kelurahan": "mataram_kelurahan.geojson",
+    "mataram_flood_depth": "mataram_flood_depth.tif",
+    "mataram_population": "mataram_population.tif",
 }
 
 #: The names :func:`get_path` accepts.
@@ -79,7 +81,9 @@ def get_path(name: str) -> str:
     name : str
         One of :data:`available`: ``"ntb_sample"`` (GeoPackage with the layers ``units`` and
         ``interventions``), ``"ntb_kabupaten_kota"``, ``"ntb_kecamatan"`` or
-        ``"mataram_kelurahan"`` (GeoJSON boundaries as published).
+        ``"mataram_kelurahan"`` (GeoJSON boundaries as published), ``"mataram_flood_depth"``
+        (synthetic flood depth in metres, GeoTIFF, EPSG:32750, 30 m cells) or
+        ``"mataram_population"`` (synthetic persons per cell, GeoTIFF, EPSG:4326, 1″ cells).
 
     Returns
     -------
@@ -96,7 +100,7 @@ def get_path(name: str) -> str:
     >>> import kotaku_gis as kg
     >>> kg.datasets.get_path("ntb_sample").endswith("ntb_sample.gpkg")
     True
-    >>> kg.datasets.available
+    >>> kg.datasets.available[:4]
     ('ntb_sample', 'ntb_kabupaten_kota', 'ntb_kecamatan', 'mataram_kelurahan')
     """
     if not isinstance(name, str) or name not in _FILES:

@@ -75,9 +75,7 @@ class Packed:
     def to_json(self) -> str:
         """The packed geometries as a JSON object (integers only, safe inside <script>)."""
         counts = ",".join(_int_list(c) for c in self.counts)
-        return (
-            f'{{"k":"{self.kind}","s":{self.scale},"n":[{counts}],"xy":{_int_list(self.steps)}}}'
-        )
+        return f'{{"k":"{self.kind}","s":{self.scale},"n":[{counts}],"xy":{_int_list(self.steps)}}}'
 
 
 def _int_list(values: np.ndarray) -> str:

@@ -23,7 +23,13 @@ from .offline import asset_text
 
 __all__ = ["Legend", "SiteLayer", "UnitData", "UnitView", "to_js"]
 
-_SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_SAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def to_js(value: Any) -> str:

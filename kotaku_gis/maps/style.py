@@ -120,6 +120,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "criterion_classes": "Skor kriteria",
         "no_geometry_units": "unit tanpa geometri tidak ditampilkan",
         "no_geometry_sites": "lokasi tanpa geometri tidak ditampilkan",
+        "unmatched_remaining": "bagian belum terlayani dari unit yang tidak ada di peta",
         "unit_color": "Unit penilaian",
     },
     "en": {
@@ -151,6 +152,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "criterion_classes": "Criterion score",
         "no_geometry_units": "units without geometry not shown",
         "no_geometry_sites": "sites without geometry not shown",
+        "unmatched_remaining": "unserved parts of units not on this map",
         "unit_color": "Assessment unit",
     },
 }

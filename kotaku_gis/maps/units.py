@@ -58,6 +58,17 @@ def _need_geoframe(frame: Any, name: str) -> gpd.GeoDataFrame:
     return frame
 
 
+def _need_polygons(units: gpd.GeoDataFrame) -> None:
+    types = units.geom_type
+    bad = types.notna() & ~types.isin(["Polygon", "MultiPolygon"]) & ~units.geometry.is_empty
+    if bad.any():
+        raise InputError(
+            f"assessed has {int(bad.sum())} unit(s) that are not polygons "
+            f"({sorted(set(types[bad]))}, rows {list(units.index[bad][:5])}); units are areas. "
+            "Read them with kg.read_units, which repairs and reports such geometries."
+        )
+
+
 def _need_columns(frame: pd.DataFrame, columns: Sequence[str], name: str, hint: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -104,6 +115,18 @@ def _numbers(values: pd.Series | np.ndarray, decimals: int) -> list:
     return out.tolist()
 
 
+def _coded(values: pd.Series) -> dict[str, list]:
+    """Escaped distinct texts ``v`` and each row's index ``i`` into them (-1: missing)."""
+    codes, distinct = pd.factorize(pd.Series(values).astype("string"), use_na_sentinel=True)
+    return {"v": style.esc(pd.Series(distinct, dtype=object)), "i": codes.tolist()}
+
+
+def _text_column(values: pd.Series) -> list[str] | dict[str, list]:
+    """Escaped texts; repeated ones (kelurahan, kind, status) coded as in :func:`_coded`."""
+    coded = _coded(values)
+    return style.esc(values) if len(coded["v"]) * 2 > len(coded["i"]) else coded
+
+
 def _by_unit(units: pd.Series, other: pd.DataFrame, column: str, name: str) -> pd.Series:
     """``other[column]`` matched to ``units`` (unit ids) on unit_id; NA where no row."""
     ids = _unique_ids(other, name)
@@ -144,17 +167,17 @@ def _score_views(
             aspects.setdefault(style.aspect_of(code)[0], []).append(code)
         for key, members in aspects.items():
             _, name_id, name_en = style.aspect_of(members[0])
-            scores = frame[[f"score_{c}" for c in members]].apply(pd.to_numeric, errors="coerce")
-            total = scores.sum(axis=1, min_count=1)
+            for c in members:
+                cols.setdefault(f"score_{c}", _numbers(frame[f"score_{c}"], 0))
             maximum = 5 * len(members)
             col = f"aspect_{key}"
-            cols[col] = _numbers(total, 0)
             label = name_en if lang == "en" else name_id
             out.append(
                 (
                     f"{t['aspect']}: {label}",
                     {
                         "col": col,
+                        "sum": [f"score_{c}" for c in members],
                         "breaks": [0, maximum / 3, 2 * maximum / 3, maximum],
                         "colors": list(style.SCORE_COLOURS),
                         "labels": _ASPECT_LABELS,
@@ -167,6 +190,7 @@ def _score_views(
             )
     if views in ("criteria", "both"):
         for code in scored:
+            cols.setdefault(f"score_{code}", _numbers(frame[f"score_{code}"], 0))
             label = style.criterion_label(code, lang)
             out.append(
                 (
@@ -207,30 +231,24 @@ def _swatches(
 # ----------------------------------------------------------------- sites
 
 
-def _site_texts(sites: pd.DataFrame, lang: str) -> list[str]:
+def _site_fields(sites: pd.DataFrame, rows: np.ndarray, lang: str) -> dict[str, Any]:
+    """Tooltip texts of the sites at ``rows``: id plus kind, year, status, volume, unit."""
     t = style.texts(lang)
-    ident = "intervention_id" if "intervention_id" in sites else None
-    head = (
-        style.esc(sites[ident])
-        if ident
-        else [html.escape(str(i)) for i in sites.index.tolist()]
+    part = sites.iloc[rows]
+    ident = (
+        part["intervention_id"]
+        if "intervention_id" in part
+        else pd.Series(part.index.astype(str), index=part.index)
     )
-    parts = [[f"<b>{h}</b>"] for h in head]
+    fields: list[dict[str, Any]] = []
     for col, label in (("kind", "kind"), ("year", "year"), ("status", "status")):
-        if col in sites:
-            for row, value in zip(parts, style.esc(sites[col]), strict=True):
-                if value:
-                    row.append(f"{t[label]}: {value}")
-    if "volume" in sites:
-        volume = pd.to_numeric(sites["volume"], errors="coerce").round(2)
-        for row, value in zip(parts, volume.tolist(), strict=True):
-            if value == value and value is not None:
-                row.append(f"{t['volume']}: {value:g}")
-    if "unit_id" in sites:
-        for row, value in zip(parts, style.esc(sites["unit_id"]), strict=True):
-            if value:
-                row.append(f"{t['units']}: {value}")
-    return ["<br>".join(row) for row in parts]
+        if col in part:
+            fields.append({"label": t[label], **_coded(part[col])})
+    if "volume" in part:
+        fields.append({"label": t["volume"], "n": _numbers(part["volume"], 2)})
+    if "unit_id" in part:
+        fields.append({"label": t["units"], **_coded(part["unit_id"])})
+    return {"id": style.esc(ident), "fields": fields}
 
 
 def _site_layers(
@@ -246,35 +264,39 @@ def _site_layers(
     category = sites["category"].astype("string").str.strip().str.lower()
     category = category.where(category.isin(list(CATEGORIES)), style.OTHER_CATEGORY)
     geoms = display_geometries(sites.geometry, simplify_m=simplify_m, name="interventions")
-    types = gpd.GeoSeries(geoms).geom_type.fillna("").to_numpy()
-    blank = gpd.GeoSeries(geoms).is_empty.to_numpy() | (types == "")
+    shown = gpd.GeoSeries(geoms)
+    blank = (shown.isna() | shown.is_empty).to_numpy()
+    types = shown.geom_type.fillna("").to_numpy()
     done = (
-        sites["completed"].fillna(False).astype(bool).to_numpy()
+        sites["completed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         if "completed" in sites
         else np.ones(len(sites), bool)
     )
-    texts = np.array(_site_texts(sites, lang), dtype=object)
     layers: list[SiteLayer] = []
     legend: list[tuple[str, str]] = []
     t = style.texts(lang)
+    families = {
+        "points": ["Point", "MultiPoint"],
+        "lines": ["LineString", "MultiLineString", "LinearRing"],
+        "polygons": ["Polygon", "MultiPolygon"],
+    }
     for key in (*CATEGORIES, style.OTHER_CATEGORY):
         rows = np.flatnonzero((category == key).to_numpy() & ~blank)
         if not len(rows):
             continue
         colour = style.CATEGORY_COLOURS[key]
-        payload: dict[str, Any] = {"color": colour, "text": texts[rows].tolist(),
-                                   "done": done[rows].astype(int).tolist()}
-        families = {
-            "points": np.isin(types[rows], ["Point", "MultiPoint"]),
-            "lines": np.isin(types[rows], ["LineString", "MultiLineString", "LinearRing"]),
-            "polygons": np.isin(types[rows], ["Polygon", "MultiPolygon"]),
+        payload = {
+            "color": colour,
+            "done": done[rows].astype(int).tolist(),
+            **_site_fields(sites, rows, lang),
         }
         parts = []
-        for family, mask in families.items():
+        for family, names in families.items():
+            mask = np.isin(types[rows], names)
             if mask.any():
                 packed = pack(geoms[rows[mask]], precision=precision).to_json()
-                index = np.flatnonzero(mask).tolist()
-                parts.append(f'"{family}":{{"geom":{packed},"row":{to_js(index)}}}')
+                index = to_js(np.flatnonzero(mask).tolist())
+                parts.append(f'"{family}":{{"geom":{packed},"row":{index}}}')
         label = style.category_label(key, lang)
         body = to_js(payload)[:-1] + "," + ",".join(parts) + "}"
         layers.append(SiteLayer(body, name=f"{t['sites']}: {label} ({len(rows)})"))
@@ -380,6 +402,7 @@ def map_units(
     if views not in VIEWS:
         raise InputError(f"views={views!r} is not one of {list(VIEWS)}.")
     units = _need_geoframe(assessed, "assessed")
+    _need_polygons(units)
     _need_columns(units, ["unit_id"], "assessed", "Read the units with kg.read_units.")
     ids = _unique_ids(units, "assessed")
     if label_column is None:
@@ -387,121 +410,46 @@ def map_units(
     elif label_column not in units.columns:
         raise InputError(f"label_column={label_column!r} is not a column of assessed.")
 
-    cols: dict[str, list] = {}
-    info: list[dict[str, Any]] = []
-    named_views: list[tuple[str, dict[str, Any]]] = []
-    legend = [f"<h4>{html.escape(title or t['legend'])}</h4>"]
-    level_names = list(style.level_labels(lang))
-
+    parts = _Parts(lang)
     area = units["area_ha"] if "area_ha" in units else area_ha(units)
-    cols["area_ha"] = _numbers(area, 2)
-    info.append({"label": t["area_ha"], "col": "area_ha"})
-
-    after_level = None
-    if after is not None:
-        _need_columns(after, ["unit_id", "level"], "after", "Pass the frame kg.assess returns.")
-        after_level = _by_unit(ids, after, "level", "after")
-    elif "level_after" in units.columns:
-        after_level = units["level_after"]
-    if "level" in units.columns:
-        cols["level"] = _level_codes(units["level"], "assessed['level']").tolist()
-        name = t["level_before"] if after_level is not None else t["level"]
-        named_views.append((name, _level_view("level", name, lang)))
-        info.append({"label": name, "col": "level", "labels": level_names})
-    if after_level is not None:
-        cols["level_after"] = _level_codes(after_level, "the level after works").tolist()
-        named_views.append((t["level_after"], _level_view("level_after", t["level_after"], lang)))
-        info.append({"label": t["level_after"], "col": "level_after", "labels": level_names})
-    if "level" in cols or after_level is not None:
-        legend.append(
-            _swatches(
-                t["level"],
-                [*(style.LEVEL_COLOURS[label] for label in LEVELS), style.MISSING_COLOUR],
-                [*level_names, t["not_assessed"]],
-                view="level",
-            )
-        )
+    parts.add_info("area_ha", _numbers(area, 2), t["area_ha"])
+    _add_levels(parts, units, ids, after)
     if "total_score" in units.columns:
-        cols["total_score"] = _numbers(units["total_score"], 0)
-        info.append({"label": t["total_score"], "col": "total_score"})
-
+        parts.add_info("total_score", _numbers(units["total_score"], 0), t["total_score"])
     unserved = None
     if remaining is not None:
-        _need_columns(
-            remaining,
-            ["unit_id", "area_ha", "remaining_ha"],
-            "remaining",
-            "Pass the frame kg.remaining_area returns.",
-        )
-        rem_ha = pd.to_numeric(_by_unit(ids, remaining, "remaining_ha", "remaining"))
-        rem_area = pd.to_numeric(_by_unit(ids, remaining, "area_ha", "remaining"))
-        share = (rem_ha / rem_area.where(rem_area > 0)) * 100
-        cols["share"] = _numbers(share.clip(0, 100), 1)
-        cols["remaining_ha"] = _numbers(rem_ha, 2)
-        info.append({"label": t["remaining_ha"], "col": "remaining_ha"})
-        named_views.append(
+        unserved = _add_remaining(parts, ids, remaining)
+    codes = _criterion_codes(units)
+    _add_score_views(parts, units, codes, views)
+    if popup:
+        _add_criteria_table(parts, units, codes)
+    if not parts.views:
+        parts.views.append(
             (
-                t["share"],
+                t["units"],
                 {
-                    "col": "share",
-                    "breaks": list(style.SHARE_BREAKS),
-                    "colors": list(style.SHARE_COLOURS),
-                    "labels": _SHARE_LABELS,
-                    "legend": "share",
-                    "unit": "%",
-                    "title": t["share_short"],
+                    "col": None,
+                    "colors": ["#3388ff"],
+                    "labels": [""],
+                    "title": t["unit_color"],
                     **_UNIT_LINE,
+                    "opacity": 0.25,
                 },
             )
         )
-        legend.append(
-            _swatches(t["share"], style.SHARE_COLOURS, _SHARE_LABELS, view="share")
-        )
-        if isinstance(remaining, gpd.GeoDataFrame) and remaining.geometry.name in remaining:
-            unserved = _need_geoframe(remaining, "remaining")
 
-    codes = _criterion_codes(units)
-    score_views = _score_views(units, codes, views, lang, cols)
-    named_views += score_views
-    if views in ("aspects", "both") and any(v["col"].startswith("aspect_") for _, v in score_views):
-        legend.append(
-            _swatches(t["aspect_classes"], style.SCORE_COLOURS, _ASPECT_LABELS, view="aspects")
-        )
-    if views in ("criteria", "both") and any(v["col"].startswith("score_") for _, v in score_views):
-        legend.append(
-            _swatches(t["criterion_classes"], style.SCORE_COLOURS, _SCORE_LABELS, view="criteria")
-        )
-    if not named_views:
-        named_views.append(
-            (t["units"], {"col": None, "colors": ["#3388ff"], "labels": [""],
-                          "title": t["unit_color"], **_UNIT_LINE, "opacity": 0.25})
-        )
-
-    crit: list[dict[str, Any]] = []
-    if popup:
-        for code in codes:
-            entry: dict[str, Any] = {"code": html.escape(code),
-                                     "name": html.escape(style.criterion_label(code, lang)),
-                                     "pct": None, "score": None}
-            if f"pct_{code}" in units.columns:
-                cols[f"pct_{code}"] = _numbers(units[f"pct_{code}"], 2)
-                entry["pct"] = f"pct_{code}"
-            if f"score_{code}" in units.columns:
-                cols.setdefault(f"score_{code}", _numbers(units[f"score_{code}"], 0))
-                entry["score"] = f"score_{code}"
-            crit.append(entry)
-    for _, view in named_views:
-        if view["col"] and view["col"].startswith("score_"):
-            cols.setdefault(view["col"], _numbers(units[view["col"]], 0))
-
-    geoms = display_geometries(units.geometry, simplify_m=simplify_m, name="assessed")
-    no_geometry = int(gpd.GeoSeries(geoms).isna().sum() + gpd.GeoSeries(geoms).is_empty.sum())
+    shapes = {"geom": display_geometries(units.geometry, simplify_m=simplify_m, name="assessed")}
+    no_geometry = int(
+        (gpd.GeoSeries(shapes["geom"]).isna() | gpd.GeoSeries(shapes["geom"]).is_empty).sum()
+    )
+    if unserved is not None:
+        shapes["unserved"] = display_geometries(unserved, simplify_m=simplify_m, name="remaining")
     payload = {
         "id": style.esc(ids),
-        "sub": style.esc(units[label_column]) if label_column else None,
-        "cols": cols,
-        "info": info if popup else None,
-        "crit": crit,
+        "sub": _text_column(units[label_column]) if label_column else None,
+        "cols": parts.cols,
+        "info": parts.info if popup else None,
+        "crit": parts.crit,
         "t": {
             "missing": t["not_assessed"],
             "missing_color": style.MISSING_COLOUR,
@@ -511,26 +459,25 @@ def map_units(
             "score": t["score"],
         },
     }
-    data = UnitData(
-        to_js(payload)[:-1] + ',"geom":' + pack(geoms, precision=precision).to_json() + "}"
+    packed = ",".join(
+        f'"{key}":{pack(geoms, precision=precision).to_json()}' for key, geoms in shapes.items()
     )
+    data = UnitData(to_js(payload)[:-1] + "," + packed + "}")
 
-    bounds = _bounds(units)
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
     if tiles:
         folium.TileLayer(tiles, name=t["basemap"], overlay=True, control=True).add_to(m)
     m.add_child(data)
-    for k, (name, view) in enumerate(named_views):
+    for k, (name, view) in enumerate(parts.views):
         view["base"] = True
         m.add_child(UnitView(data, view, name=html.escape(name), overlay=False, show=k == 0))
-
     if unserved is not None:
-        unserved_data, unserved_view = _unserved_layer(
-            unserved, t, simplify_m=simplify_m, precision=precision
+        m.add_child(
+            UnitView(
+                data, _unserved_view(t), name=html.escape(t["unserved"]), overlay=True, show=True
+            )
         )
-        m.add_child(unserved_data)
-        m.add_child(unserved_view)
-        legend.append(_swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved"]]))
+        parts.legend.append(_swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved"]]))
 
     site_note = 0
     if interventions is not None:
@@ -541,14 +488,21 @@ def map_units(
             layer.layer_name = html.escape(layer.layer_name)
             m.add_child(layer)
         if keys:
-            legend.append(_swatches(t["sites"], [c for c, _ in keys], [k for _, k in keys],
-                                    dot=True))
-    for count, key in ((no_geometry, "no_geometry_units"), (site_note, "no_geometry_sites")):
+            parts.legend.append(
+                _swatches(t["sites"], [c for c, _ in keys], [k for _, k in keys], dot=True)
+            )
+    for count, key in (
+        (no_geometry, "no_geometry_units"),
+        (site_note, "no_geometry_sites"),
+        (parts.unmatched, "unmatched_remaining"),
+    ):
         if count:
-            legend.append(f'<div class="kg-note">{count} {html.escape(t[key])}</div>')
+            parts.legend.append(f'<div class="kg-note">{count} {html.escape(t[key])}</div>')
 
-    m.add_child(Legend("".join(legend)))
+    heading = f"<h4>{html.escape(title or t['legend'])}</h4>"
+    m.add_child(Legend(heading + "".join(parts.legend)))
     folium.LayerControl(collapsed=collapsed).add_to(m)
+    bounds = _bounds(units)
     if bounds is not None:
         m.fit_bounds(bounds)
     if offline:
@@ -556,6 +510,129 @@ def map_units(
     if title:
         m.get_root().title = html.escape(title)
     return m
+
+
+class _Parts:
+    """What the units carry into the map: value columns, popup rows, views, legend sections."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.t = style.texts(lang)
+        self.cols: dict[str, list] = {}
+        self.info: list[dict[str, Any]] = []
+        self.crit: list[dict[str, Any]] = []
+        self.views: list[tuple[str, dict[str, Any]]] = []
+        self.legend: list[str] = []
+        self.unmatched = 0
+
+    def add_info(self, col: str, values: list, label: str, labels: list | None = None) -> None:
+        self.cols[col] = values
+        row: dict[str, Any] = {"label": label, "col": col}
+        if labels is not None:
+            row["labels"] = labels
+        self.info.append(row)
+
+
+def _add_levels(
+    parts: _Parts, units: gpd.GeoDataFrame, ids: pd.Series, after: pd.DataFrame | None
+) -> None:
+    t, lang = parts.t, parts.lang
+    names = list(style.level_labels(lang))
+    after_level = None
+    if after is not None:
+        _need_columns(after, ["unit_id", "level"], "after", "Pass the frame kg.assess returns.")
+        after_level = _by_unit(ids, after, "level", "after")
+    elif "level_after" in units.columns:
+        after_level = units["level_after"]
+    if "level" in units.columns:
+        name = t["level_before"] if after_level is not None else t["level"]
+        codes = _level_codes(units["level"], "assessed['level']").tolist()
+        parts.add_info("level", codes, name, names)
+        parts.views.append((name, _level_view("level", name, lang)))
+    if after_level is not None:
+        codes = _level_codes(after_level, "the level after works").tolist()
+        parts.add_info("level_after", codes, t["level_after"], names)
+        parts.views.append((t["level_after"], _level_view("level_after", t["level_after"], lang)))
+    if parts.views:
+        colours = [*(style.LEVEL_COLOURS[label] for label in LEVELS), style.MISSING_COLOUR]
+        parts.legend.append(
+            _swatches(t["level"], colours, [*names, t["not_assessed"]], view="level")
+        )
+
+
+def _add_remaining(parts: _Parts, ids: pd.Series, remaining: pd.DataFrame) -> gpd.GeoSeries | None:
+    """Remaining share view and popup rows; the unserved parts aligned to the units, if any."""
+    t = parts.t
+    _need_columns(
+        remaining,
+        ["unit_id", "area_ha", "remaining_ha"],
+        "remaining",
+        "Pass the frame kg.remaining_area returns.",
+    )
+    rem_ha = pd.to_numeric(_by_unit(ids, remaining, "remaining_ha", "remaining"))
+    rem_area = pd.to_numeric(_by_unit(ids, remaining, "area_ha", "remaining"))
+    share = (rem_ha / rem_area.where(rem_area > 0)) * 100
+    parts.cols["share"] = _numbers(share.clip(0, 100), 1)
+    if "covered_ha" in remaining:
+        covered = pd.to_numeric(_by_unit(ids, remaining, "covered_ha", "remaining"))
+        parts.add_info("covered_ha", _numbers(covered, 2), t["covered_ha"])
+    parts.add_info("remaining_ha", _numbers(rem_ha, 2), t["remaining_ha"])
+    parts.views.append(
+        (
+            t["share"],
+            {
+                "col": "share",
+                "breaks": list(style.SHARE_BREAKS),
+                "colors": list(style.SHARE_COLOURS),
+                "labels": _SHARE_LABELS,
+                "legend": "share",
+                "unit": "%",
+                "title": t["share_short"],
+                **_UNIT_LINE,
+            },
+        )
+    )
+    parts.legend.append(_swatches(t["share"], style.SHARE_COLOURS, _SHARE_LABELS, view="share"))
+    if not (isinstance(remaining, gpd.GeoDataFrame) and remaining.geometry.name in remaining):
+        return None
+    frame = _need_geoframe(remaining, "remaining")
+    rem_ids = frame["unit_id"].astype("string")
+    parts.unmatched = int((~rem_ids.isin(ids.dropna())).sum())
+    lookup = pd.Series(frame.geometry.array, index=rem_ids.to_numpy())
+    return gpd.GeoSeries(lookup.reindex(ids.to_numpy()).to_numpy(), crs=frame.crs)
+
+
+def _add_score_views(parts: _Parts, units: gpd.GeoDataFrame, codes: list[str], views: str) -> None:
+    t = parts.t
+    before = len(parts.views)
+    score_views = _score_views(units, codes, views, parts.lang, parts.cols)
+    parts.views += score_views
+    kinds = {view["legend"] for _, view in parts.views[before:]}
+    if "aspects" in kinds:
+        parts.legend.append(
+            _swatches(t["aspect_classes"], style.SCORE_COLOURS, _ASPECT_LABELS, view="aspects")
+        )
+    if "criteria" in kinds:
+        parts.legend.append(
+            _swatches(t["criterion_classes"], style.SCORE_COLOURS, _SCORE_LABELS, view="criteria")
+        )
+
+
+def _add_criteria_table(parts: _Parts, units: gpd.GeoDataFrame, codes: list[str]) -> None:
+    for code in codes:
+        entry: dict[str, Any] = {
+            "code": html.escape(code),
+            "name": html.escape(style.criterion_label(code, parts.lang)),
+            "pct": None,
+            "score": None,
+        }
+        if f"pct_{code}" in units.columns:
+            parts.cols[f"pct_{code}"] = _numbers(units[f"pct_{code}"], 2)
+            entry["pct"] = f"pct_{code}"
+        if f"score_{code}" in units.columns:
+            parts.cols.setdefault(f"score_{code}", _numbers(units[f"score_{code}"], 0))
+            entry["score"] = f"score_{code}"
+        parts.crit.append(entry)
 
 
 def _bounds(units: gpd.GeoDataFrame) -> list[list[float]] | None:
@@ -567,33 +644,9 @@ def _bounds(units: gpd.GeoDataFrame) -> list[list[float]] | None:
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
-def _unserved_layer(
-    remaining: gpd.GeoDataFrame, t: Any, *, simplify_m: float, precision: int
-) -> tuple[UnitData, UnitView]:
-    geoms = display_geometries(remaining.geometry, simplify_m=simplify_m, name="remaining")
-    cols = {
-        "remaining_ha": _numbers(remaining["remaining_ha"], 2),
-        "area_ha": _numbers(remaining["area_ha"], 2),
-    }
-    info = [
-        {"label": t["remaining_ha"], "col": "remaining_ha"},
-        {"label": t["area_ha"], "col": "area_ha"},
-    ]
-    if "covered_ha" in remaining:
-        cols["covered_ha"] = _numbers(remaining["covered_ha"], 2)
-        info.append({"label": t["covered_ha"], "col": "covered_ha"})
-    payload = {
-        "id": style.esc(remaining["unit_id"]),
-        "sub": None,
-        "cols": cols,
-        "info": info,
-        "crit": [],
-        "t": {"missing": "", "missing_color": style.MISSING_COLOUR},
-    }
-    data = UnitData(
-        to_js(payload)[:-1] + ',"geom":' + pack(geoms, precision=precision).to_json() + "}"
-    )
-    view = {
+def _unserved_view(t: Any) -> dict[str, Any]:
+    return {
+        "geom": "unserved",
         "col": "remaining_ha",
         # one class: a single break at 0 sends every value to class 0
         "breaks": [0],
@@ -606,4 +659,3 @@ def _unserved_layer(
         "opacity": 0.45,
         "dash": "4 3",
     }
-    return data, UnitView(data, view, name=html.escape(t["unserved"]), overlay=True, show=True)

@@ -8,12 +8,12 @@
 (function (root) {
   "use strict";
 
-  function coords(p) {
+  function latLngs(p) {
     var xy = p.xy, s = p.s, n = xy.length / 2, out = new Array(n), x = 0, y = 0;
     for (var i = 0; i < n; i++) {
       x += xy[2 * i];
       y += xy[2 * i + 1];
-      out[i] = [x / s, y / s];
+      out[i] = new L.LatLng(y / s, x / s);
     }
     return out;
   }
@@ -27,29 +27,40 @@
     return out;
   }
 
-  // Packed geometry (kotaku_gis.maps.display.Packed) -> one GeoJSON geometry (or null) per row.
+  // Packed geometry (kotaku_gis.maps.display.Packed) -> per row the nested L.LatLng arrays of
+  // a (multi)polygon, (multi)line or point list, or null for rows without geometry.
   function unpack(p) {
-    var items = coords(p), type = {polygon: "MultiPolygon", line: "MultiLineString", point: "MultiPoint"}[p.k];
+    var items = latLngs(p);
     for (var level = 0; level < p.n.length; level++) items = split(items, p.n[level]);
-    return items.map(function (c) { return c.length ? {type: type, coordinates: c} : null; });
+    return items.map(function (c) { return c.length ? c : null; });
   }
 
-  function geometries(data) {
-    if (!data._geoms) data._geoms = unpack(data.geom);
-    return data._geoms;
-  }
-
-  function features(data) {
-    var g = geometries(data), out = [];
-    for (var i = 0; i < g.length; i++) {
-      if (g[i]) out.push({type: "Feature", geometry: g[i], properties: {i: i}});
-    }
-    return out;
+  // A text column: a plain list, or {v: distinct values, i: index of each row's value}.
+  function text(column, i) {
+    if (!column) return "";
+    if (column.i) return column.i[i] < 0 ? "" : column.v[column.i[i]];
+    return column[i];
   }
 
   function fmt(v) {
-    if (v === null || v === undefined || v !== v) return "\u2013";
+    if (v === null || v === undefined || v !== v || v === "") return "\u2013";
     return typeof v === "number" ? String(Math.round(v * 100) / 100) : v;
+  }
+
+  // Values of a view: a column, or the sum of several (aspect = sum of its criterion scores).
+  function values(data, view) {
+    if (!view.col) return null;
+    if (!data.cols[view.col] && view.sum) {
+      var parts = view.sum.map(function (c) { return data.cols[c]; }), n = parts[0].length;
+      var out = new Array(n);
+      for (var i = 0; i < n; i++) {
+        var s = null;
+        for (var k = 0; k < parts.length; k++) if (parts[k][i] !== null) s = (s || 0) + parts[k][i];
+        out[i] = s;
+      }
+      data.cols[view.col] = out;
+    }
+    return data.cols[view.col];
   }
 
   // Class of value v: its position in view.values, or the first break it does not exceed.
@@ -61,20 +72,19 @@
   }
 
   function heading(data, i) {
-    var h = "<b>" + data.id[i] + "</b>";
-    if (data.sub && data.sub[i]) h += " \u00b7 " + data.sub[i];
-    return h;
+    var h = "<b>" + data.id[i] + "</b>", sub = text(data.sub, i);
+    return sub ? h + " \u00b7 " + sub : h;
   }
 
-  function viewText(data, view, i) {
-    var v = view.col ? data.cols[view.col][i] : null, c = classOf(view, v);
-    if (!view.col) return "";
+  function viewText(data, view, vals, i) {
+    if (!vals) return "";
+    var v = vals[i], c = classOf(view, v);
     if (view.unit !== undefined && v !== null) return fmt(v) + view.unit;
     return c >= 0 ? view.labels[c] : data.t.missing;
   }
 
   function popupHtml(data, i) {
-    var h = '<div class="kg-popup">' + heading(data, i) + "<table class=\"kg-info\">";
+    var h = '<div class="kg-popup">' + heading(data, i) + '<table class="kg-info">';
     data.info.forEach(function (row) {
       var v = data.cols[row.col][i];
       if (row.labels) v = v === null || v < 0 ? data.t.missing : row.labels[v];
@@ -110,47 +120,74 @@
     });
   }
 
+  // The unit polygons of one geometry key, built once and restyled by whichever view owns them:
+  // switching views changes colours, not shapes.
+  function unitGroup(data, key) {
+    data._groups = data._groups || {};
+    if (data._groups[key]) return data._groups[key];
+    var group = L.featureGroup(), rows = unpack(data[key]);
+    group.kgPaths = [];
+    rows.forEach(function (shape, i) {
+      if (!shape) return;
+      var path = L.polygon(shape);
+      path.kgRow = i;
+      group.addLayer(path);
+      group.kgPaths.push(path);
+    });
+    // one tooltip, popup and hover handler for the whole group: events of each polygon
+    // reach the group with the polygon as their source
+    group.bindTooltip(function (path) {
+      var view = group.kgOwner._view, i = path.kgRow, t = viewText(data, view, values(data, view), i);
+      return heading(data, i) + "<br>" + view.title + (t === "" ? "" : ": " + t);
+    }, {sticky: true, className: "kg-tooltip"});
+    if (data.info) group.bindPopup(function (path) { return popupHtml(data, path.kgRow); }, {maxWidth: 440});
+    group.on("mouseover", function (e) { e.propagatedFrom.setStyle({weight: group.kgOwner._view.weight + 2}); });
+    group.on("mouseout", function (e) { e.propagatedFrom.setStyle({weight: group.kgOwner._view.weight}); });
+    data._groups[key] = group;
+    return group;
+  }
+
+  function restyle(group, data, view) {
+    var vals = values(data, view), paths = group.kgPaths;
+    for (var k = 0; k < paths.length; k++) {
+      var c = vals ? classOf(view, vals[paths[k].kgRow]) : 0;
+      paths[k].setStyle({
+        fillColor: c >= 0 ? view.colors[c] : data.t.missing_color,
+        fillOpacity: view.opacity, color: view.line, weight: view.weight,
+        dashArray: view.dash || null
+      });
+    }
+  }
+
   // One thematic view of the units: fill colour by class, tooltip, popup with the criteria.
   var UnitView = L.Layer.extend({
     initialize: function (data, view) {
       this._data = data;
       this._view = view;
     },
-    _build: function () {
-      var data = this._data, view = this._view, values = view.col ? data.cols[view.col] : null;
-      return L.geoJSON(features(data), {
-        style: function (f) {
-          var c = values ? classOf(view, values[f.properties.i]) : 0;
-          return {
-            fillColor: c >= 0 ? view.colors[c] : data.t.missing_color,
-            fillOpacity: view.opacity, color: view.line, weight: view.weight,
-            dashArray: view.dash || null
-          };
-        },
-        onEachFeature: function (f, layer) {
-          var i = f.properties.i;
-          layer.bindTooltip(function () {
-            var t = viewText(data, view, i);
-            return heading(data, i) + "<br>" + view.title + (t === "" ? "" : ": " + t);
-          }, {sticky: true, className: "kg-tooltip"});
-          if (data.info) layer.bindPopup(function () { return popupHtml(data, i); }, {maxWidth: 420});
-          layer.on("mouseover", function () { layer.setStyle({weight: view.weight + 2}); });
-          layer.on("mouseout", function () { layer.setStyle({weight: view.weight}); });
-        }
-      });
-    },
     onAdd: function (map) {
-      if (!this._layer) this._layer = this._build();
-      map.addLayer(this._layer);
+      var group = unitGroup(this._data, this._view.geom || "geom");
+      group.kgOwner = this;
+      restyle(group, this._data, this._view);
+      if (!map.hasLayer(group)) map.addLayer(group);
       if (this._view.base) {
         toFront(map, this);
         shownLegend = this._view.legend || null;
         syncLegend();
       }
     },
-    onRemove: function (map) { map.removeLayer(this._layer); },
-    kgFront: function () { if (this._layer && !this._view.base) this._layer.bringToFront(); },
-    getBounds: function () { return (this._layer || this._build()).getBounds(); }
+    onRemove: function (map) {
+      var group = unitGroup(this._data, this._view.geom || "geom"), self = this;
+      // the layer control removes the old view before adding the new one: keep the shapes
+      // for the next view unless none claims them
+      setTimeout(function () {
+        if (group.kgOwner === self && !map.hasLayer(self)) map.removeLayer(group);
+      }, 0);
+    },
+    kgFront: function () {
+      if (!this._view.base && this._map) unitGroup(this._data, this._view.geom || "geom").bringToFront();
+    },
+    getBounds: function () { return unitGroup(this._data, this._view.geom || "geom").getBounds(); }
   });
 
   function clusterIcon(color) {
@@ -163,22 +200,31 @@
     };
   }
 
-  // Intervention sites of one category: clustered points, lines and polygons.
+  function siteText(d, i) {
+    var rows = ["<b>" + d.id[i] + "</b>"];
+    d.fields.forEach(function (f) {
+      var v = f.n ? f.n[i] : text(f, i);
+      if (v !== null && v !== "") rows.push(f.label + ": " + v);
+    });
+    return rows.join("<br>");
+  }
+
+  // Intervention sites of one category: clustered points, lines and polygons; planned works
+  // (not completed) hollow or dashed.
   var Sites = L.Layer.extend({
     initialize: function (data) { this._data = data; },
     _build: function () {
-      var d = this._data, group = L.featureGroup(), text = d.text;
-      function tip(i) { return function () { return text[i]; }; }
+      var d = this._data, group = L.featureGroup();
+      function tip(i) { return function () { return siteText(d, i); }; }
       if (d.points) {
         var cluster = L.markerClusterGroup({iconCreateFunction: clusterIcon(d.color),
           showCoverageOnHover: false, chunkedLoading: true});
         var markers = [];
         unpack(d.points.geom).forEach(function (g, k) {
           if (!g) return;
-          var i = d.points.row[k];
-          var done = d.done[i];
-          g.coordinates.forEach(function (c) {
-            var m = L.circleMarker([c[1], c[0]], {radius: 6, color: done ? "#ffffff" : d.color,
+          var i = d.points.row[k], done = d.done[i];
+          g.forEach(function (c) {
+            var m = L.circleMarker(c, {radius: 6, color: done ? "#ffffff" : d.color,
               weight: done ? 1.5 : 2.5, fillColor: done ? d.color : "#ffffff", fillOpacity: 0.95});
             m.bindTooltip(tip(i), {className: "kg-tooltip"});
             markers.push(m);
@@ -188,20 +234,16 @@
         group.addLayer(cluster);
       }
       ["lines", "polygons"].forEach(function (key) {
-        var part = d[key];
+        var part = d[key], make = key === "lines" ? L.polyline : L.polygon;
         if (!part) return;
-        var feats = [];
         unpack(part.geom).forEach(function (g, k) {
-          if (g) feats.push({type: "Feature", geometry: g, properties: {i: part.row[k]}});
+          if (!g) return;
+          var i = part.row[k], done = d.done[i];
+          var shape = make(g, {color: d.color, weight: key === "lines" ? 4 : 2, fillColor: d.color,
+            fillOpacity: done ? 0.35 : 0.1, dashArray: done ? null : "6 4"});
+          shape.bindTooltip(tip(i), {sticky: true, className: "kg-tooltip"});
+          group.addLayer(shape);
         });
-        group.addLayer(L.geoJSON(feats, {
-          style: function (f) {
-            var done = d.done[f.properties.i];
-            return {color: d.color, weight: key === "lines" ? 4 : 2, fillColor: d.color,
-              fillOpacity: done ? 0.35 : 0.1, dashArray: done ? null : "6 4"};
-          },
-          onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties.i), {sticky: true, className: "kg-tooltip"}); }
-        }));
       });
       return group;
     },

@@ -1,0 +1,343 @@
+"""Write the example notebooks, without outputs, from the cells below.
+
+Run from the repository root after editing a notebook's cells here::
+
+    .venv/bin/python notebooks/_build.py
+
+The notebooks use only the public API (``import kotaku_gis as kg``) and the bundled sample
+(``kg.datasets``); they never use the network. ``tests/test_notebooks.py`` executes them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+SETUP = """\
+import warnings
+
+import pandas as pd
+
+import kotaku_gis as kg
+
+pd.set_option("display.max_columns", 40)
+pd.set_option("display.precision", 2)"""
+
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
+    "01_city_baseline.ipynb": [
+        (
+            "md",
+            """\
+# 1. A city baseline (luas kumuh per RT, kelurahan and kota)
+
+From the city's own files: read the RT polygons with their baseline volumes, check them,
+measure their hectares, score them under Permen PUPR 14/2018 and summarise the slum hectares
+per level. The data are the bundled NTB sample (`kg.datasets`); with your own files, pass
+their paths instead.""",
+        ),
+        ("code", SETUP),
+        ("md", "## Read and validate\n\nThe reader repairs what it can and reports the rest."),
+        (
+            "code",
+            """\
+path = kg.datasets.get_path("ntb_sample")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the report below lists every finding
+    units = kg.read_units(path, layer="units")
+mataram = units[units["kota"] == "Kota Mataram"].copy()
+print(len(units), "units in NTB,", len(mataram), "RT in Kota Mataram")
+units.attrs["report"].to_frame().head(10)""",
+        ),
+        (
+            "code",
+            """\
+report = kg.validate(mataram, "units")
+print(report.summary())
+report.to_frame()["check"].value_counts()""",
+        ),
+        (
+            "md",
+            """\
+## Hectares
+
+`area_ha` is the verified area typed by the team; the polygon's ellipsoidal hectares are
+measured with `kg.area_ha` (equal-area, never UTM or Web Mercator).""",
+        ),
+        (
+            "code",
+            """\
+measured = kg.area_ha(mataram)
+diff = (mataram["area_ha"] - measured).abs()
+print(f"verified {mataram['area_ha'].sum():.2f} ha, measured {measured.sum():.2f} ha")
+mataram.assign(measured_ha=measured, diff_ha=diff).nlargest(5, "diff_ha")[
+    ["unit_id", "kelurahan", "area_ha", "measured_ha", "diff_ha"]
+]""",
+        ),
+        ("md", "## Score and summarise"),
+        (
+            "code",
+            """\
+assessed = kg.assess(mataram)
+assessed["level"].value_counts().sort_index(ascending=False)""",
+        ),
+        (
+            "code",
+            """\
+by_kelurahan = kg.summarize(assessed, by="kelurahan")
+by_kelurahan[["units", "area_ha", "ha_kumuh_berat", "ha_kumuh_sedang", "ha_kumuh_ringan",
+              "slum_ha"]]""",
+        ),
+        (
+            "code",
+            """\
+total = kg.summarize(assessed)
+assert abs(total.loc["total", "slum_ha"] - by_kelurahan["slum_ha"].sum()) < 1e-9
+total""",
+        ),
+        ("md", "Why are they slums? The mean score of each criterion (0, 1, 3 or 5):"),
+        (
+            "code",
+            """\
+score_cols = [c for c in assessed.columns if c.startswith("score_")]
+assessed[score_cols].mean().sort_values(ascending=False).round(2)""",
+        ),
+        ("md", "## Map"),
+        (
+            "code",
+            """\
+m = kg.map_units(assessed, title="Kota Mataram: baseline")
+kg.save_map(m, "baseline_mataram.html")
+fig = kg.plot_levels(assessed, path="baseline_mataram.png")
+m""",
+        ),
+    ],
+    "02_overlay_remaining.ipynb": [
+        (
+            "md",
+            """\
+# 2. Completed works, the parts they serve, and the slum hectares that remain
+
+Each completed work serves the area within its service radius (catalogue defaults, or the
+measured `radius_m`). Overlaps are counted once; what is left of each unit is unserved.""",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    units = kg.datasets.load_units()
+    works = kg.datasets.load_interventions()
+mataram = units[units["kota"] == "Kota Mataram"].copy()
+print(len(works), "works;", int(works["completed"].sum()), "completed")
+works.groupby(["category", "year"])["intervention_id"].count().unstack(fill_value=0)""",
+        ),
+        ("md", "## Coverage per unit and per category of works"),
+        (
+            "code",
+            """\
+cov = kg.coverage(mataram, works, year=2023)
+cov.describe().T[["mean", "min", "max"]]""",
+        ),
+        ("md", "## Remaining (unserved) hectares"),
+        (
+            "code",
+            """\
+rem = kg.remaining_area(mataram, works, year=2023)
+# Every hectare is either served or not: nothing is lost in the overlay.
+check = (rem["covered_ha"] + rem["remaining_ha"] - rem["area_ha"]).abs().max()
+print(f"largest imbalance {check:.2e} ha")
+rem[["covered_ha", "remaining_ha", "area_ha"]].sum()""",
+        ),
+        (
+            "code",
+            """\
+ha = rem[["unit_id", "area_ha", "covered_ha", "remaining_ha"]]
+per_kelurahan = ha.merge(mataram[["unit_id", "kelurahan"]], on="unit_id").groupby(
+    "kelurahan")[["area_ha", "covered_ha", "remaining_ha"]].sum()
+per_kelurahan.assign(share_unserved=per_kelurahan["remaining_ha"] / per_kelurahan["area_ha"])
+""",
+        ),
+        ("md", "## Map of the unserved parts"),
+        (
+            "code",
+            """\
+assessed = kg.assess(mataram)
+m = kg.map_units(assessed, interventions=works[works["completed"]], remaining=rem,
+                 title="Kota Mataram: unserved parts after 2023")
+kg.save_map(m, "unserved_mataram.html")
+m""",
+        ),
+    ],
+    "03_province_ledger.ipynb": [
+        (
+            "md",
+            """\
+# 3. The province ledger: baseline, reductions per year, remaining, reconciled
+
+Works are allocated to the criteria they fix (`kg.allocate`, the audit trail), the units are
+re-scored after the works of each year (`kg.progress`), and reported figures are checked with
+`kg.reconcile` so that an unexplained gap is shown, not accepted.""",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    units = kg.datasets.load_units()
+    works = kg.datasets.load_interventions()
+reductions = kg.allocate(works, units, year=2023)
+print(len(reductions), "reduction rows from", reductions["intervention_id"].nunique(), "works")
+reductions.head()""",
+        ),
+        (
+            "code",
+            """\
+reductions.groupby(["criterion", "method"])["volume"].sum().unstack(fill_value=0).round(1)""",
+        ),
+        ("md", "## The ledger, province and per kota"),
+        (
+            "code",
+            """\
+ledger = kg.progress(units, reductions, years=range(2020, 2024))
+ledger[["year", "baseline_ha", "slum_ha", "reduced_ha", "units_left", "units_entered"]]""",
+        ),
+        (
+            "code",
+            """\
+by_kota = kg.progress(units, reductions, years=[2023], by="kota")
+by_kota[["kota", "baseline_ha", "slum_ha", "reduced_ha"]]""",
+        ),
+        ("md", "## Reconciliation\n\nThe ledger computed here balances by construction:"),
+        (
+            "code",
+            """\
+last = ledger.iloc[-1]
+kg.reconcile(last["baseline_ha"], last["reduced_ha"], last["slum_ha"])""",
+        ),
+        (
+            "md",
+            """\
+A reported figure such as "575.47 ha baseline, 108.38 ha reduced in 2022, 361.5 ha
+remaining" does not: 105.59 ha are unexplained.""",
+        ),
+        (
+            "code",
+            """\
+rec = kg.reconcile(575.47, 108.38, 361.5)
+print(rec)
+assert rec.gap_ha == -105.59 and not rec.balanced""",
+        ),
+        ("md", "Per kota, against a table of reported figures (here with one typing error):"),
+        (
+            "code",
+            """\
+reported = by_kota.set_index("kota")[["baseline_ha", "reduced_ha", "slum_ha"]].round(2)
+reported.loc[reported.index[0], "slum_ha"] += 12.5
+check = kg.reconcile(reported["baseline_ha"], reported["reduced_ha"], reported["slum_ha"])
+check.to_frame()[lambda t: ~t["balanced"]]""",
+        ),
+        ("md", "## Chart and Excel report for the auditors"),
+        (
+            "code",
+            """\
+base = kg.assess(units)
+after = kg.assess(units, reductions=reductions, year=2023)
+fig = kg.plot_ledger(ledger, path="ledger_ntb.png")
+path = kg.write_excel_report("laporan_ntb.xlsx", units_assessed=after, baseline=base,
+                             interventions=works, reductions=reductions, ledger=ledger,
+                             year=2023)
+fig""",
+        ),
+    ],
+    "04_rasters.ipynb": [
+        (
+            "md",
+            """\
+# 4. Rasters per unit: flood depth and population
+
+Zonal statistics weight each cell by the exact share of it inside the unit. The inundated
+hectares (flood depth at or above a threshold) are the volume of criterion 4a.""",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    units = kg.datasets.load_units()
+mataram = units[units["kota"] == "Kota Mataram"].copy()
+flood = kg.datasets.get_path("mataram_flood_depth")
+population = kg.datasets.get_path("mataram_population")""",
+        ),
+        ("md", "## Flood depth per RT"),
+        (
+            "code",
+            """\
+depth = kg.zonal_stats(mataram, flood, stats=("mean", "max", "valid_share"), prefix="depth_")
+depth.describe().T""",
+        ),
+        (
+            "code",
+            """\
+wet = kg.inundated_ha(mataram, flood, threshold=0.3)
+print(f"{wet.sum():.2f} ha inundated 0.3 m or deeper, in {(wet > 0).sum()} RT")
+mataram.assign(inundated_ha=wet)[["unit_id", "kelurahan", "area_ha", "4a", "inundated_ha"]]\\
+    .nlargest(8, "inundated_ha")""",
+        ),
+        ("md", "## 4a from the raster, and its effect on the levels"),
+        (
+            "code",
+            """\
+updated = kg.with_inundation(mataram, flood, threshold=0.3)
+before = kg.assess(mataram)
+after = kg.assess(updated)
+pd.crosstab(before["level"], after["level"], rownames=["typed 4a"], colnames=["raster 4a"])""",
+        ),
+        ("md", "## Population against the baseline households"),
+        (
+            "code",
+            """\
+people = kg.population_per_unit(mataram, population, persons_per_household=3.8)
+people.head()""",
+        ),
+    ],
+}
+
+
+def build(directory: Path = HERE) -> list[Path]:
+    """Write every notebook of :data:`NOTEBOOKS` into ``directory``; return their paths."""
+    written = []
+    for name, cells in NOTEBOOKS.items():
+        nb = new_notebook(
+            cells=[
+                new_markdown_cell(text) if kind == "md" else new_code_cell(text)
+                for kind, text in cells
+            ],
+            metadata={
+                "kernelspec": {
+                    "display_name": "Python 3 (ipykernel)",
+                    "language": "python",
+                    "name": "python3",
+                },
+                "language_info": {"name": "python"},
+            },
+        )
+        # Stable cell ids keep the committed files identical from one build to the next.
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"
+        nbformat.validate(nb)
+        path = directory / name
+        path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in build():
+        print(p)

@@ -1,0 +1,313 @@
+"""Report files: the Excel workbook's sheets and totals, the GeoPackage layers, CSV and PNGs.
+
+The small layer is built so that every figure is known by hand: a unit whose four
+building criteria (1a, 1c, 7a, 7b) are all 100 % scores 4 x 5 = 20 (kumuh ringan); removing
+all of 7a's volume and 4 of 7b's 10 leaves 5 + 5 + 0 + 3 (60 %) = 13 (tidak kumuh).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+import kotaku_gis as kg
+from kotaku_gis.reports import summary_by
+
+SHEETS_ID = [
+    "Ringkasan Kota",
+    "Ringkasan Kelurahan",
+    "Skor Unit",
+    "Neraca Tahunan",
+    "Jejak Pengurangan",
+    "Catatan Validasi",
+    "Katalog",
+]
+
+
+def _units() -> gpd.GeoDataFrame:
+    full = 10.0
+    return gpd.GeoDataFrame(
+        {
+            "unit_id": ["A", "B", "C"],
+            "kota": ["Kota Mataram", "Kota Mataram", "Kota Bima"],
+            "kecamatan": ["Ampenan", "Ampenan", "Rasanae Barat"],
+            "kelurahan": ["Bintaro", "Banjar", "Dara"],
+            "area_ha": [2.5, 1.25, 4.0],
+            "buildings": [10, 10, 10],
+            "households": [20, 20, 20],
+            "road_length_m": [100.0, 100.0, 100.0],
+            "drain_length_m": [100.0, 100.0, 100.0],
+            "1a": [full, full, 0.0],
+            "1c": [full, full, 0.0],
+            "7a": [full, full, 0.0],
+            "7b": [full, full, 0.0],
+        },
+        geometry=[
+            shapely.box(116.070, -8.580, 116.072, -8.578),
+            shapely.box(116.072, -8.580, 116.074, -8.578),
+            shapely.box(118.720, -8.460, 118.722, -8.458),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+def _reductions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "intervention_id": ["W1", "W1"],
+            "unit_id": ["A", "A"],
+            "criterion": ["7a", "7b"],
+            "volume": [10.0, 4.0],
+            "year": [2023, 2023],
+            "method": ["service_share", "service_share"],
+        }
+    )
+
+
+def _works() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "intervention_id": ["W1"],
+            "kind": ["Hidran kebakaran"],
+            "year": [2023],
+            "status": ["selesai"],
+            "sumber_dana": ["BPM KOTAKU"],
+        },
+        geometry=[shapely.Point(116.071, -8.579)],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture(scope="module")
+def run() -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = _units()
+        base = kg.assess(units)
+        red = _reductions()
+        after = kg.assess(units, reductions=red)
+        ledger = kg.progress(units, red, years=[2022, 2023])
+    return {"units": units, "base": base, "after": after, "red": red, "ledger": ledger}
+
+
+def _sheet_rows(ws, header_row: int) -> tuple[list[str], list[tuple]]:
+    rows = list(ws.iter_rows(values_only=True))
+    return list(rows[header_row - 1]), rows[header_row:]
+
+
+def test_scores_as_designed(run: dict) -> None:
+    assert run["base"]["total_score"].tolist() == [20, 20, 0]
+    assert run["after"]["total_score"].tolist() == [13, 20, 0]
+
+
+def test_excel_report_sheets_and_totals(run: dict, tmp_path) -> None:
+    path = kg.write_excel_report(
+        tmp_path / "laporan.xlsx", units_assessed=run["after"], baseline=run["base"],
+        interventions=kg.read_interventions(_works()), reductions=run["red"],
+        ledger=run["ledger"], year=2023, parameters={"input": "units.gpkg"},
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS_ID
+
+    head, rows = _sheet_rows(wb["Ringkasan Kota"], 3)
+    table = pd.DataFrame(rows, columns=head).set_index("Kota/Kabupaten")
+    # Hand figures: A and B (Mataram, 2.5 + 1.25 ha) are slum before; A leaves the list.
+    assert table.loc["Kota Mataram", "Luas Kumuh (Ha)"] == 3.75
+    assert table.loc["Kota Mataram", "Luas Kumuh (Ha) sesudah"] == 1.25
+    assert table.loc["Kota Mataram", "Pengurangan Luas Kumuh (Ha)"] == 2.5
+    assert table.loc["Kota Bima", "Luas Kumuh (Ha)"] == 0.0
+    assert table.loc["Jumlah", "Jumlah Unit"] == 3
+    # The totals equal kg.summarize's, exactly.
+    total = kg.summarize(run["base"]).loc["total"]
+    total_after = kg.summarize(run["after"]).loc["total"]
+    assert table.loc["Jumlah", "Luas Kumuh (Ha)"] == total["slum_ha"]
+    assert table.loc["Jumlah", "Luas (Ha)"] == total["area_ha"]
+    assert table.loc["Jumlah", "Luas Kumuh Ringan (Ha)"] == total["ha_kumuh_ringan"]
+    assert table.loc["Jumlah", "Unit Kumuh"] == total["slum_units"]
+    assert table.loc["Jumlah", "Luas Kumuh (Ha) sesudah"] == total_after["slum_ha"]
+    by_kota = kg.summarize(run["base"], by="kota")
+    for kota in by_kota.index:
+        assert table.loc[kota, "Luas Kumuh (Ha)"] == by_kota.loc[kota, "slum_ha"]
+
+    head, rows = _sheet_rows(wb["Ringkasan Kelurahan"], 3)
+    kel = pd.DataFrame(rows, columns=head)
+    assert kel["Kelurahan"].tolist()[:3] == ["Dara", "Banjar", "Bintaro"]
+    assert kel["Luas Kumuh (Ha)"].iloc[-1] == total["slum_ha"]
+
+    head, rows = _sheet_rows(wb["Skor Unit"], 1)
+    scores = pd.DataFrame(rows, columns=head).set_index("ID Unit")
+    assert scores["Total Skor"].to_dict() == {"A": 20, "B": 20, "C": 0}
+    assert scores["Total Skor sesudah"].to_dict() == {"A": 13, "B": 20, "C": 0}
+    assert scores.loc["A", "Tingkat Kumuh sesudah"] == "tidak kumuh"
+    assert scores.loc["A", "Pengurangan 7b"] == 4.0
+    assert scores.loc["A", "% 7a"] == 100.0
+
+    head, rows = _sheet_rows(wb["Neraca Tahunan"], 3)
+    ledger = pd.DataFrame(rows, columns=head)
+    assert ledger["Tahun"].tolist() == [2022, 2023]
+    assert ledger["Luas Kumuh (Ha)"].tolist() == [3.75, 1.25]
+    assert ledger["Pengurangan Luas Kumuh (Ha)"].tolist() == [0.0, 2.5]
+
+    head, rows = _sheet_rows(wb["Jejak Pengurangan"], 1)
+    audit = pd.DataFrame(rows, columns=head)
+    assert len(audit) == 2
+    assert audit["ID Kegiatan"].tolist() == ["W1", "W1"]
+    assert audit["Volume Pengurangan"].tolist() == [10.0, 4.0]
+    assert audit["Kategori"].tolist() == ["proteksi_kebakaran"] * 2
+    assert audit["Sumber Dana"].tolist() == ["BPM KOTAKU"] * 2
+    assert audit["Unit Keluar Kumuh"].tolist() == [True, True]
+    assert audit["Luas (Ha)"].tolist() == [2.5, 2.5]
+    assert audit["Nama Kriteria"].iloc[0] == "Ketidaktersediaan prasarana proteksi kebakaran"
+
+    notes = dict(wb["Katalog"].iter_rows(min_row=2, values_only=True))
+    assert notes["input"] == "units.gpkg"
+    assert notes["Tahun penanganan"] == 2023
+    assert notes["Luas kumuh sebelum (Ha)"] == 3.75
+
+
+def test_excel_formatting(run: dict, tmp_path) -> None:
+    path = kg.write_excel_report(
+        tmp_path / "r.xlsx", units_assessed=run["after"], baseline=run["base"]
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Ringkasan Kota"]
+    assert ws.freeze_panes == "B4"
+    assert ws.cell(3, 1).font.bold
+    head = [c.value for c in ws[3]]
+    area = ws.cell(4, head.index("Luas (Ha)") + 1)
+    units = ws.cell(4, head.index("Jumlah Unit") + 1)
+    assert area.number_format == "#,##0.00"
+    assert units.number_format == "#,##0"
+    scores = wb["Skor Unit"]
+    assert scores.freeze_panes == "B2"
+    assert scores.cell(2, 1).number_format == "@"
+
+
+def test_english_and_errors(run: dict, tmp_path) -> None:
+    path = kg.write_excel_report(
+        tmp_path / "r.xlsx", units_assessed=run["after"], baseline=run["base"],
+        reductions=run["red"], lang="en",
+    )  # fmt: skip
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert names == [
+        "Summary by kota",
+        "Summary by kelurahan",
+        "Unit scores",
+        "Yearly ledger",
+        "Reductions audit",
+        "Validation notes",
+        "Catalogue",
+    ]
+    before = path.read_bytes()
+    with pytest.raises(kg.InputError, match="lang"):
+        kg.write_excel_report(path, units_assessed=run["after"], lang="fr")
+    with pytest.raises(kg.InputError, match="assess"):
+        kg.write_excel_report(path, units_assessed=_units())
+    assert path.read_bytes() == before  # a failed call leaves the previous file intact
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+
+
+def test_summary_by_conserves_hectares(run: dict) -> None:
+    remaining = pd.DataFrame(
+        {"unit_id": ["C", "A", "B"], "covered_ha": [1.0, 2.0, 0.25],
+         "remaining_ha": [3.0, 0.5, 1.0]}
+    )  # fmt: skip
+    table = summary_by(run["base"], after=run["after"], remaining=remaining, by="kota")
+    rows = table.set_index("kota")
+    assert rows.loc["Kota Mataram", "served_ha"] == 2.25
+    assert rows.loc["Kota Bima", "unserved_ha"] == 3.0
+    assert rows.loc["total", "served_ha"] + rows.loc["total", "unserved_ha"] == 7.75
+    assert rows.loc["total", "area_ha"] == 7.75
+
+
+def test_gpkg_csv_and_figures(run: dict, tmp_path) -> None:
+    works = kg.read_interventions(_works())
+    remaining = kg.remaining_area(run["units"], works)
+    paths = kg.write_reports(
+        tmp_path / "out", units_assessed=run["after"], baseline=run["base"],
+        remaining=remaining, interventions=works, reductions=run["red"],
+        ledger=run["ledger"], year=2023,
+    )  # fmt: skip
+    assert [p.name for p in paths] == [
+        "kotaku_report.xlsx",
+        "kotaku_report.gpkg",
+        "units_assessed.csv",
+        "map_levels.png",
+        "chart_ledger.png",
+    ]
+    gpkg = paths[1]
+    layers = dict(pyogrio.list_layers(gpkg).tolist())
+    assert list(layers) == ["units_assessed", "remaining", "interventions", "reductions",
+                            "summary"]  # fmt: skip
+    assert layers["units_assessed"] == "Polygon"
+    units = gpd.read_file(gpkg, layer="units_assessed")
+    assert units["level_before"].tolist() == ["kumuh ringan", "kumuh ringan", "tidak kumuh"]
+    assert units["level"].tolist() == ["tidak kumuh", "kumuh ringan", "tidak kumuh"]
+    assert len(gpd.read_file(gpkg, layer="reductions")) == 2
+    summary = pyogrio.read_dataframe(gpkg, layer="summary")
+    assert summary["slum_ha"].iloc[-1] == 3.75
+    assert summary["slum_ha_after"].iloc[-1] == 1.25
+
+    csv = pd.read_csv(paths[2], encoding="utf-8-sig")
+    assert csv["unit_id"].tolist() == ["A", "B", "C"]
+    assert csv["level_after"].tolist() == ["tidak kumuh", "kumuh ringan", "tidak kumuh"]
+    # Served + unserved is the polygon's hectares (the verified area_ha is a typed figure).
+    measured = kg.area_ha(run["units"]).to_numpy()
+    assert np.allclose(csv["covered_ha"] + csv["remaining_ha"], measured, atol=1e-6)
+    for png in paths[3:]:
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_write_csv_wkt(tmp_path) -> None:
+    units = _units()
+    path = kg.write_csv(units[["unit_id", "geometry"]], tmp_path / "u.csv", geometry="wkt")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["unit_id"].tolist() == ["A", "B", "C"]
+    assert shapely.from_wkt(back["geometry"].iloc[0]).equals(units.geometry.iloc[0])
+
+
+def test_plots(run: dict) -> None:
+    fig = kg.plot_levels(run["after"], before=run["base"], lang="en")
+    assert [ax.get_title() for ax in fig.axes] == [
+        "Slum level before works",
+        "Slum level after works",
+    ]
+    fig = kg.plot_ledger(run["ledger"])
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    # kumuh ringan bars: 3.75 ha in 2022 and 1.25 ha in 2023 (no berat or sedang units).
+    assert heights[-2:] == [3.75, 1.25]
+    with pytest.raises(kg.InputError, match="ledger"):
+        kg.plot_ledger(pd.DataFrame({"year": [2023]}))
+
+
+def test_sample_report_totals(tmp_path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = kg.datasets.load_units()
+        works = kg.datasets.load_interventions()
+        base = kg.assess(units)
+        red = kg.allocate(works, units, year=2023)
+        after = kg.assess(units, reductions=red, year=2023)
+    path = kg.write_excel_report(
+        tmp_path / "ntb.xlsx", units_assessed=after, baseline=base, interventions=works,
+        reductions=red, year=2023,
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path, read_only=True)
+    head, *rows = [r for r in wb["Ringkasan Kota"].iter_rows(min_row=3, values_only=True)]
+    table = pd.DataFrame(rows, columns=head)
+    total = table.iloc[-1]
+    assert total["Provinsi"] == "Jumlah"
+    table = table.iloc[:-1].set_index("Kota/Kabupaten")
+    by_kota = kg.summarize(base, by="kota")
+    assert table.loc[by_kota.index, "Luas Kumuh (Ha)"].tolist() == by_kota["slum_ha"].tolist()
+    assert total["Luas Kumuh (Ha)"] == kg.summarize(base).loc["total", "slum_ha"]
+    assert total["Luas Kumuh (Ha) sesudah"] == kg.summarize(after).loc["total", "slum_ha"]
+    audit_rows = sum(1 for _ in wb["Jejak Pengurangan"].iter_rows(min_row=2))
+    assert audit_rows == len(red)
