@@ -90,7 +90,9 @@ def _print_result(result, elapsed: float) -> None:
     out_console.print(f"[dim]done in {elapsed:.1f} s[/]")
 
 
-def _run(units, interventions, *, year, out, quiet, units_layer=None, works_layer=None) -> None:
+def _run(
+    units, interventions, *, year, out, quiet, units_layer=None, works_layer=None, **options
+) -> None:
     from .pipeline import run_job
 
     start = time.perf_counter()
@@ -107,6 +109,7 @@ def _run(units, interventions, *, year, out, quiet, units_layer=None, works_laye
                 units_layer=units_layer,
                 interventions_layer=works_layer,
                 step=_stepper(quiet),
+                **options,
             )
     except InputError as err:
         console.print(f"[red]error:[/] {err}")
@@ -139,6 +142,13 @@ def run(
     interventions_layer: Annotated[
         str | None, typer.Option(help="Layer of the interventions file.")
     ] = None,
+    flood: Annotated[
+        Path | None, typer.Option(help="Flood-depth raster: sets criterion 4a before scoring.")
+    ] = None,
+    flood_threshold: Annotated[
+        float, typer.Option(help="Depth in metres that counts as inundated.")
+    ] = 0.3,
+    grid_m: Annotated[float, typer.Option(help="Privacy-grid cell in metres (0 to skip).")] = 100.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Score units, overlay completed works and write remaining.gpkg, summaries and a map."""
@@ -150,6 +160,9 @@ def run(
         quiet=quiet,
         units_layer=units_layer,
         works_layer=interventions_layer,
+        flood=flood,
+        flood_threshold=flood_threshold,
+        grid_m=grid_m or None,
     )
 
 

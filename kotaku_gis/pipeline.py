@@ -18,9 +18,11 @@ import pandas as pd
 
 from .allocation import allocate
 from .errors import InputError
+from .grid import grid_summary, write_grid_tiff
 from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
 from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import remaining_area
+from .raster import with_inundation
 from .report import ValidationReport
 from .scoring import assess
 
@@ -48,6 +50,7 @@ class JobResult:
     summary: pd.DataFrame
     reconciliation: Reconciliation
     year: int
+    grid_m: float | None = None
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -116,6 +119,9 @@ def run_job(
     units_layer: str | None = None,
     interventions_layer: str | None = None,
     by: tuple[str, ...] = ("kota", "kelurahan"),
+    flood: str | os.PathLike | None = None,
+    flood_threshold: float = 0.3,
+    grid_m: float | None = 100.0,
     write_map: bool = True,
     write_workbook: bool = True,
     step: Step = _quiet,
@@ -130,10 +136,17 @@ def run_job(
         Count works done by this year (default: the latest year among the works).
     out_dir : path, optional
         Folder for ``remaining.gpkg``, ``summary_kelurahan.csv``, ``summary_kota.csv``,
-        ``ledger.csv``, ``map.html`` and the Excel report. Files are replaced atomically, so
+        ``ledger.csv``, ``reductions.csv``, ``grid.gpkg``/``grid.tif``, ``map.html`` and the
+        Excel report. Files are replaced atomically, so
         running twice into the same folder is safe.
     ruleset : str
         Regulation to score with.
+    flood : path, optional
+        Flood-depth raster: criterion 4a becomes the hectares at or above ``flood_threshold``
+        metres (:func:`kotaku_gis.with_inundation`) before scoring.
+    grid_m : float or None
+        Cell size of the privacy grid (``grid.gpkg`` and ``grid.tif``: slum hectares without
+        exact boundaries); None to skip it.
     step : callable, optional
         ``step(name)`` returns a context manager around each long step (progress display).
 
@@ -152,6 +165,9 @@ def run_job(
     """
     with step("reading units"):
         u = read_units(units, layer=units_layer or _layer(units, "units"))
+    if flood is not None:
+        with step("measuring inundation (4a) from the flood raster"):
+            u = with_inundation(u, flood, threshold=flood_threshold)
     with step("reading interventions"):
         w = read_interventions(
             interventions, layer=interventions_layer or _layer(interventions, "interventions")
@@ -188,6 +204,7 @@ def run_job(
         summary=summary,
         reconciliation=rec,
         year=year,
+        grid_m=grid_m,
         reports={
             "units": u.attrs.get("report"),
             "interventions": w.attrs.get("report"),
@@ -238,6 +255,11 @@ def _write_outputs(
             written.append(_write_csv(table, out / f"summary_{name}.csv"))
         written.append(_write_csv(result.ledger.set_index("year"), out / "ledger.csv"))
         written.append(_write_csv(result.reductions, out / "reductions.csv"))
+    if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
+        with step(f"summarising slum hectares on a {result.grid_m:g} m grid"):
+            grid = grid_summary(result.after, cell_m=result.grid_m)
+            written.append(write_gpkg({"grid": grid}, out / "grid.gpkg"))
+            written.append(write_grid_tiff(grid, out / "grid.tif"))
     if write_map:
         with step("drawing the map"):
             path = _map_html(result, out / "map.html")

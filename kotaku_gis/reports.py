@@ -32,6 +32,7 @@ import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
+import shapely
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from openpyxl.cell import WriteOnlyCell
@@ -870,8 +871,16 @@ def _draw_levels(ax: Any, frame: gpd.GeoDataFrame, title: str, lang: Lang) -> No
     colours = levels.map(dict(LEVEL_COLOURS)).fillna(MISSING_COLOUR).to_numpy(dtype=object)
     present = frame.geometry.notna().to_numpy() & ~frame.geometry.is_empty.to_numpy()
     if present.any():
-        frame[present].plot(ax=ax, color=list(colours[present]), edgecolor="#444444",
-                            linewidth=0.2)  # fmt: skip
+        shown = frame[present]
+        shown.plot(ax=ax, color=list(colours[present]), edgecolor="#444444", linewidth=0.2)
+        # Over a province, RT polygons are specks; a dot per unit keeps every unit visible.
+        b = shapely.bounds(np.asarray(shown.geometry.array, dtype=object))
+        extent = max(b[:, 2].max() - b[:, 0].min(), b[:, 3].max() - b[:, 1].min())
+        size = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
+        if extent > 0 and np.median(size) < 0.01 * extent:
+            pts = shapely.point_on_surface(np.asarray(shown.geometry.array, dtype=object))
+            ax.scatter(shapely.get_x(pts), shapely.get_y(pts), s=12, c=list(colours[present]),
+                       edgecolors="#444444", linewidths=0.3, zorder=3)  # fmt: skip
     ax.set_title(title, fontsize=11)
     ax.set_axis_off()
     _level_legend(ax, lang)
@@ -923,7 +932,10 @@ def plot_levels(
             )
     words = _WORDS[lang]
     titles = [words["map"]] if before is None else [words["map_before"], words["map_after"]]
-    fig = Figure(figsize=(7 * len(frames), 7), layout="constrained")
+    x0, y0, x1, y1 = assessed.total_bounds
+    ratio = (y1 - y0) / (x1 - x0) if np.isfinite([x0, x1]).all() and x1 > x0 else 1.0
+    height = float(np.clip(7 * ratio, 3.5, 9))
+    fig = Figure(figsize=(7 * len(frames), height), layout="constrained")
     for i, (f, title) in enumerate(zip(frames, titles, strict=True)):
         ax = fig.add_subplot(1, len(frames), i + 1)
         _draw_levels(ax, f, title, lang)

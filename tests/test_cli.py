@@ -90,3 +90,19 @@ def test_validate_prints_the_report_and_exits_one_on_errors(tmp_path):
     good = tmp_path / "good.gpkg"
     units.assign(unit_id=["A", "B"]).to_file(good)
     assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+
+
+def test_flood_raster_sets_4a_and_the_grid_conserves_slum_hectares(tmp_path):
+    sample = kg.datasets.get_path("ntb_sample")
+    flood = kg.datasets.get_path("mataram_flood_depth")
+    out = tmp_path / "banjir"
+    result = runner.invoke(
+        app,
+        ["run", "--units", sample, "--interventions", sample, "--flood", flood,
+         "--flood-threshold", "0.5", "--out", str(out), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    grid = gpd.read_file(out / "grid.gpkg", layer="grid")
+    kota = pd.read_csv(out / "summary_kota.csv")
+    assert grid["slum_ha"].sum() == pytest.approx(kota["slum_ha_after"].sum(), rel=1e-9)
+    assert (out / "grid.tif").stat().st_size > 0

@@ -1,0 +1,194 @@
+"""The overlay engine against analytic answers, whatever its chunks, threads and frames.
+
+Shapes are drawn in metres in a Lambert azimuthal equal-area frame (true metres near its
+centre) and handed to the engine in other CRSs; expected hectares are plain geometry or, for
+irregular layouts, shapely's own union and difference of the same buffers in that frame. The
+tolerance ``REL`` (1e-5) allows for PROJ's round trips between frames, as in test_overlay.py.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+import kotaku_gis as kg
+from kotaku_gis import overlay
+from kotaku_gis.crs import CELL_DEG, laea_crs
+from kotaku_gis.overlay import QUAD_SEGS
+
+REL = 1e-5
+N_SIDES = 4 * QUAD_SEGS
+POLYGON_SHARE = N_SIDES / (2 * math.pi) * math.sin(2 * math.pi / N_SIDES)
+MATARAM = laea_crs(116.1, -8.58)
+
+
+def units_frame(geoms, crs=MATARAM):
+    return gpd.GeoDataFrame(
+        {"unit_id": [f"RT{i:03d}" for i in range(len(geoms))]}, geometry=list(geoms), crs=crs
+    )
+
+
+def works_frame(geoms, kind, radius, crs=MATARAM):
+    n = len(geoms)
+    return gpd.GeoDataFrame(
+        {
+            "intervention_id": [f"W{i}" for i in range(n)],
+            "kind": [kind] * n,
+            "status": ["selesai"] * n,
+            "year": [2022] * n,
+            "radius_m": radius if isinstance(radius, list) else [radius] * n,
+        },
+        geometry=list(geoms),
+        crs=crs,
+    )
+
+
+def assert_conserved(rem):
+    # exact, not approximate: remaining is what the unit's area leaves after coverage
+    assert (rem["remaining_ha"] + rem["covered_ha"] == rem["area_ha"]).all()
+
+
+def test_many_identical_discs_count_once():
+    unit = units_frame([shapely.box(0, 0, 300, 300)])
+    discs = works_frame([shapely.Point(150, 150)] * 200, "hidran_umum", 50.0)
+    rem = kg.remaining_area(unit, discs)
+    disc_ha = math.pi * 50**2 * POLYGON_SHARE / 10_000
+    assert rem.loc[0, "covered_ha"] == pytest.approx(disc_ha, rel=REL)
+    assert rem.loc[0, "remaining_ha"] == pytest.approx(9.0 - disc_ha, rel=REL)
+    assert_conserved(rem)
+
+
+def test_a_unit_hit_by_more_than_a_hundred_works_counts_each_band_once():
+    # 90 drains 10 m apart across a 1 km square, each serving a 4 m band, and 25 of them
+    # given twice: 115 works on one unit, covering 90 x 0.4 ha
+    ys = [10.0 * k + 5.0 for k in range(90)]
+    lines = [shapely.LineString([(-50, y), (1050, y)]) for y in ys]
+    lines += lines[:25]
+    unit = units_frame([shapely.box(0, 0, 1000, 1000)])
+    rem = kg.remaining_area(unit, works_frame(lines, "drainase", 2.0))
+    assert rem.loc[0, "covered_ha"] == pytest.approx(90 * 0.4, rel=REL)
+    assert rem.loc[0, "remaining_ha"] == pytest.approx(100.0 - 36.0, rel=REL)
+    # the unserved part is the 90 gaps between bands and the strip above the last one
+    assert shapely.get_num_geometries(rem.geometry.iloc[0]) == 91
+    assert_conserved(rem)
+
+
+def test_a_unit_inside_one_service_area_is_fully_covered_and_left_empty():
+    unit = units_frame([shapely.box(-20, -20, 20, 20)])
+    works = works_frame([shapely.Point(0, 0), shapely.Point(30, 0)], "hidran_umum", [100.0, 5.0])
+    rem = kg.remaining_area(unit, works)
+    assert rem.loc[0, "covered_ha"] == pytest.approx(0.16, rel=REL)
+    assert rem.loc[0, "remaining_ha"] == 0.0
+    assert rem.geometry.iloc[0].is_empty
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(117.0, -8.5), (116.25, -8.625)])
+def test_units_either_side_of_a_frame_boundary_share_a_disc_and_a_drain(lon, lat):
+    # (117.0, -8.5) is a corner of crs.CELL_DEG cells; (116.25, -8.625) an edge of the
+    # engine's quarter-degree cells: the two units fall in different frames
+    assert CELL_DEG == 1.0
+    here = laea_crs(lon, lat)
+    units = units_frame([shapely.box(-200, -100, 0, 100), shapely.box(0, -100, 200, 100)], here)
+    drain = shapely.LineString([(-300, 0), (300, 0)])
+    works = gpd.GeoDataFrame(
+        pd_concat(
+            works_frame([drain], "drainase", 20.0, here),
+            works_frame([shapely.Point(0, 60)], "hidran_umum", 30.0, here),
+        )
+    )
+    lonlat_units = units.to_crs(4326)
+    assert lonlat_units.geometry.centroid.x.iloc[0] < lon < lonlat_units.geometry.centroid.x.iloc[1]
+    rem = kg.remaining_area(lonlat_units, works.to_crs(4326))
+    disc = math.pi * 30**2 * POLYGON_SHARE
+    # each unit: a 200 m x 40 m band, and half the disc less the part over the band
+    band = 200 * 40
+    half_disc_above_band = disc / 2 - _half_disc_below(30.0, 60.0 - 20.0)
+    expected = (band + half_disc_above_band) / 10_000
+    assert rem["covered_ha"].to_numpy() == pytest.approx([expected, expected], rel=REL)
+    assert_conserved(rem)
+
+
+def _half_disc_below(r: float, d: float) -> float:
+    """Area of a half disc of radius ``r`` (centre at height ``d`` above a line) under the line."""
+    if d >= r:
+        return 0.0
+    return (r**2 * math.acos(d / r) - d * math.sqrt(r**2 - d**2)) / 2
+
+
+def pd_concat(*frames):
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_the_same_hectares_whatever_crs_units_and_works_come_in():
+    units = units_frame([shapely.box(0, 0, 200, 200), shapely.box(200, 0, 400, 200)])
+    works = pd_concat(
+        works_frame([shapely.LineString([(-50, 120), (450, 120)])], "drainase", 20.0),
+        works_frame([shapely.Point(200, 40)], "hidran_umum", 50.0),
+    )
+    works = gpd.GeoDataFrame(works, geometry="geometry", crs=MATARAM)
+    answers = []
+    for ucrs, wcrs in [(4326, 3857), (32750, 4326), (32750, 32750), (4326, 23830)]:
+        rem = kg.remaining_area(units.to_crs(ucrs), works.to_crs(wcrs))
+        assert rem.crs.to_epsg() == ucrs
+        answers.append(rem["covered_ha"].to_numpy())
+        assert_conserved(rem)
+    for other in answers[1:]:
+        np.testing.assert_allclose(other, answers[0], rtol=1e-7)
+    # band 200 x 40 in each, plus the part of each half disc below the band
+    below = (math.pi * 50**2 * POLYGON_SHARE) / 2 - _half_disc_below(50.0, 100.0 - 40.0)
+    expected = (200 * 40 + below) / 10_000
+    np.testing.assert_allclose(answers[0], [expected, expected], rtol=REL)
+
+
+def _grid_layout(seed: int):
+    """A 15 x 20 grid of 60 m units and 400 seeded lines and points, in metres."""
+    rng = np.random.default_rng(seed)
+    units = [
+        shapely.box(60 * i, 60 * j, 60 * (i + 1), 60 * (j + 1)) for j in range(15) for i in range(20)
+    ]
+    n_lines, n_points = 300, 100
+    start = rng.uniform([0, 0], [1200, 900], size=(n_lines + n_points, 2))
+    ends = start[:n_lines] + rng.normal(0, 150, size=(n_lines, 2))
+    lines = shapely.linestrings(np.stack([start[:n_lines], ends], axis=1))
+    points = shapely.points(start[n_lines:])
+    radius = np.concatenate([rng.choice([5.0, 15.0, 25.0], n_lines), rng.choice([10.0, 80.0], n_points)])
+    return np.array(units), np.concatenate([lines, points]), radius
+
+
+def test_irregular_layout_matches_union_then_difference_whatever_the_chunks(monkeypatch):
+    ugeoms, wgeoms, radius = _grid_layout(seed=7)
+    buffers = shapely.buffer(wgeoms, radius, quad_segs=QUAD_SEGS)
+    served = shapely.union_all(buffers)
+    expected_left = shapely.area(shapely.difference(ugeoms, served)) / 10_000
+    units = units_frame(ugeoms).to_crs(4326)
+    works = works_frame(wgeoms, "drainase", list(radius))
+    answers = []
+    for chunk, workers in [(1024, None), (7, 2), (50, 1)]:
+        monkeypatch.setattr(overlay, "CHUNK_UNITS", chunk)
+        monkeypatch.setattr(overlay, "WORKERS", workers)
+        rem = kg.remaining_area(units, works)
+        assert_conserved(rem)
+        np.testing.assert_allclose(rem["remaining_ha"], expected_left, rtol=0, atol=0.36 * REL)
+        answers.append(rem)
+    for other in answers[1:]:
+        # chunks and threads change nothing, to the last bit
+        assert (other["remaining_ha"] == answers[0]["remaining_ha"]).all()
+        assert other.geometry.geom_equals_exact(answers[0].geometry, tolerance=0).all()
+
+
+def test_coverage_per_kind_counts_each_kind_once_and_all_kinds_once_overall():
+    unit = units_frame([shapely.box(0, 0, 200, 200)])
+    drain = works_frame([shapely.LineString([(-50, 100), (250, 100)])] * 3, "drainase", 20.0)
+    road = works_frame([shapely.LineString([(-50, 100), (250, 100)])], "jalan", 20.0)
+    cov = kg.coverage(unit, gpd.GeoDataFrame(pd_concat(drain, road), crs=MATARAM))
+    row = cov.iloc[0]
+    assert row["covered_ha"] == pytest.approx(0.8, rel=REL)
+    assert row["covered_ha_drainase"] == pytest.approx(0.8, rel=REL)
+    assert row["covered_ha_jalan"] == pytest.approx(0.8, rel=REL)
+    assert row["covered_share"] == pytest.approx(0.2, rel=REL)
