@@ -99,9 +99,12 @@ def partition_units(units: gpd.GeoDataFrame, *, npartitions: int) -> dask_geopan
         raise InputError("partition_units needs units as a GeoDataFrame in memory.")
     if npartitions < 1:
         raise InputError(f"npartitions must be at least 1, not {npartitions}.")
-    # missing geometries (NaN distance) go last
-    distance = units.geometry.hilbert_distance().to_numpy(dtype=float, na_value=np.nan)
-    order = np.argsort(np.nan_to_num(distance, nan=np.inf), kind="stable")
+    geoms = units.geometry
+    present = (~geoms.isna() & ~geoms.is_empty).to_numpy()
+    distance = np.full(len(units), np.iinfo(np.int64).max)  # units without geometry go last
+    if present.any():
+        distance[present] = geoms[present].hilbert_distance().to_numpy()
+    order = np.argsort(distance, kind="stable")
     return dask_geopandas.from_geopandas(units.iloc[order], npartitions=npartitions, sort=False)
 
 

@@ -20,13 +20,14 @@ from .allocation import allocate
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
 from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
-from .ledger import Reconciliation, progress, reconcile, summarize
+from .ledger import Reconciliation, progress, reconcile
 from .overlay import remaining_area
 from .raster import with_inundation
 from .report import ValidationReport
+from .reports import summary_by
 from .scoring import assess
 
-__all__ = ["JobResult", "run_job", "summary_table"]
+__all__ = ["JobResult", "run_job"]
 
 Step = Callable[[str], contextlib.AbstractContextManager]
 
@@ -66,34 +67,6 @@ class JobResult:
             "covered_ha": round(float(np.nansum(self.remaining["covered_ha"])), 2),
             "remaining_ha": round(float(np.nansum(self.remaining["remaining_ha"])), 2),
         }
-
-
-def summary_table(
-    baseline: pd.DataFrame, after: pd.DataFrame, remaining: pd.DataFrame, *, by: list[str]
-) -> pd.DataFrame:
-    """Hectares per level before and after works and the served/unserved hectares, per group.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from kotaku_gis.pipeline import summary_table
-    >>> base = pd.DataFrame({"kota": ["A", "A"], "area_ha": [1.0, 2.0],
-    ...     "level": ["kumuh ringan", "kumuh sedang"]})
-    >>> after = base.assign(level=["tidak kumuh", "kumuh sedang"])
-    >>> rem = pd.DataFrame({"kota": ["A", "A"], "area_ha": [1.0, 2.0],
-    ...     "covered_ha": [0.5, 0.25], "remaining_ha": [0.5, 1.75]})
-    >>> summary_table(base, after, rem, by=["kota"])[["slum_ha", "slum_ha_after"]].values.tolist()
-    [[3.0, 2.0]]
-    """
-    by = [c for c in by if c in baseline.columns]
-    before = summarize(baseline, by=by or None)
-    later = summarize(after, by=by or None).add_suffix("_after")
-    served = remaining[[*by, "covered_ha", "remaining_ha"]]
-    served = served.groupby(by, dropna=False).sum() if by else served.sum().to_frame("total").T
-    served = served.rename(columns={"covered_ha": "served_ha", "remaining_ha": "unserved_ha"})
-    out = before.join(later).join(served)
-    out["reduced_ha"] = out["slum_ha"] - out["slum_ha_after"]
-    return out
 
 
 def _map_html(result: JobResult, path: Path) -> Path | None:
@@ -190,7 +163,7 @@ def run_job(
         years = list(range(min(first, year), year + 1))
         ledger = progress(u, reductions, years=years, ruleset=ruleset)
         by_cols = [c for c in by if c in u.columns]
-        summary = summary_table(baseline, after, remaining, by=by_cols)
+        summary = summary_by(baseline, after=after, remaining=remaining, by=by_cols, total=None)
         last = ledger.iloc[-1]
         rec = reconcile(last["baseline_ha"], last["reduced_ha"], last["slum_ha"])
     result = JobResult(
@@ -228,9 +201,9 @@ def _layer(source: Source, name: str) -> str | None:
     return None
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+def _write_csv(frame: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, float_format="%.4f")
+        frame.to_csv(tmp, float_format="%.4f", index=index)
     return path
 
 
@@ -251,10 +224,13 @@ def _write_outputs(
     with step("writing summaries"):
         by_cols = [c for c in ("kota", "kelurahan") if c in result.baseline.columns]
         for name, cols in (("kelurahan", by_cols), ("kota", by_cols[:1])):
-            table = summary_table(result.baseline, result.after, result.remaining, by=cols)
-            written.append(_write_csv(table, out / f"summary_{name}.csv"))
+            table = summary_by(
+                result.baseline, after=result.after, remaining=result.remaining, by=cols,
+                total=None,
+            )  # fmt: skip
+            written.append(_write_csv(table, out / f"summary_{name}.csv", index=False))
         written.append(_write_csv(result.ledger.set_index("year"), out / "ledger.csv"))
-        written.append(_write_csv(result.reductions, out / "reductions.csv"))
+        written.append(_write_csv(result.reductions, out / "reductions.csv", index=False))
     if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
         with step(f"summarising slum hectares on a {result.grid_m:g} m grid"):
             grid = grid_summary(result.after, cell_m=result.grid_m)

@@ -863,7 +863,8 @@ def _level_legend(ax: Any, lang: Lang) -> None:
         Patch(facecolor=LEVEL_COLOURS[lvl], edgecolor="#555555", label=_level_text(lvl, lang))
         for lvl in LEVELS
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
+              fontsize=8, frameon=False)  # fmt: skip
 
 
 def _draw_levels(ax: Any, frame: gpd.GeoDataFrame, title: str, lang: Lang) -> None:

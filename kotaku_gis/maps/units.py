@@ -477,7 +477,7 @@ def map_units(
                 data, _unserved_view(t), name=html.escape(t["unserved"]), overlay=True, show=True
             )
         )
-        parts.legend.append(_swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved"]]))
+        parts.legend.append(_swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved_key"]]))
 
     site_note = 0
     if interventions is not None:
@@ -490,6 +490,8 @@ def map_units(
         if keys:
             parts.legend.append(
                 _swatches(t["sites"], [c for c, _ in keys], [k for _, k in keys], dot=True)
+                + '<div class="kg-key"><span class="kg-swatch kg-dot kg-planned"></span>'
+                + f"{html.escape(t['planned'])}</div>"
             )
     for count, key in (
         (no_geometry, "no_geometry_units"),
