@@ -19,6 +19,13 @@ if [ ${#missing[@]} -eq 0 ] && [ -x /usr/bin/chromium ]; then
     exit 0
 fi
 
+# chromium registered but its binary gone: install it again
+reinstall=()
+if [ ${#missing[@]} -eq 0 ]; then
+    missing=(chromium)
+    reinstall=(--reinstall)
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
     echo "browser-setup: need root to install ${missing[*]}; run: sudo bash $0" >&2
     exit 1
@@ -26,5 +33,5 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]:-chromium}"
+apt-get install -y -q "${reinstall[@]}" "${missing[@]}"
 /usr/bin/chromium --version

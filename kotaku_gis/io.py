@@ -82,7 +82,10 @@ def _read_path(path: Path, layer: str | int | None, what: str) -> pd.DataFrame:
         try:
             return pd.read_csv(path)
         except Exception as err:
-            raise InputError(f"cannot read {path} as CSV: {err}") from err
+            raise InputError(
+                f"cannot read {path} as CSV: {err}. Save the table as CSV (UTF-8, comma "
+                "separated, one header row) and read it again."
+            ) from err
     if suffix in _PARQUET_SUFFIXES:
         try:
             return gpd.read_parquet(path)

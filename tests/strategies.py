@@ -21,8 +21,8 @@ from kotaku_gis.schema import CRITERIA_2018, CRITERION_DENOMINATOR
 LON_MIN, LON_MAX = 116.07, 116.17
 LAT_MIN, LAT_MAX = -8.63, -8.55
 CELL_DEG = 0.003
-NX = int(round((LON_MAX - LON_MIN) / CELL_DEG))
-NY = int(round((LAT_MAX - LAT_MIN) / CELL_DEG))
+NX = round((LON_MAX - LON_MIN) / CELL_DEG)
+NY = round((LAT_MAX - LAT_MIN) / CELL_DEG)
 
 #: Kinds the works draw from: every category key and some activities.
 KINDS = (*kg.CATEGORIES, "jalan_beton", "hidran_umum", "septictank_komunal", "tps_3r", "apar")

@@ -151,6 +151,15 @@ def test_level_after_from_a_frame_or_a_column_is_the_same(units):
     assert names[:2] == ["Tingkat kekumuhan (awal)", "Tingkat kekumuhan (setelah penanganan)"]
 
 
+def test_before_frame_is_the_baseline_of_an_after_map(units):
+    after = units.assign(level=["kumuh sedang", "kumuh ringan", "tidak kumuh", "tidak kumuh"])
+    cols = _payload(kg.map_units(after, before=units))["cols"]
+    assert cols["level"] == [0, 1, 2, 3]
+    assert cols["level_after"] == [1, 2, 3, 3]
+    with pytest.raises(kg.InputError, match="not both"):
+        kg.map_units(after, before=units, after=units)
+
+
 def test_units_missing_from_after_are_not_assessed(units):
     after = pd.DataFrame({"unit_id": ["RT03"], "level": ["tidak kumuh"]})
     m = kg.map_units(units, after=after)
@@ -443,6 +452,10 @@ def test_bad_options_raise_input_error(units, works):
         kg.map_units(units, views="all")
     with pytest.raises(kg.InputError, match="lang"):
         kg.map_units(units, lang="fr")
+    with pytest.raises(kg.InputError, match="precision"):
+        kg.map_units(units, precision=12)
+    with pytest.raises(kg.InputError, match="simplify_m"):
+        kg.map_units(units, simplify_m=-1)
     with pytest.raises(kg.InputError, match="remaining_ha"):
         kg.map_units(units, remaining=pd.DataFrame({"unit_id": ["RT03"], "area_ha": [1.0]}))
     with pytest.raises(kg.InputError, match="category"):

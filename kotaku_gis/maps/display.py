@@ -40,7 +40,7 @@ def display_geometries(
     >>> from kotaku_gis.maps.display import display_geometries
     >>> ring = shapely.Point(116.1, -8.58).buffer(0.001, quad_segs=64)
     >>> out = display_geometries(gpd.GeoSeries([ring], crs=4326), simplify_m=1.0)
-    >>> shapely.get_num_coordinates(out[0]) < shapely.get_num_coordinates(ring)
+    >>> bool(shapely.get_num_coordinates(out[0]) < shapely.get_num_coordinates(ring))
     True
     """
     crs = require_crs(geoms.crs, name=name)

@@ -166,7 +166,7 @@ class Legend(_KotakuScript):
         """
     )
 
-    def __init__(self, html: str, *, position: str = "bottomright") -> None:
+    def __init__(self, html: str, *, position: str = "bottomleft") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html

@@ -15,23 +15,32 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
 from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from ..area import area_ha
-from ..catalogue import CATEGORIES
-from ..crs import WGS84, require_crs
+from ..crs import WGS84
 from ..errors import InputError
 from ..schema import ADMIN_COLUMNS, LEVELS
 from . import style
+from .columns import (
+    by_unit,
+    level_codes,
+    need_columns,
+    need_geoframe,
+    need_polygons,
+    numbers,
+    swatches,
+    text_column,
+    unique_ids,
+)
 from .display import display_geometries, pack
-from .layers import Legend, SiteLayer, UnitData, UnitView, to_js
+from .layers import Legend, UnitData, UnitView, to_js
 from .offline import make_offline
+from .sites import site_layers
 
 __all__ = ["VIEWS", "map_units"]
 
@@ -45,96 +54,7 @@ _SCORE_LABELS = ["0", "1", "3", "5"]
 _UNIT_LINE = {"line": "#4d4d4d", "weight": 0.6, "opacity": 0.72}
 
 
-# ----------------------------------------------------------------- checking the inputs
-
-
-def _need_geoframe(frame: Any, name: str) -> gpd.GeoDataFrame:
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
-        raise InputError(
-            f"{name} has no geometry column; a map needs polygons. Read the units with "
-            "kg.read_units from a GeoPackage, GeoJSON or Shapefile, or pass a GeoDataFrame."
-        )
-    require_crs(frame.crs, name=name)
-    return frame
-
-
-def _need_polygons(units: gpd.GeoDataFrame) -> None:
-    types = units.geom_type
-    bad = types.notna() & ~types.isin(["Polygon", "MultiPolygon"]) & ~units.geometry.is_empty
-    if bad.any():
-        raise InputError(
-            f"assessed has {int(bad.sum())} unit(s) that are not polygons "
-            f"({sorted(set(types[bad]))}, rows {list(units.index[bad][:5])}); units are areas. "
-            "Read them with kg.read_units, which repairs and reports such geometries."
-        )
-
-
-def _need_columns(frame: pd.DataFrame, columns: Sequence[str], name: str, hint: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{name} lacks the column(s) {missing} (it has {list(frame.columns)}). {hint}"
-        )
-
-
-def _unique_ids(frame: pd.DataFrame, name: str) -> pd.Series:
-    ids = frame["unit_id"].astype("string")
-    dup = ids[ids.duplicated(keep=False) & ids.notna()]
-    if len(dup):
-        raise InputError(
-            f"{name} has repeated unit_id values {sorted(set(dup))[:5]} (rows "
-            f"{list(dup.index[:5])}); each unit must appear once. Fix or aggregate them first."
-        )
-    return ids
-
-
-def _level_codes(values: pd.Series, name: str) -> np.ndarray:
-    """Position of each level label in LEVELS (worst first); -1 where missing."""
-    text = values.astype("string").str.strip().str.lower()
-    codes = text.map({label: i for i, label in enumerate(LEVELS)})
-    unknown = text.notna() & codes.isna()
-    if unknown.any():
-        raise InputError(
-            f"{name} has level labels that are not slum levels: "
-            f"{sorted(set(text[unknown]))[:5]} (rows {list(values.index[unknown][:5])}). "
-            f"Use {list(LEVELS)}, as kg.assess writes them."
-        )
-    return codes.fillna(-1).astype(np.int64).to_numpy()
-
-
-def _numbers(values: pd.Series | np.ndarray, decimals: int) -> list:
-    """Rounded numbers for JSON; missing values become None."""
-    arr = pd.to_numeric(pd.Series(np.asarray(values)), errors="coerce").astype("float64")
-    arr = arr.round(decimals)
-    missing = arr.isna().to_numpy()
-    if decimals == 0:
-        out = arr.fillna(0).astype(np.int64).to_numpy().astype(object)
-    else:
-        out = arr.to_numpy().astype(object)
-    out[missing] = None
-    return out.tolist()
-
-
-def _coded(values: pd.Series) -> dict[str, list]:
-    """Escaped distinct texts ``v`` and each row's index ``i`` into them (-1: missing)."""
-    codes, distinct = pd.factorize(pd.Series(values).astype("string"), use_na_sentinel=True)
-    return {"v": style.esc(pd.Series(distinct, dtype=object)), "i": codes.tolist()}
-
-
-def _text_column(values: pd.Series) -> list[str] | dict[str, list]:
-    """Escaped texts; repeated ones (kelurahan, kind, status) coded as in :func:`_coded`."""
-    coded = _coded(values)
-    return style.esc(values) if len(coded["v"]) * 2 > len(coded["i"]) else coded
-
-
-def _by_unit(units: pd.Series, other: pd.DataFrame, column: str, name: str) -> pd.Series:
-    """``other[column]`` matched to ``units`` (unit ids) on unit_id; NA where no row."""
-    ids = _unique_ids(other, name)
-    lookup = pd.Series(other[column].to_numpy(), index=ids.to_numpy())
-    return pd.Series(lookup.reindex(units.to_numpy()).to_numpy(), index=units.index)
-
-
-# ----------------------------------------------------------------- building views
+# ----------------------------------------------------------------- views
 
 
 def _level_view(col: str, title: str, lang: str) -> dict[str, Any]:
@@ -168,7 +88,7 @@ def _score_views(
         for key, members in aspects.items():
             _, name_id, name_en = style.aspect_of(members[0])
             for c in members:
-                cols.setdefault(f"score_{c}", _numbers(frame[f"score_{c}"], 0))
+                cols.setdefault(f"score_{c}", numbers(frame[f"score_{c}"], 0))
             maximum = 5 * len(members)
             col = f"aspect_{key}"
             label = name_en if lang == "en" else name_id
@@ -190,7 +110,7 @@ def _score_views(
             )
     if views in ("criteria", "both"):
         for code in scored:
-            cols.setdefault(f"score_{code}", _numbers(frame[f"score_{code}"], 0))
+            cols.setdefault(f"score_{code}", numbers(frame[f"score_{code}"], 0))
             label = style.criterion_label(code, lang)
             out.append(
                 (
@@ -209,101 +129,6 @@ def _score_views(
     return out
 
 
-def _swatches(
-    title: str,
-    colours: Sequence[str],
-    labels: Sequence[str],
-    *,
-    dot: bool = False,
-    view: str | None = None,
-) -> str:
-    """A legend section; ``view`` ties it to the unit views that use it (shown with them)."""
-    shape = "kg-swatch kg-dot" if dot else "kg-swatch"
-    rows = "".join(
-        f'<div class="kg-key"><span class="{shape}" style="background:{c}"></span>'
-        f"{html.escape(str(label))}</div>"
-        for c, label in zip(colours, labels, strict=True)
-    )
-    attr = f' data-kg-view="{view}"' if view else ""
-    return f"<div{attr}><h5>{html.escape(title)}</h5>{rows}</div>"
-
-
-# ----------------------------------------------------------------- sites
-
-
-def _site_fields(sites: pd.DataFrame, rows: np.ndarray, lang: str) -> dict[str, Any]:
-    """Tooltip texts of the sites at ``rows``: id plus kind, year, status, volume, unit."""
-    t = style.texts(lang)
-    part = sites.iloc[rows]
-    ident = (
-        part["intervention_id"]
-        if "intervention_id" in part
-        else pd.Series(part.index.astype(str), index=part.index)
-    )
-    fields: list[dict[str, Any]] = []
-    for col, label in (("kind", "kind"), ("year", "year"), ("status", "status")):
-        if col in part:
-            fields.append({"label": t[label], **_coded(part[col])})
-    if "volume" in part:
-        fields.append({"label": t["volume"], "n": _numbers(part["volume"], 2)})
-    if "unit_id" in part:
-        fields.append({"label": t["units"], **_coded(part["unit_id"])})
-    return {"id": style.esc(ident), "fields": fields}
-
-
-def _site_layers(
-    interventions: gpd.GeoDataFrame, *, lang: str, simplify_m: float, precision: int
-) -> tuple[list[SiteLayer], list[tuple[str, str]], int]:
-    sites = _need_geoframe(interventions, "interventions")
-    _need_columns(
-        sites,
-        ["category"],
-        "interventions",
-        "Read them with kg.read_interventions, which adds the category of each kind.",
-    )
-    category = sites["category"].astype("string").str.strip().str.lower()
-    category = category.where(category.isin(list(CATEGORIES)), style.OTHER_CATEGORY)
-    geoms = display_geometries(sites.geometry, simplify_m=simplify_m, name="interventions")
-    shown = gpd.GeoSeries(geoms)
-    blank = (shown.isna() | shown.is_empty).to_numpy()
-    types = shown.geom_type.fillna("").to_numpy()
-    done = (
-        sites["completed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        if "completed" in sites
-        else np.ones(len(sites), bool)
-    )
-    layers: list[SiteLayer] = []
-    legend: list[tuple[str, str]] = []
-    t = style.texts(lang)
-    families = {
-        "points": ["Point", "MultiPoint"],
-        "lines": ["LineString", "MultiLineString", "LinearRing"],
-        "polygons": ["Polygon", "MultiPolygon"],
-    }
-    for key in (*CATEGORIES, style.OTHER_CATEGORY):
-        rows = np.flatnonzero((category == key).to_numpy() & ~blank)
-        if not len(rows):
-            continue
-        colour = style.CATEGORY_COLOURS[key]
-        payload = {
-            "color": colour,
-            "done": done[rows].astype(int).tolist(),
-            **_site_fields(sites, rows, lang),
-        }
-        parts = []
-        for family, names in families.items():
-            mask = np.isin(types[rows], names)
-            if mask.any():
-                packed = pack(geoms[rows[mask]], precision=precision).to_json()
-                index = to_js(np.flatnonzero(mask).tolist())
-                parts.append(f'"{family}":{{"geom":{packed},"row":{index}}}')
-        label = style.category_label(key, lang)
-        body = to_js(payload)[:-1] + "," + ",".join(parts) + "}"
-        layers.append(SiteLayer(body, name=f"{t['sites']}: {label} ({len(rows)})"))
-        legend.append((colour, label))
-    return layers, legend, int(blank.sum())
-
-
 # ----------------------------------------------------------------- the map
 
 
@@ -313,6 +138,7 @@ def map_units(
     interventions: gpd.GeoDataFrame | None = None,
     remaining: pd.DataFrame | None = None,
     after: pd.DataFrame | None = None,
+    before: pd.DataFrame | None = None,
     views: str = "aspects",
     lang: str = "id",
     popup: bool = True,
@@ -343,9 +169,14 @@ def map_units(
         of the unit still unserved" (``remaining_ha / area_ha``) and the layer of unserved
         parts. Matched to the units on ``unit_id``.
     after : DataFrame, optional
-        The units scored after the works, e.g. ``kg.assess(units, reductions=r, year=2023)``;
-        its ``level`` (matched on ``unit_id``) gives the view "level after works". Instead, a
-        ``level_after`` column of ``assessed`` does the same.
+        With ``assessed`` the baseline: the units scored after the works, e.g.
+        ``kg.assess(units, reductions=r, year=2023)``; its ``level`` (matched on ``unit_id``)
+        gives the view "level after works". A ``level_after`` column of ``assessed`` does the
+        same.
+    before : DataFrame, optional
+        The other way round, with ``assessed`` the state after works: the baseline scores,
+        whose ``level`` gives the view "baseline level". Pass ``before`` or ``after``, not
+        both. Score views and popups always show the scores of ``assessed``.
     views : {"aspects", "criteria", "both", "none"}, default "aspects"
         Score views to add: one per aspect (sum of its criterion scores), one per criterion
         (score 0/1/3/5), both, or none.
@@ -401,10 +232,14 @@ def map_units(
     t = style.texts(lang)
     if views not in VIEWS:
         raise InputError(f"views={views!r} is not one of {list(VIEWS)}.")
-    units = _need_geoframe(assessed, "assessed")
-    _need_polygons(units)
-    _need_columns(units, ["unit_id"], "assessed", "Read the units with kg.read_units.")
-    ids = _unique_ids(units, "assessed")
+    if not 0 <= int(precision) <= 9:
+        raise InputError(f"precision={precision!r}: keep 0-9 decimals (6 ≈ 0.1 m, 5 ≈ 1 m).")
+    if not simplify_m >= 0:
+        raise InputError(f"simplify_m={simplify_m!r}: give a tolerance in metres, 0 or more.")
+    units = need_geoframe(assessed, "assessed")
+    need_polygons(units)
+    need_columns(units, ["unit_id"], "assessed", "Read the units with kg.read_units.")
+    ids = unique_ids(units, "assessed")
     if label_column is None:
         label_column = next((c for c in ADMIN_COLUMNS if c in units.columns), None)
     elif label_column not in units.columns:
@@ -412,10 +247,10 @@ def map_units(
 
     parts = _Parts(lang)
     area = units["area_ha"] if "area_ha" in units else area_ha(units)
-    parts.add_info("area_ha", _numbers(area, 2), t["area_ha"])
-    _add_levels(parts, units, ids, after)
+    parts.add_info("area_ha", numbers(area, 2), t["area_ha"])
+    _add_levels(parts, units, ids, before, after)
     if "total_score" in units.columns:
-        parts.add_info("total_score", _numbers(units["total_score"], 0), t["total_score"])
+        parts.add_info("total_score", numbers(units["total_score"], 0), t["total_score"])
     unserved = None
     if remaining is not None:
         unserved = _add_remaining(parts, ids, remaining)
@@ -446,7 +281,7 @@ def map_units(
         shapes["unserved"] = display_geometries(unserved, simplify_m=simplify_m, name="remaining")
     payload = {
         "id": style.esc(ids),
-        "sub": _text_column(units[label_column]) if label_column else None,
+        "sub": text_column(units[label_column]) if label_column else None,
         "cols": parts.cols,
         "info": parts.info if popup else None,
         "crit": parts.crit,
@@ -477,11 +312,11 @@ def map_units(
                 data, _unserved_view(t), name=html.escape(t["unserved"]), overlay=True, show=True
             )
         )
-        parts.legend.append(_swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved_key"]]))
+        parts.legend.append(swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved_key"]]))
 
     site_note = 0
     if interventions is not None:
-        layers, keys, site_note = _site_layers(
+        layers, keys, site_note = site_layers(
             interventions, lang=lang, simplify_m=simplify_m, precision=precision
         )
         for layer in layers:
@@ -489,7 +324,7 @@ def map_units(
             m.add_child(layer)
         if keys:
             parts.legend.append(
-                _swatches(t["sites"], [c for c, _ in keys], [k for _, k in keys], dot=True)
+                swatches(t["sites"], [c for c, _ in keys], [k for _, k in keys], dot=True)
                 + '<div class="kg-key"><span class="kg-swatch kg-dot kg-planned"></span>'
                 + f"{html.escape(t['planned'])}</div>"
             )
@@ -536,49 +371,65 @@ class _Parts:
 
 
 def _add_levels(
-    parts: _Parts, units: gpd.GeoDataFrame, ids: pd.Series, after: pd.DataFrame | None
+    parts: _Parts,
+    units: gpd.GeoDataFrame,
+    ids: pd.Series,
+    before: pd.DataFrame | None,
+    after: pd.DataFrame | None,
 ) -> None:
+    """Level views: the baseline and, when known, the level after works."""
     t, lang = parts.t, parts.lang
     names = list(style.level_labels(lang))
-    after_level = None
-    if after is not None:
-        _need_columns(after, ["unit_id", "level"], "after", "Pass the frame kg.assess returns.")
-        after_level = _by_unit(ids, after, "level", "after")
-    elif "level_after" in units.columns:
-        after_level = units["level_after"]
-    if "level" in units.columns:
-        name = t["level_before"] if after_level is not None else t["level"]
-        codes = _level_codes(units["level"], "assessed['level']").tolist()
-        parts.add_info("level", codes, name, names)
+    hint = "Pass the frame kg.assess returns."
+    own = units["level"] if "level" in units.columns else None
+    if before is not None and after is not None:
+        raise InputError(
+            "pass either before= (assessed is then the state after works) or after= "
+            "(assessed is then the baseline), not both."
+        )
+    if before is not None:
+        need_columns(before, ["unit_id", "level"], "before", hint)
+        base, later = by_unit(ids, before, "level", "before"), own
+        if later is None:
+            raise InputError("with before=, assessed needs the 'level' after works; " + hint)
+    elif after is not None:
+        need_columns(after, ["unit_id", "level"], "after", hint)
+        base, later = own, by_unit(ids, after, "level", "after")
+    else:
+        base = own
+        later = units["level_after"] if "level_after" in units.columns else None
+    if base is not None:
+        name = t["level_before"] if later is not None else t["level"]
+        parts.add_info("level", level_codes(base, "the baseline level").tolist(), name, names)
         parts.views.append((name, _level_view("level", name, lang)))
-    if after_level is not None:
-        codes = _level_codes(after_level, "the level after works").tolist()
+    if later is not None:
+        codes = level_codes(later, "the level after works").tolist()
         parts.add_info("level_after", codes, t["level_after"], names)
         parts.views.append((t["level_after"], _level_view("level_after", t["level_after"], lang)))
     if parts.views:
         colours = [*(style.LEVEL_COLOURS[label] for label in LEVELS), style.MISSING_COLOUR]
         parts.legend.append(
-            _swatches(t["level"], colours, [*names, t["not_assessed"]], view="level")
+            swatches(t["level"], colours, [*names, t["not_assessed"]], view="level")
         )
 
 
 def _add_remaining(parts: _Parts, ids: pd.Series, remaining: pd.DataFrame) -> gpd.GeoSeries | None:
     """Remaining share view and popup rows; the unserved parts aligned to the units, if any."""
     t = parts.t
-    _need_columns(
+    need_columns(
         remaining,
         ["unit_id", "area_ha", "remaining_ha"],
         "remaining",
         "Pass the frame kg.remaining_area returns.",
     )
-    rem_ha = pd.to_numeric(_by_unit(ids, remaining, "remaining_ha", "remaining"))
-    rem_area = pd.to_numeric(_by_unit(ids, remaining, "area_ha", "remaining"))
+    rem_ha = pd.to_numeric(by_unit(ids, remaining, "remaining_ha", "remaining"))
+    rem_area = pd.to_numeric(by_unit(ids, remaining, "area_ha", "remaining"))
     share = (rem_ha / rem_area.where(rem_area > 0)) * 100
-    parts.cols["share"] = _numbers(share.clip(0, 100), 1)
+    parts.cols["share"] = numbers(share.clip(0, 100), 1)
     if "covered_ha" in remaining:
-        covered = pd.to_numeric(_by_unit(ids, remaining, "covered_ha", "remaining"))
-        parts.add_info("covered_ha", _numbers(covered, 2), t["covered_ha"])
-    parts.add_info("remaining_ha", _numbers(rem_ha, 2), t["remaining_ha"])
+        covered = pd.to_numeric(by_unit(ids, remaining, "covered_ha", "remaining"))
+        parts.add_info("covered_ha", numbers(covered, 2), t["covered_ha"])
+    parts.add_info("remaining_ha", numbers(rem_ha, 2), t["remaining_ha"])
     parts.views.append(
         (
             t["share"],
@@ -594,10 +445,10 @@ def _add_remaining(parts: _Parts, ids: pd.Series, remaining: pd.DataFrame) -> gp
             },
         )
     )
-    parts.legend.append(_swatches(t["share"], style.SHARE_COLOURS, _SHARE_LABELS, view="share"))
+    parts.legend.append(swatches(t["share"], style.SHARE_COLOURS, _SHARE_LABELS, view="share"))
     if not (isinstance(remaining, gpd.GeoDataFrame) and remaining.geometry.name in remaining):
         return None
-    frame = _need_geoframe(remaining, "remaining")
+    frame = need_geoframe(remaining, "remaining")
     rem_ids = frame["unit_id"].astype("string")
     parts.unmatched = int((~rem_ids.isin(ids.dropna())).sum())
     lookup = pd.Series(frame.geometry.array, index=rem_ids.to_numpy())
@@ -612,11 +463,11 @@ def _add_score_views(parts: _Parts, units: gpd.GeoDataFrame, codes: list[str], v
     kinds = {view["legend"] for _, view in parts.views[before:]}
     if "aspects" in kinds:
         parts.legend.append(
-            _swatches(t["aspect_classes"], style.SCORE_COLOURS, _ASPECT_LABELS, view="aspects")
+            swatches(t["aspect_classes"], style.SCORE_COLOURS, _ASPECT_LABELS, view="aspects")
         )
     if "criteria" in kinds:
         parts.legend.append(
-            _swatches(t["criterion_classes"], style.SCORE_COLOURS, _SCORE_LABELS, view="criteria")
+            swatches(t["criterion_classes"], style.SCORE_COLOURS, _SCORE_LABELS, view="criteria")
         )
 
 
@@ -629,10 +480,10 @@ def _add_criteria_table(parts: _Parts, units: gpd.GeoDataFrame, codes: list[str]
             "score": None,
         }
         if f"pct_{code}" in units.columns:
-            parts.cols[f"pct_{code}"] = _numbers(units[f"pct_{code}"], 2)
+            parts.cols[f"pct_{code}"] = numbers(units[f"pct_{code}"], 2)
             entry["pct"] = f"pct_{code}"
         if f"score_{code}" in units.columns:
-            parts.cols.setdefault(f"score_{code}", _numbers(units[f"score_{code}"], 0))
+            parts.cols.setdefault(f"score_{code}", numbers(units[f"score_{code}"], 0))
             entry["score"] = f"score_{code}"
         parts.crit.append(entry)
 
@@ -658,6 +509,6 @@ def _unserved_view(t: Any) -> dict[str, Any]:
         "title": t["remaining_ha"],
         "line": style.UNSERVED_COLOUR,
         "weight": 1.2,
-        "opacity": 0.45,
+        "opacity": 0.35,
         "dash": "4 3",
     }
