@@ -14,12 +14,24 @@ __all__ = ["area_ha", "area_ha_array", "length_m_array"]
 
 
 def area_ha_array(geoms: np.ndarray, crs) -> np.ndarray:
-    """Hectares of an array of shapely geometries in ``crs`` (NaN for null, 0 for empty)."""
+    """Hectares of an array of shapely geometries in ``crs``.
+
+    0 for empty geometries; NaN for null ones and for coordinates that are not on the globe.
+    """
+    return _measure(geoms, crs, lambda g: shapely.area(g) / 10_000.0)
+
+
+def _measure(geoms: np.ndarray, crs, measure) -> np.ndarray:
+    """Apply ``measure`` to geometries projected into their local frames.
+
+    Empty geometries measure 0; null ones, and those whose coordinates are not on the globe
+    (swapped axes, a wrong CRS), NaN.
+    """
     geoms = np.asarray(geoms, dtype=object)
-    out = np.where(shapely.is_missing(geoms), np.nan, 0.0)
+    out = np.where(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), 0.0, np.nan)
     for frame in local_frames(geoms, crs):
         projected = to_frame_crs(geoms[frame.positions], crs, frame.crs)
-        out[frame.positions] = shapely.area(projected) / 10_000.0
+        out[frame.positions] = measure(projected)
     return out
 
 
@@ -29,12 +41,7 @@ def length_m_array(geoms: np.ndarray, crs) -> np.ndarray:
     Lengths are measured in the local equal-area frames of :mod:`kotaku_gis.crs`, whose linear
     scale departs from 1 by less than 1e-5 within a frame.
     """
-    geoms = np.asarray(geoms, dtype=object)
-    out = np.where(shapely.is_missing(geoms), np.nan, 0.0)
-    for frame in local_frames(geoms, crs):
-        projected = to_frame_crs(geoms[frame.positions], crs, frame.crs)
-        out[frame.positions] = shapely.length(projected)
-    return out
+    return _measure(geoms, crs, shapely.length)
 
 
 def area_ha(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
@@ -53,7 +60,9 @@ def area_ha(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
     Returns
     -------
     Series
-        ``area_ha`` aligned with the input index; NaN for a null geometry, 0 for an empty one.
+        ``area_ha`` aligned with the input index; 0 for an empty geometry, NaN for a null one
+        or one whose coordinates are not on the globe (for example swapped lon/lat). Invalid
+        polygons are measured after ``make_valid``, so every lobe of a bowtie counts.
 
     Examples
     --------

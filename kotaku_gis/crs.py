@@ -138,13 +138,17 @@ def to_frame_crs(geoms: np.ndarray, src: pyproj.CRS, dst: pyproj.CRS) -> np.ndar
     """Project shapely geometries from ``src`` to ``dst``, densifying long edges first.
 
     Edges longer than about 500 m are split before projecting so that the projected outline
-    follows the source's edges; z coordinates are dropped.
+    follows the source's edges; invalid polygons are made valid first (every part kept);
+    z coordinates are dropped.
     """
     geoms = np.asarray(geoms, dtype=object)
-    if src.is_geographic:
-        step = _MAX_SEGMENT_M / _DEG_M
-    else:
-        step = _MAX_SEGMENT_M
+    step = _MAX_SEGMENT_M / _DEG_M if src.is_geographic else _MAX_SEGMENT_M
+    # GEOS densify silently buffer(0)s invalid polygons (a bowtie loses a lobe): repair them
+    # first so that every part keeps its area.
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if invalid.any():
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
     dense = shapely.segmentize(geoms, step)
     tr = _transformer(src, dst)
 

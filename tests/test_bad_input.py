@@ -518,17 +518,13 @@ def test_works_outside_every_unit_are_reported_by_allocation():
     assert _rows(red, "outside_units") == [2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="overlay: remaining_area/coverage do not report completed works that lie outside "
-    "every unit (the work is left out without a report entry)",
-)
 def test_works_outside_every_unit_are_reported_by_the_overlay():
     units = kg.read_units(_units())
     works = _works()
     works.loc[2, "geometry"] = shapely.LineString([(116.5, -8.5), (116.51, -8.5)])
-    rem = kg.remaining_area(units, kg.read_interventions(works))
-    assert 2 in {i.row for i in rem.attrs["report"]}
+    works = kg.read_interventions(works)
+    for result in (kg.remaining_area(units, works), kg.coverage(units, works)):
+        assert _rows(result, "outside_units") == [2]
 
 
 # ---------------------------------------------------------------- public functions, bad arguments
@@ -578,47 +574,33 @@ def test_overlay_functions_reject_bad_arguments():
         kg.area_ha(gpd.GeoSeries([_box(0)]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pyproj.exceptions.CRSError,
-    reason="overlay: _unit_frames builds a LAEA frame centred at |lat| > 90 for swapped "
-    "coordinates (crs.local_frames skips such units; the overlay's own framing does not)",
-)
-def test_coordinates_off_the_globe_do_not_crash_the_overlay():
+def test_units_off_the_globe_are_kept_and_reported_by_the_overlay():
     src = _units()
-    src["geometry"] = src.geometry.map(_swap_xy)
-    rem = kg.remaining_area(src, kg.read_interventions(_works()))
+    src["geometry"] = src.geometry.map(_swap_xy)  # latitude 116°: swapped axes
+    works = kg.read_interventions(_works())
+    rem = kg.remaining_area(src, works)
     _kept(rem, src)
+    assert _rows(rem, "off_globe") == [0, 1, 2]
+    assert rem[["area_ha", "covered_ha", "remaining_ha"]].isna().all().all()
+
+    src = _units()
+    src.loc[1, "geometry"] = _swap_xy(src.loc[1, "geometry"])
+    rem = kg.remaining_area(src, works)
+    assert _rows(rem, "off_globe") == [1]
+    assert np.isnan(rem.loc[1, "area_ha"])
+    np.testing.assert_allclose(
+        rem.loc[[0, 2], "area_ha"], [_geodesic_ha(_box(0)), _geodesic_ha(_box(2))], rtol=1e-6
+    )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="area: kg.area_ha gives 0.0 ha (not NaN) for a polygon whose coordinates are off the "
-    "globe (swapped lon/lat): local_frames skips it and area_ha_array starts from 0",
-)
 def test_off_the_globe_polygons_have_no_hectares_rather_than_zero():
     swapped = gpd.GeoSeries([_swap_xy(_box(0))], crs="EPSG:4326")
     assert np.isnan(kg.area_ha(swapped).iloc[0])
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="overlay: units whose coordinates are off the globe get NaN hectares from "
-    "remaining_area without a report entry",
-)
-def test_the_overlay_reports_units_off_the_globe():
     src = _units()
     src.loc[1, "geometry"] = _swap_xy(src.loc[1, "geometry"])
-    rem = kg.remaining_area(src, kg.read_interventions(_works()))
-    assert 1 in {i.row for i in rem.attrs["report"]}
+    assert np.isnan(kg.read_units(src).loc[1, "area_ha"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="area/crs: kg.area_ha on an unrepaired bowtie measures one lobe only; "
-    "crs.to_frame_crs calls shapely.segmentize, and GEOS densify silently buffer(0)s "
-    "invalid polygons",
-)
 def test_area_of_an_unrepaired_bowtie_counts_both_lobes():
     x0, y0, x1, y1 = _box(0).bounds
     bowtie = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
@@ -626,19 +608,18 @@ def test_area_of_an_unrepaired_bowtie_counts_both_lobes():
     assert ha == pytest.approx(_geodesic_ha(_box(0)) / 2, rel=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="overlay: remaining_area on units not read through kg.read_units measures an "
-    "unrepaired bowtie as one lobe and does not report it (see the area_ha xfail)",
-)
-def test_the_overlay_repairs_or_reports_invalid_units():
+def test_the_overlay_repairs_and_reports_invalid_units():
+    """Units passed straight to the overlay, not read through kg.read_units."""
     src = _units()
     x0, y0, x1, y1 = _box(1).bounds
     src.loc[1, "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
     rem = kg.remaining_area(src, kg.read_interventions(_works()))
-    reported = 1 in {i.row for i in rem.attrs["report"]}
-    full = rem.loc[1, "area_ha"] == pytest.approx(_geodesic_ha(_box(1)) / 2, rel=1e-6)
-    assert reported and full
+    assert _rows(rem, "invalid_geometry") == [1]
+    # both lobes: half the bounding box
+    assert rem.loc[1, "area_ha"] == pytest.approx(_geodesic_ha(_box(1)) / 2, rel=1e-6)
+    np.testing.assert_allclose(
+        rem.loc[1, "remaining_ha"] + rem.loc[1, "covered_ha"], rem.loc[1, "area_ha"], rtol=1e-9
+    )
 
 
 # ---------------------------------------------------------------- nothing dropped silently

@@ -329,16 +329,15 @@ def test_every_unit_row_is_kept_and_every_fault_reported(data):
     flagged = {i.row for i in scored.attrs["report"] if i.column == "households"}
     assert set(nan_rows) <= flagged
 
-    # The overlay keeps every unit too, and reports those without geometry. (Swapped
-    # coordinates are off the globe: see test_bad_input for how the overlay treats them.)
-    on_globe = out[[faults.get(r) != "swapped" for r in out.index]]
+    # The overlay keeps every unit too, and reports those it cannot measure.
     works = kg.read_interventions(data.draw(works_frames((116.1, -8.6, 116.11, -8.59))))
-    rem = kg.remaining_area(on_globe, works)
-    assert rem.index.equals(on_globe.index)
-    rem_reported = {i.row for i in rem.attrs["report"]}
-    for row in on_globe.index:
-        if faults.get(row) in ("null", "empty"):
-            assert row in rem_reported
+    rem = kg.remaining_area(out, works)
+    assert rem.index.equals(out.index)
+    unmeasured = {"null": "null_geometry", "empty": "null_geometry", "swapped": "off_globe"}
+    for row, fault in faults.items():
+        if fault in unmeasured:
+            assert (unmeasured[fault], row) in {(i.check, i.row) for i in rem.attrs["report"]}
+            assert np.isnan(rem.at[row, "remaining_ha"])
 
 
 _WORK_FAULTS = ("unknown_kind", "unknown_status", "no_geometry", "text_volume", "collection",
