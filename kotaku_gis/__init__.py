@@ -10,6 +10,7 @@ from . import datasets
 from .allocation import allocate
 from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
+from .distributed import partition_units
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
 from .io import read_interventions, read_units
@@ -58,6 +59,7 @@ __all__ = [
     "join_r0",
     "map_units",
     "near_threshold",
+    "partition_units",
     "plot_ledger",
     "plot_levels",
     "population_per_unit",

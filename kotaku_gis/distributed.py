@@ -19,9 +19,12 @@ Partition units spatially so that each partition's box, and the works it keeps, 
 (``units.spatial_shuffle()`` of dask-geopandas does the same but replaces the index with the
 Hilbert distance). The answer does not depend on the partitioning, only the speed does.
 
-What the single-machine functions put in ``attrs["report"]`` about works (not completed,
-without geometry, of unknown kind) goes into ``report`` when one is given; units without
-geometry come out with blank hectares, as on one machine.
+What the single-machine functions put in ``attrs["report"]`` about the selection of works
+(not completed, without geometry, of unknown kind) goes into ``report`` when one is given.
+Units are checked and repaired per partition as on one machine (units without geometry or off
+the globe come out with blank hectares, invalid ones are repaired), but those entries, and
+works whose service area touches no unit, are not collected from the partitions: run
+:func:`kotaku_gis.validate` on the units for the former.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from .errors import InputError
 from .overlay import (
     _as_units,
     _as_works,
+    _checked_units,
     _coverage_table,
     _groups,
     _lonlat_boxes,
@@ -148,12 +152,14 @@ def _near(part: gpd.GeoDataFrame, works: _Works) -> _Works:
 
 
 def _remaining_partition(part: gpd.GeoDataFrame, works: _Works) -> gpd.GeoDataFrame:
+    part = _checked_units(part, ValidationReport(what="remaining_area"))
     return _remaining_table(part, _near(part, works), workers=1)
 
 
 def _coverage_partition(
     part: gpd.GeoDataFrame, works: _Works, groups: list[str | None]
 ) -> pd.DataFrame:
+    part = _checked_units(part, ValidationReport(what="coverage"))
     return _coverage_table(part, _near(part, works), groups=groups, workers=1)
 
 

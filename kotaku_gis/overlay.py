@@ -254,6 +254,8 @@ class _Overlay:
     area_ha: np.ndarray
     covered_ha: dict[str | None, np.ndarray]
     remaining: np.ndarray | None
+    #: per work: whether its service area touches some unit
+    reached: np.ndarray
 
 
 @lru_cache(maxsize=64)
@@ -284,6 +286,18 @@ def _lonlat_boxes(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     return np.stack([lon.min(1), lat.min(1), lon.max(1), lat.max(1)], axis=1)
 
 
+def _on_globe(boxes: np.ndarray) -> np.ndarray:
+    """Lon/lat boxes that lie on the globe (not NaN, not swapped beyond ±90° latitude)."""
+    with np.errstate(invalid="ignore"):
+        return (
+            np.isfinite(boxes).all(axis=1)
+            & (boxes[:, 0] >= -180.0)
+            & (boxes[:, 2] <= 180.0)
+            & (boxes[:, 1] >= -90.0)
+            & (boxes[:, 3] <= 90.0)
+        )
+
+
 def _unit_frames(geoms: np.ndarray, boxes: np.ndarray) -> list[Frame]:
     """Units grouped by cells of ``_FRAME_DEG``, each in the LAEA frame centred on its cell.
 
@@ -293,7 +307,7 @@ def _unit_frames(geoms: np.ndarray, boxes: np.ndarray) -> list[Frame]:
     """
     lon = (boxes[:, 0] + boxes[:, 2]) / 2
     lat = (boxes[:, 1] + boxes[:, 3]) / 2
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isfinite(lon + lat)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & _on_globe(boxes)
     pos = np.flatnonzero(ok)
     if len(pos) == 0:
         return []
@@ -357,6 +371,7 @@ class _ChunkResult:
     covered_ha: dict[str | None, np.ndarray]
     hit: np.ndarray
     remaining: np.ndarray | None
+    reached: np.ndarray
 
 
 def _overlay_chunk(
@@ -378,7 +393,7 @@ def _overlay_chunk(
         np.array([box[:, 0].min(), box[:, 1].min(), box[:, 2].max(), box[:, 3].max()])
     )
     if len(near) == 0:
-        return _ChunkResult(positions, unit_area, covered, hit, None)
+        return _ChunkResult(positions, unit_area, covered, hit, None, near)
     # Keep only works that reach some unit's own box: a chunk's box can be much larger, where
     # the Hilbert curve turns or jumps.
     near = near[
@@ -397,7 +412,7 @@ def _overlay_chunk(
     remaining = None
     if keep_geometry and left_all is not None and hit.any():
         remaining = to_frame_crs(left_all[hit], frame_crs, ucrs)
-    return _ChunkResult(positions, unit_area, covered, hit, remaining)
+    return _ChunkResult(positions, unit_area, covered, hit, remaining, near[np.unique(si)])
 
 
 def _cores() -> int:
@@ -423,6 +438,7 @@ def _overlay(
     area = np.full(n, np.nan)
     covered = {g: np.full(n, np.nan) for g in groups}
     remaining = ugeoms.copy() if keep_geometry else None
+    reached = np.zeros(len(works.geoms), bool)
     uboxes = _lonlat_boxes(ugeoms, ucrs)
     tasks = [
         (chunk, frame.crs)
@@ -439,6 +455,7 @@ def _overlay(
             covered[g][res.positions] = res.covered_ha[g]
         if res.remaining is not None:
             remaining[res.positions[res.hit]] = res.remaining
+        reached[res.reached] = True
 
     workers = min(workers or WORKERS or _cores(), len(tasks))
     if workers <= 1:
@@ -451,16 +468,44 @@ def _overlay(
                 keep(res)
         finally:
             pool.shutdown(cancel_futures=True)
-    return _Overlay(area, covered, remaining)
+    return _Overlay(area, covered, remaining, reached)
 
 
-def _null_report(units: gpd.GeoDataFrame, report: ValidationReport) -> None:
+def _checked_units(units: gpd.GeoDataFrame, report: ValidationReport) -> gpd.GeoDataFrame:
+    """Report units without geometry or off the globe; repair and report invalid ones.
+
+    Units read with :func:`kotaku_gis.read_units` are already repaired; a frame built by hand
+    may hold a self-crossing ring, which projection would silently cut down to one lobe.
+    """
     geoms = np.asarray(units.geometry.array, dtype=object)
     bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    col = units.geometry.name
     report.add_rows(
-        units.index[bad], units.geometry.name, "warning", "null_geometry",
+        units.index[bad], col, "warning", "null_geometry",
         "the unit has no geometry: its hectares and coverage are left blank",
     )  # fmt: skip
+    if bad.all():
+        return units
+    with np.errstate(invalid="ignore"):
+        boxes = _lonlat_boxes(geoms[~bad], _canonical(require_crs(units.crs)))
+    off = ~_on_globe(boxes)
+    report.add_rows(
+        units.index[~bad][off], col, "warning", "off_globe",
+        "the unit's coordinates are not on the globe in its CRS (latitude beyond ±90°: "
+        "x and y swapped, or the wrong CRS): its hectares and coverage are left blank",
+    )  # fmt: skip
+    invalid = ~bad & ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return units
+    reasons = shapely.is_valid_reason(geoms[invalid])
+    geoms = geoms.copy()
+    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
+    report.add_rows(
+        units.index[invalid], col, "warning", "invalid_geometry",
+        [f"invalid geometry ({r}) repaired with make_valid" for r in reasons],
+        repaired=True,
+    )  # fmt: skip
+    return units.set_geometry(gpd.GeoSeries(geoms, index=units.index, crs=units.crs), crs=units.crs)
 
 
 def _is_dask(frame: object) -> bool:
@@ -475,15 +520,30 @@ def _groups(works: pd.DataFrame, split_by: str | None) -> list[str | None]:
     return [None, *sorted(works[split_by].dropna().unique().tolist())]
 
 
+def _unreached_report(
+    chosen: pd.DataFrame | None, reached: np.ndarray, report: ValidationReport | None
+) -> None:
+    if chosen is None or report is None or reached.all():
+        return
+    report.add_rows(
+        chosen.index[~reached], "geometry", "warning", "outside_units",
+        "the completed work's service area touches no unit, so it serves none",
+    )  # fmt: skip
+
+
 def _coverage_table(
     units: gpd.GeoDataFrame,
     works: _Works,
     *,
     groups: list[str | None],
     workers: int | None = None,
+    chosen: pd.DataFrame | None = None,
+    report: ValidationReport | None = None,
 ) -> pd.DataFrame:
-    """The body of :func:`coverage` for selected works."""
+    """The body of :func:`coverage` for selected works (``chosen``, ``report``: as for
+    :func:`_remaining_table`)."""
     result = _overlay(units, works, groups=groups, keep_geometry=False, workers=workers)
+    _unreached_report(chosen, result.reached, report)
     out = pd.DataFrame({"unit_id": units["unit_id"]}, index=units.index)
     out["area_ha"] = result.area_ha
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -496,10 +556,20 @@ def _coverage_table(
 
 
 def _remaining_table(
-    units: gpd.GeoDataFrame, works: _Works, *, workers: int | None = None
+    units: gpd.GeoDataFrame,
+    works: _Works,
+    *,
+    workers: int | None = None,
+    chosen: pd.DataFrame | None = None,
+    report: ValidationReport | None = None,
 ) -> gpd.GeoDataFrame:
-    """The body of :func:`remaining_area` for selected works."""
+    """The body of :func:`remaining_area` for selected works.
+
+    With ``chosen`` (the works' frame) and ``report``, works whose service area touches no
+    unit are reported.
+    """
     result = _overlay(units, works, groups=[None], keep_geometry=True, workers=workers)
+    _unreached_report(chosen, result.reached, report)
     keep = ["unit_id", *[c for c in ("kelurahan", "kecamatan", "kota", "provinsi") if c in units]]
     out = pd.DataFrame(units[keep])
     out["area_ha"] = result.area_ha
@@ -525,7 +595,9 @@ def coverage(
     Parameters
     ----------
     units : GeoDataFrame
-        Units with ``unit_id`` and polygons (:func:`kotaku_gis.read_units`).
+        Units with ``unit_id`` and polygons (:func:`kotaku_gis.read_units`). A
+        ``dask_geopandas.GeoDataFrame`` runs per partition and gives a lazy dask frame
+        (:mod:`kotaku_gis.distributed`).
     interventions : GeoDataFrame
         Works (:func:`kotaku_gis.read_interventions`); any CRS.
     by : {"kind", None}, default "kind"
@@ -565,11 +637,15 @@ def coverage(
     units = _as_units(units)
     works = _as_works(interventions, radii)
     report = ValidationReport(what="coverage")
-    _null_report(units, report)
+    units = _checked_units(units, report)
     chosen = _select_works(works, year=year, kinds=kinds, report=report)
     split_by = "category" if by else None
     out = _coverage_table(
-        units, _Works.from_frame(chosen, split_by), groups=_groups(chosen, split_by)
+        units,
+        _Works.from_frame(chosen, split_by),
+        groups=_groups(chosen, split_by),
+        chosen=chosen,
+        report=report,
     )
     out.attrs["report"] = report
     return out
@@ -588,7 +664,8 @@ def remaining_area(
     Parameters
     ----------
     units : GeoDataFrame
-        Units with ``unit_id`` and polygons.
+        Units with ``unit_id`` and polygons. A ``dask_geopandas.GeoDataFrame`` runs per
+        partition and gives a lazy dask-geopandas frame (:mod:`kotaku_gis.distributed`).
     interventions : GeoDataFrame
         Works; only completed ones (and with ``year``, done by then) count.
     kinds : iterable of str, optional
@@ -628,8 +705,8 @@ def remaining_area(
     units = _as_units(units)
     works = _as_works(interventions, radii)
     report = ValidationReport(what="remaining_area")
-    _null_report(units, report)
+    units = _checked_units(units, report)
     chosen = _select_works(works, year=year, kinds=kinds, report=report)
-    out = _remaining_table(units, _Works.from_frame(chosen, None))
+    out = _remaining_table(units, _Works.from_frame(chosen, None), chosen=chosen, report=report)
     out.attrs["report"] = report
     return out

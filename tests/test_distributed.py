@@ -70,7 +70,11 @@ def test_coverage_on_partitions_equals_one_machine_per_kind(client, layers):
 
 def test_spatial_shuffle_and_works_as_a_dask_frame_give_the_same_hectares(client, layers):
     units, works = layers
-    units = units[units.geometry.notna()]
+    units = units[~units.geometry.isna()]
+    works = works.copy()
+    works.loc[[0, 1], "status"] = "Selesai"
+    works.loc[0, "kind"] = "sumur ajaib"  # not in the catalogue
+    works.loc[1, "geometry"] = None
     local = kg.remaining_area(units, works).set_index("unit_id")
     shuffled = dask_geopandas.from_geopandas(units, npartitions=4).spatial_shuffle()
     dask_works = dask_geopandas.from_geopandas(works, npartitions=3)
@@ -78,8 +82,11 @@ def test_spatial_shuffle_and_works_as_a_dask_frame_give_the_same_hectares(client
     spread = kg.distributed.remaining_area(shuffled, dask_works, report=report)
     spread = spread.compute().set_index("unit_id").loc[local.index]
     np.testing.assert_allclose(spread["remaining_ha"], local["remaining_ha"], rtol=0, atol=1e-9)
-    # works not completed are reported, as on one machine
-    assert len(report.issues) == len(kg.remaining_area(units, works).attrs["report"].issues)
+    # the works left out are reported, as on one machine
+    local_report = kg.remaining_area(units, works).attrs["report"]
+    left_out = [(i.row, i.check) for i in local_report.issues if i.check != "outside_units"]
+    assert [(i.row, i.check) for i in report.issues] == left_out
+    assert left_out == [(1, "no_geometry"), (0, "unknown_kind")]
 
 
 def test_partition_units_keeps_every_row_and_the_index():

@@ -182,3 +182,12 @@ def test_coverage_per_kind_counts_each_kind_once_and_all_kinds_once_overall():
     assert row["covered_ha_drainase"] == pytest.approx(0.8, rel=REL)
     assert row["covered_ha_jalan"] == pytest.approx(0.8, rel=REL)
     assert row["covered_share"] == pytest.approx(0.2, rel=REL)
+
+
+def test_works_reaching_no_unit_are_reported_and_the_rest_still_count():
+    unit = units_frame([shapely.box(0, 0, 200, 200)])
+    works = works_frame([shapely.Point(100, 100), shapely.Point(5_000, 5_000)], "mck", 20.0)
+    rem = kg.remaining_area(unit, works)
+    assert rem.loc[0, "covered_ha"] == pytest.approx(math.pi * 400 * POLYGON_SHARE / 1e4, rel=REL)
+    outside = [i.row for i in rem.attrs["report"].issues if i.check == "outside_units"]
+    assert outside == [1]
