@@ -543,8 +543,10 @@ def resolve_kinds(values: pd.Series) -> pd.Series:
     >>> resolve_kinds(pd.Series(["JALAN", "Hidran Umum", "Gorong-gorong", "kapal"])).tolist()
     ['jalan', 'hidran_umum', 'gorong_gorong', <NA>]
     """
-    normed = values.astype("string").map(lambda v: _LOOKUP.get(_norm(v)) if pd.notna(v) else None)
-    return normed.astype("string")
+    text = values.astype("string")
+    # Thousands of works share a few dozen labels: normalise each distinct label once.
+    keys = {v: _LOOKUP.get(_norm(v)) for v in text.dropna().unique()}
+    return text.map(keys).astype("string")
 
 
 def category_of(keys: pd.Series) -> pd.Series:
