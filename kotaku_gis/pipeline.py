@@ -7,9 +7,13 @@ to get every table of a city or province in one go.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +24,7 @@ from .allocation import allocate
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
 from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
-from .ledger import Reconciliation, progress, reconcile
+from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import remaining_area
 from .raster import with_inundation
 from .report import ValidationReport
@@ -69,8 +73,8 @@ class JobResult:
         }
 
 
-def _map_html(result: JobResult, path: Path) -> Path | None:
-    """Write the interactive map when the maps module is available."""
+def _map_html(result: JobResult, path: Path) -> Path:
+    """Write the interactive map: level before and after works, sites, unserved parts."""
     from .maps import map_units, save_map
 
     m = map_units(
@@ -97,6 +101,7 @@ def run_job(
     grid_m: float | None = 100.0,
     write_map: bool = True,
     write_workbook: bool = True,
+    strict: bool = True,
     step: Step = _quiet,
 ) -> JobResult:
     """Read, score, overlay and summarise; write the outputs when ``out_dir`` is given.
@@ -110,8 +115,10 @@ def run_job(
     out_dir : path, optional
         Folder for ``remaining.gpkg``, ``summary_kelurahan.csv``, ``summary_kota.csv``,
         ``ledger.csv``, ``reductions.csv``, ``grid.gpkg``/``grid.tif``, ``map.html`` and the
-        Excel report. Files are replaced atomically, so
-        running twice into the same folder is safe.
+        Excel report, and ``run.json`` (what was run, when, and on which files). Every result
+        is computed before any file is written, and each file is written to a temporary name
+        and moved into place, so a failed run leaves the previous outputs as they were and a
+        second run into the same folder replaces the whole set.
     ruleset : str
         Regulation to score with.
     flood : path, optional
@@ -120,12 +127,20 @@ def run_job(
     grid_m : float or None
         Cell size of the privacy grid (``grid.gpkg`` and ``grid.tif``: slum hectares without
         exact boundaries); None to skip it.
+    strict : bool, default True
+        Stop with :class:`~kotaku_gis.InputError` when the units' validation finds errors
+        (duplicate ids, overlapping units, swapped or absurd coordinates, non-numeric volumes),
+        since they would make the hectares wrong. With False the run goes on, those rows are
+        kept, and the report lists them; repeated or missing ids stop the run all the same.
     step : callable, optional
         ``step(name)`` returns a context manager around each long step (progress display).
 
     Returns
     -------
     JobResult
+        ``reconciliation`` checks the ledger's flows against its stocks: baseline slum
+        hectares minus the hectares of units that left the list (plus those that joined it),
+        year by year, must equal the slum hectares of the units scored after works.
 
     Examples
     --------
@@ -136,14 +151,21 @@ def run_job(
     >>> res.headline()["remaining_ha"] <= res.headline()["area_ha"]
     True
     """
+    _check_options(year=year, grid_m=grid_m, flood_threshold=flood_threshold, out_dir=out_dir)
     with step("reading units"):
         u = read_units(units, layer=units_layer or _layer(units, "units"))
+    _check_units(u, strict=strict)
     if flood is not None:
         with step("measuring inundation (4a) from the flood raster"):
             u = with_inundation(u, flood, threshold=flood_threshold)
     with step("reading interventions"):
         w = read_interventions(
             interventions, layer=interventions_layer or _layer(interventions, "interventions")
+        )
+    if len(w) == 0:
+        raise InputError(
+            f"{w.attrs['report'].source}: the interventions layer has no rows; give the works "
+            "(an empty layer would report no reduction at all)."
         )
     if year is None:
         years_known = w["year"].dropna()
@@ -164,8 +186,7 @@ def run_job(
         ledger = progress(u, reductions, years=years, ruleset=ruleset)
         by_cols = [c for c in by if c in u.columns]
         summary = summary_by(baseline, after=after, remaining=remaining, by=by_cols, total=None)
-        last = ledger.iloc[-1]
-        rec = reconcile(last["baseline_ha"], last["reduced_ha"], last["slum_ha"])
+        rec = _reconcile_flows(baseline, after, ledger)
     result = JobResult(
         units=u,
         interventions=w,
@@ -190,6 +211,54 @@ def run_job(
     return result
 
 
+def _check_options(
+    *, year: int | None, grid_m: float | None, flood_threshold: float, out_dir
+) -> None:
+    """Reject bad options before any work, so that no output is half updated."""
+    if year is not None and not isinstance(year, int | np.integer):
+        raise InputError(f"year must be a whole number such as 2023, not {year!r}.")
+    if grid_m is not None and not (np.isfinite(grid_m) and grid_m > 0):
+        raise InputError(f"the grid cell must be a positive number of metres, not {grid_m!r}.")
+    if not np.isfinite(flood_threshold):
+        raise InputError(f"the flood threshold must be a number of metres, not {flood_threshold}.")
+    if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise InputError(f"{out_dir} is a file; give a folder for the outputs.")
+
+
+#: Unit checks whose errors make hectares wrong: the run stops on them unless told otherwise.
+_FATAL_UNIT_CHECKS = frozenset(
+    {"duplicate_id", "missing_id", "overlap", "lonlat_swapped", "outside_indonesia",
+     "wrong_geometry_type", "non_numeric", "negative_value", "missing_column"}
+)  # fmt: skip
+
+
+def _check_units(units: pd.DataFrame, *, strict: bool) -> None:
+    report: ValidationReport = units.attrs["report"]
+    if len(units) == 0:
+        raise InputError(f"{report.source}: the units layer has no rows; nothing to assess.")
+    fatal = [i for i in report.errors if i.check in _FATAL_UNIT_CHECKS]
+    # Allocation and the ledger join on unit_id: repeated ids cannot be carried on.
+    if fatal and (strict or any(i.check in ("duplicate_id", "missing_id") for i in fatal)):
+        lines = [f"  row {i.row!r}: {i.message}" for i in fatal[:10]]
+        more = f"\n  … and {len(fatal) - 10} more" if len(fatal) > 10 else ""
+        raise InputError(
+            f"{report.source}: {len(fatal)} error(s) in the units would make the hectares "
+            "wrong:\n" + "\n".join(lines) + more + "\nFix them (`kotaku-gis validate FILE` "
+            "lists them all), or run with strict=False (--keep-going) to continue with those "
+            "rows kept and reported."
+        )
+
+
+def _reconcile_flows(
+    baseline: pd.DataFrame, after: pd.DataFrame, ledger: pd.DataFrame
+) -> Reconciliation:
+    """Baseline stock − net yearly flows off the list against the stock after works."""
+    baseline_ha = float(summarize(baseline)["slum_ha"].iloc[0])
+    remaining_ha = float(summarize(after)["slum_ha"].iloc[0])
+    reduced_ha = float(ledger["ha_left"].sum() - ledger["ha_entered"].sum())
+    return reconcile(baseline_ha, reduced_ha, remaining_ha)
+
+
 def _layer(source: Source, name: str) -> str | None:
     """The layer named ``name`` of a multi-layer GeoPackage such as the bundled sample."""
     if isinstance(source, str | os.PathLike) and str(source).lower().endswith(".gpkg"):
@@ -210,8 +279,32 @@ def _write_csv(frame: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
 def _write_outputs(
     result: JobResult, out: Path, step: Step, write_map: bool, write_workbook: bool
 ) -> list[Path]:
+    """Write every output into a staging folder, then move the set into ``out``.
+
+    Nothing in ``out`` changes until every file has been written; files that the previous
+    run listed in its ``run.json`` and this run does not write are removed, so the folder
+    never mixes two runs.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    staging = Path(tempfile.mkdtemp(prefix=".kotaku-staging-", dir=out))
+    try:
+        notes = _write_all(result, staging, step, write_map, write_workbook)
+        names = sorted(p.name for p in staging.iterdir() if p.is_file())
+        _write_manifest(result, staging / MANIFEST, [*names, MANIFEST], notes)
+        previous = _previous_outputs(out / MANIFEST)
+        for name in [*names, MANIFEST]:
+            os.replace(staging / name, out / name)
+        for name in previous - {*names, MANIFEST}:
+            (out / name).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in [*names, MANIFEST]]
+
+
+def _write_all(
+    result: JobResult, out: Path, step: Step, write_map: bool, write_workbook: bool
+) -> list[str]:
+    notes: list[str] = []
     with step("writing remaining.gpkg"):
         after_cols = ["unit_id", "total_score", "level"]
         remaining = result.remaining.merge(
@@ -220,7 +313,7 @@ def _write_outputs(
             how="left",
         ).set_index(result.remaining.index)
         remaining = gpd.GeoDataFrame(remaining, geometry="geometry", crs=result.remaining.crs)
-        written.append(write_gpkg({"remaining": remaining}, out / "remaining.gpkg"))
+        write_gpkg({"remaining": remaining}, out / "remaining.gpkg")
     with step("writing summaries"):
         by_cols = [c for c in ("kota", "kelurahan") if c in result.baseline.columns]
         for name, cols in (("kelurahan", by_cols), ("kota", by_cols[:1])):
@@ -228,37 +321,72 @@ def _write_outputs(
                 result.baseline, after=result.after, remaining=result.remaining, by=cols,
                 total=None,
             )  # fmt: skip
-            written.append(_write_csv(table, out / f"summary_{name}.csv", index=False))
-        written.append(_write_csv(result.ledger.set_index("year"), out / "ledger.csv"))
-        written.append(_write_csv(result.reductions, out / "reductions.csv", index=False))
+            _write_csv(table, out / f"summary_{name}.csv", index=False)
+        _write_csv(result.ledger.set_index("year"), out / "ledger.csv")
+        _write_csv(result.reductions, out / "reductions.csv", index=False)
     if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
         with step(f"summarising slum hectares on a {result.grid_m:g} m grid"):
             grid = grid_summary(result.after, cell_m=result.grid_m)
-            written.append(write_gpkg({"grid": grid}, out / "grid.gpkg"))
-            written.append(write_grid_tiff(grid, out / "grid.tif"))
+            if len(grid):
+                write_gpkg({"grid": grid}, out / "grid.gpkg")
+                write_grid_tiff(grid, out / "grid.tif")
+            else:
+                notes.append("no slum units after works: no privacy grid written")
     if write_map:
         with step("drawing the map"):
-            path = _map_html(result, out / "map.html")
-            if path is not None:
-                written.append(path)
+            _map_html(result, out / "map.html")
     if write_workbook:
         with step("writing the Excel report"):
-            written.extend(_workbook(result, out))
-    return written
+            _workbook(result, out)
+    return notes
 
 
-def _workbook(result: JobResult, out: Path) -> list[Path]:
+MANIFEST = "run.json"
+
+
+def _previous_outputs(path: Path) -> set[str]:
+    """File names the previous run wrote, from its manifest (none if there is none)."""
+    try:
+        listed = json.loads(path.read_text())["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    # Only plain names in this folder: a manifest never makes us delete elsewhere.
+    return {n for n in listed if isinstance(n, str) and n == Path(n).name}
+
+
+def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list[str]) -> None:
+    from . import __version__
+
+    sources = {k: (v.source if v is not None else None) for k, v in result.reports.items()}
+    manifest = {
+        "kotaku_gis": __version__,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "year": result.year,
+        "ruleset": result.baseline.attrs.get("ruleset"),
+        "inputs": {"units": sources.get("units"), "interventions": sources.get("interventions")},
+        "headline": result.headline(),
+        "reconciliation": {
+            k: (bool(v) if isinstance(v, bool | np.bool_) else float(v))
+            for k, v in result.reconciliation.to_frame().iloc[0].items()
+        },
+        "validation": {k: v.summary() for k, v in result.reports.items() if v is not None},
+        "notes": notes,
+        "outputs": names,
+    }
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+def _workbook(result: JobResult, out: Path) -> None:
     from .reports import write_reports
 
-    return list(
-        write_reports(
-            out,
-            units_assessed=result.after,
-            baseline=result.baseline,
-            remaining=result.remaining,
-            interventions=result.interventions,
-            reductions=result.reductions,
-            ledger=result.ledger,
-            summary=result.summary,
-        )
+    write_reports(
+        out,
+        units_assessed=result.after,
+        baseline=result.baseline,
+        remaining=result.remaining,
+        interventions=result.interventions,
+        reductions=result.reductions,
+        ledger=result.ledger,
+        summary=result.summary,
     )
