@@ -17,11 +17,29 @@ kinds counted per item (``Kind.by_volume``, e.g. rehab RTLH; method ``point_volu
 table rows with ``unit_id`` and ``criterion`` (method ``table``)
     taken as they are.
 
+Service areas that overlap are counted once (DESIGN §5), attributed in time order. For each
+unit and each criterion measured in hectares, households or buildings, the works of every kind
+that reduces the criterion are taken in order of ``(year, intervention_id)``, works without a
+year last (they count only when no year is asked for, as in :func:`kotaku_gis.assess`), ties
+by row. Each work claims only the part of its service area in the unit that earlier works have
+not claimed: with ``p_i`` the work's piece (service area ∩ unit) and ``u_{i-1}`` the union of
+the earlier pieces, its claim is ``area(u_{i-1} ∪ p_i) - area(u_{i-1})``. The claims of the
+works done by any year add up to the area of the union of their pieces, so
+:func:`kotaku_gis.assess` with ``year`` and :func:`kotaku_gis.progress` count each served
+household once in every year, and ``allocate(..., year=Y)`` gives the rows of ``allocate(...)``
+done by ``Y``. Column ``overlap_share`` (0–1) is the part of the work's own piece that earlier
+works had already claimed: 0 without overlap, 1 for a work wholly inside earlier ones, which
+keeps its row, with volume 0, in the audit trail. Rows in metres, per item or from a table
+leave ``overlap_share`` blank: two lines rarely share their metres (a line along the shared
+edge of two units counts in both, as it serves both sides), and items and table rows have no
+area to overlap.
+
 Lengths and areas are measured in the local Lambert azimuthal equal-area frame of each unit
-(:mod:`kotaku_gis.crs`): areas are exact and lengths are within 1e-5 of the geodesic. A line
-running along the shared edge of two units counts in both (it serves both sides). Each work's
-reductions are computed on its own; where the service areas of two works overlap, both claim
-the shared part, and :func:`kotaku_gis.assess` caps the total at the unit's volume.
+(:mod:`kotaku_gis.crs`): areas are exact and lengths are within 1e-5 of the geodesic. Service
+areas are buffered in that frame, from the work projected into it, with the arcs of
+:func:`kotaku_gis.service_areas`. The piece of each (work, unit) pair is cut once and serves
+every criterion of the work; unions are built only where a unit and criterion has several
+pieces.
 
 Only completed works are allocated, and with ``year`` only those done by that year; others are
 left out without comment. Every allocated work keeps its ``intervention_id``; works that
@@ -43,7 +61,7 @@ from .catalogue import INTERVENTION_KINDS
 from .crs import local_frames, require_crs, to_frame_crs
 from .errors import InputError
 from .interventions import completed_by, is_prepared, prepare_interventions
-from .overlay import service_areas
+from .overlay import _buffer, _lonlat_boxes, _Works
 from .report import ValidationReport
 from .rulesets import RULESETS, all_codes
 
@@ -58,11 +76,19 @@ REDUCTION_COLUMNS: tuple[str, ...] = (
     "measure",
     "year",
     "method",
+    "overlap_share",
     "kind",
     "source_row",
 )
 
 _SERVICE_COUNT = ("households", "buildings")
+#: Claims and overlaps within this many square metres (a square centimetre) of nothing, or of
+#: the whole piece, are taken as exactly that: the unions leave noise of about 1e-8 m².
+_NEGLIGIBLE_M2 = 1e-4
+#: Degrees added around a frame's units when picking the works that may serve them (the
+#: exact test follows in the frame): covers a datum shift between layers whose geographic
+#: CRSs differ, which the lon/lat boxes ignore.
+_FRAME_MARGIN_DEG = 0.01
 _KIND_BY_VOLUME = {k: v.by_volume for k, v in INTERVENTION_KINDS.items()}
 _KIND_HAS_METRES = {k: "m" in v.criteria.values() for k, v in INTERVENTION_KINDS.items()}
 _KIND_HAS_SERVICE = {
@@ -104,6 +130,7 @@ class _UnitFrames:
         ok = self.frame_of >= 0
         self.area_m2[ok] = shapely.area(self.projected[ok])
         self.tree = shapely.STRtree(np.where(ok, geoms, None))
+        self._lonlat: np.ndarray | None = None
 
     def measure(
         self, work_geoms: np.ndarray, work_pos: np.ndarray, unit_pos: np.ndarray, how: str
@@ -118,6 +145,51 @@ class _UnitFrames:
             inter = shapely.intersection(local[inv.ravel()], self.projected[unit_pos[sel]])
             out[sel] = shapely.length(inter) if how == "length" else shapely.area(inter)
         return out
+
+    def pieces(self, works: _Works) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each work's service area inside each unit it touches, in the unit's frame.
+
+        Returns work positions, unit positions, the pieces and their areas in m² (all > 0).
+        Each work is projected into a unit's frame and buffered there, so a disc is a disc
+        in that frame's metres.
+        """
+        if self._lonlat is None:
+            self._lonlat = np.full((len(self.geoms), 4), np.nan)
+            ok = self.frame_of >= 0
+            self._lonlat[ok] = _lonlat_boxes(self.geoms[ok], self.crs)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for frame in self.frames:
+            members = frame.positions
+            box = self._lonlat[members]
+            near = works.near(
+                np.array([box[:, 0].min(), box[:, 1].min(), box[:, 2].max(), box[:, 3].max()])
+                + np.array([-1.0, -1.0, 1.0, 1.0]) * _FRAME_MARGIN_DEG
+            )  # fmt: skip
+            if len(near) == 0:
+                continue
+            svc = _buffer(to_frame_crs(works.geoms[near], works.crs, frame.crs), works.radius[near])
+            targets = self.projected[members]
+            si, ui = shapely.STRtree(targets).query(svc, predicate="intersects")
+            if len(si) == 0:
+                continue
+            s, t = svc[si], targets[ui]
+            shapely.prepare(svc)
+            shapely.prepare(targets)
+            # Containment settles some pairs (a wide service area over a whole RT, a small
+            # disc inside one) without an overlay, and gives their pieces exactly.
+            whole = shapely.covers(s, t)
+            inside = ~whole & shapely.covers(t, s)
+            cut = ~whole & ~inside
+            piece = np.where(whole, t, s)
+            piece[cut] = shapely.intersection(s[cut], t[cut])
+            m2 = shapely.area(piece)
+            pos = m2 > 0
+            found.append((near[si[pos]], members[ui[pos]], piece[pos], m2[pos]))
+        if not found:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0, dtype=object), np.empty(0)
+        w, u, piece, m2 = (np.concatenate(x) for x in zip(*found, strict=True))
+        return w, u, piece, m2
 
 
 def _as_geoms(frame: pd.DataFrame, crs: pyproj.CRS | None) -> np.ndarray:
@@ -139,6 +211,7 @@ def _empty() -> pd.DataFrame:
             "measure": pd.Series(dtype="string"),
             "year": pd.Series(dtype="Int64"),
             "method": pd.Series(dtype="string"),
+            "overlap_share": pd.Series(dtype=float),
             "kind": pd.Series(dtype="string"),
             "source_row": pd.Series(dtype=object),
         }
@@ -179,6 +252,7 @@ def _table_rows(
             "measure": crit[keep].map(units_of).to_numpy(),
             "year": rows["year"].to_numpy(),
             "method": "table",
+            "overlap_share": np.nan,
             "kind": rows["kind_key"].to_numpy(),
             "source_row": rows.index.to_numpy(),
         }
@@ -224,38 +298,111 @@ def _line_rows(
     return pairs, hit
 
 
+def _same_sequences(
+    pair: np.ndarray, starts: np.ndarray, counts: np.ndarray, rank_of: np.ndarray
+) -> np.ndarray:
+    """For each group, the first group with the same sequence of pairs (itself if none).
+
+    Sequences are matched by length, first pair and a polynomial hash, then checked pair by
+    pair, so a hash collision only costs a union, never a wrong claim.
+    """
+    weights = np.power(np.uint64(0x9E3779B97F4A7C15), rank_of.astype(np.uint64))
+    terms = (pair.astype(np.uint64) + np.uint64(1)) * weights
+    digest = np.add.reduceat(terms, starts).view(np.int64)
+    keys = np.column_stack([counts, pair[starts], digest])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    same_as = first[inverse.ravel()]
+    of_row = np.repeat(np.arange(len(starts)), counts)
+    differ = pair != pair[starts[same_as[of_row]] + rank_of]
+    collided = np.unique(of_row[differ])
+    same_as[collided] = collided
+    return same_as
+
+
+def _claims(
+    group: np.ndarray, pair: np.ndarray, pieces: np.ndarray, m2: np.ndarray, unit_m2: np.ndarray
+) -> np.ndarray:
+    """The area (m²) of each row's piece that the earlier pieces of its group do not cover.
+
+    Rows come sorted by group (one unit and criterion) and, within a group, in claiming
+    order; ``pair`` names each row's piece among ``pieces`` / ``m2``, and ``unit_m2`` is the
+    area of each row's unit. A group of one piece claims it whole. Groups with the same
+    pieces in the same order (3a and 3b of water works, 1a and 7a of roads) are claimed
+    once. The others grow the union of their pieces one rank at a time across all groups
+    (one vectorised union per rank); a group whose union already fills its unit claims
+    nothing more.
+    """
+    claim = m2[pair]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    counts = np.diff(np.r_[starts, len(group)])
+    if (counts == 1).all():
+        return claim
+    of_row = np.repeat(np.arange(len(starts)), counts)
+    rank_of = np.arange(len(group)) - starts[of_row]
+    same_as = _same_sequences(pair, starts, counts, rank_of)
+    live = np.unique(same_as[counts > 1])
+    union = pieces[pair[starts[live]]]
+    union_m2 = m2[pair[starts[live]]]
+    full = unit_m2[starts[live]]
+    rank = 1
+    while len(live):
+        at = starts[live] + rank
+        done = union_m2 >= full - _NEGLIGIBLE_M2
+        claim[at[done]] = 0.0
+        grown = shapely.union(union[~done], pieces[pair[at[~done]]])
+        grown_m2 = shapely.area(grown)
+        claim[at[~done]] = grown_m2 - union_m2[~done]
+        union[~done], union_m2[~done] = grown, grown_m2
+        rank += 1
+        more = counts[live] > rank
+        live, union, union_m2, full = live[more], union[more], union_m2[more], full[more]
+    own = m2[pair]
+    later = rank_of > 0
+    claim[later] = np.clip(claim[later], 0.0, own[later])
+    whole = later & (own - claim <= _NEGLIGIBLE_M2)
+    claim[whole] = own[whole]
+    claim[later & (claim <= _NEGLIGIBLE_M2)] = 0.0
+    # Groups that repeat an earlier group's sequence copy its claims, rank by rank.
+    return claim[starts[same_as[of_row]] + rank_of]
+
+
 def _service_rows(
-    works: pd.DataFrame,
-    svc: np.ndarray,
+    works: _Works,
+    kind_key: np.ndarray,
+    order: np.ndarray,
     uf: _UnitFrames,
     kt: pd.DataFrame,
     counts: dict[str, np.ndarray | None],
 ) -> tuple[pd.DataFrame | None, np.ndarray]:
-    hit = np.zeros(len(works), dtype=bool)
-    if works.empty:
+    """Hectare and share rows of the service areas, overlaps claimed in ``order`` (ranks)."""
+    hit = np.zeros(len(kind_key), dtype=bool)
+    if len(kind_key) == 0:
         return None, hit
-    w, u = uf.tree.query(svc, predicate="intersects")
-    m2 = uf.measure(svc, w, u, "area")
-    pos = m2 > 0
-    w, u, m2 = w[pos], u[pos], m2[pos]
+    w, u, pieces, m2 = uf.pieces(works)
     hit[w] = True
-    pairs = pd.DataFrame({"w": w, "u": u, "m2": m2})
-    pairs["kind_key"] = works["kind_key"].to_numpy()[w]
-    pairs = pairs.merge(kt[kt["measure"] != "m"], on="kind_key")
-    measure = pairs["measure"].to_numpy()
+    pairs = pd.DataFrame({"pair": np.arange(len(w)), "w": w, "u": u, "kind_key": kind_key[w]})
+    pairs = pairs.merge(kt[(kt["measure"] != "m") & ~kt["by_volume"]], on="kind_key")
+    # Each unit and criterion takes the pieces of its works in claiming order.
+    pairs["rank"] = order[pairs["w"].to_numpy()]
+    pairs = pairs.sort_values(["u", "criterion", "rank"], kind="stable", ignore_index=True)
+    pair = pairs["pair"].to_numpy()
     uu = pairs["u"].to_numpy()
+    crit = pairs["criterion"].to_numpy()
+    group = np.cumsum(np.r_[True, (uu[1:] != uu[:-1]) | (crit[1:] != crit[:-1])])
+    claim = _claims(group, pair, pieces, m2, uf.area_m2[uu])
+    own = m2[pair]
+    measure = pairs["measure"].to_numpy()
     vol = np.full(len(pairs), np.nan)
     is_ha = measure == "ha"
-    vol[is_ha] = pairs["m2"].to_numpy()[is_ha] / 10_000.0
-    share = np.divide(
-        pairs["m2"].to_numpy(), uf.area_m2[uu], out=np.zeros(len(pairs)), where=uf.area_m2[uu] > 0
-    )
+    vol[is_ha] = claim[is_ha] / 10_000.0
+    share = np.divide(claim, uf.area_m2[uu], out=np.zeros(len(pairs)), where=uf.area_m2[uu] > 0)
     share = np.minimum(share, 1.0)
     for col in _SERVICE_COUNT:
         sel = measure == col
         if sel.any() and counts[col] is not None:
             vol[sel] = share[sel] * counts[col][uu[sel]]
     pairs["volume"] = vol
+    pairs["overlap_share"] = np.clip(1.0 - claim / own, 0.0, 1.0)
     pairs["method"] = np.where(is_ha, "polygon_area", "service_share")
     return pairs, hit
 
@@ -289,9 +436,12 @@ def allocate(
         The reductions table: ``intervention_id``, ``unit_id``, ``criterion``, ``volume``
         (in the criterion's measure), ``measure`` (``m``, ``ha``, ``households``,
         ``buildings``), ``year``, ``method`` (``line_length``, ``polygon_area``,
-        ``service_share``, ``point_volume``, ``table``), ``kind`` (catalogue key) and
-        ``source_row`` (the work's index label). ``attrs["report"]`` lists the works that
-        could not be allocated and why.
+        ``service_share``, ``point_volume``, ``table``), ``overlap_share`` (the part of the
+        work's service area in the unit that earlier works had claimed, 0–1; blank for
+        metres, items and table rows), ``kind`` (catalogue key) and ``source_row`` (the
+        work's index label). Overlapping service areas are counted once, claimed in order of
+        ``(year, intervention_id)``, undated works last (see the module notes).
+        ``attrs["report"]`` lists the works that could not be allocated and why.
 
     Examples
     --------
@@ -308,6 +458,18 @@ def allocate(
     >>> m = red[red["criterion"] == "2a"].set_index("unit_id")["volume"].round(1)
     >>> m.to_dict()
     {'A': 50.0, 'B': 30.0}
+
+    Two public taps at the same spot serve the same households once; the earlier one claims
+    them and the later one keeps a row of volume 0:
+
+    >>> taps = gpd.GeoDataFrame({"intervention_id": ["T1", "T2"], "kind": ["hidran_umum"] * 2,
+    ...     "year": [2021, 2020], "status": ["selesai"] * 2, "radius_m": [20.0, 20.0]},
+    ...     geometry=[shapely.Point(50, 50)] * 2, crs=laea)
+    >>> red = kg.allocate(taps, units)
+    >>> red.loc[red["criterion"] == "3a", ["intervention_id", "volume", "overlap_share"]].round(2)
+      intervention_id  volume  overlap_share
+    0              T1    0.00            1.0
+    2              T2    7.53            0.0
     """
     if not isinstance(interventions, pd.DataFrame) or not isinstance(units, pd.DataFrame):
         raise InputError("allocate needs the interventions and the units as (Geo)DataFrames.")
@@ -400,15 +562,22 @@ def allocate(
         got.append(_relabel(line_rows, np.flatnonzero(lines)))
         hit[lines] |= line_hit
         if wants_svc.any():
-            svc = np.asarray(service_areas(sw[wants_svc]).to_crs(ucrs).geometry.array, dtype=object)
-            empty = shapely.is_missing(svc) | shapely.is_empty(svc)
+            svc_works = _Works.from_frame(sw[wants_svc], None)
+            empty = (svc_works.radius <= 0) & (dims[wants_svc] < 2)
             if empty.any():
                 report.add_rows(
                     sw.index[wants_svc][empty], "radius_m", "info", "no_service_area",
                     "radius 0 on a point or line gives no service area; its household, "
                     "building and hectare criteria were not allocated",
                 )  # fmt: skip
-            svc_rows, svc_hit = _service_rows(sw[wants_svc], svc, uf, kt, counts)
+            svc_rows, svc_hit = _service_rows(
+                svc_works,
+                sw["kind_key"].to_numpy(dtype=object)[wants_svc],
+                _claiming_order(sw)[wants_svc],
+                uf,
+                kt,
+                counts,
+            )
             got.append(_relabel(svc_rows, np.flatnonzero(wants_svc)))
             hit[wants_svc] |= svc_hit
             for col in _SERVICE_COUNT:
@@ -451,6 +620,11 @@ def allocate(
                         "measure": rows["measure"].to_numpy(),
                         "year": sw["year"].to_numpy()[w],
                         "method": rows["method"].to_numpy(),
+                        "overlap_share": (
+                            rows["overlap_share"].to_numpy(dtype=float)
+                            if "overlap_share" in rows.columns
+                            else np.nan
+                        ),
                         "kind": sw["kind_key"].to_numpy()[w],
                         "source_row": sw.index.to_numpy()[w],
                     }
@@ -467,6 +641,7 @@ def allocate(
             "measure": "string",
             "year": "Int64",
             "method": "string",
+            "overlap_share": float,
             "kind": "string",
         }
     )
@@ -475,6 +650,21 @@ def allocate(
     )
     out.attrs["report"] = report
     return out[list(REDUCTION_COLUMNS)]
+
+
+def _claiming_order(works: pd.DataFrame) -> np.ndarray:
+    """Rank of each work when claiming overlaps: by year (none last), id, then row."""
+    keys = pd.DataFrame(
+        {
+            "year": pd.to_numeric(works["year"], errors="coerce").astype(float).to_numpy(),
+            "id": works["intervention_id"].astype("string").to_numpy(),
+            "row": np.arange(len(works)),
+        }
+    )
+    ranked = keys.sort_values(["year", "id", "row"], na_position="last", kind="stable")
+    order = np.empty(len(works), dtype=np.int64)
+    order[ranked.index.to_numpy()] = np.arange(len(works))
+    return order
 
 
 def _relabel(rows: pd.DataFrame | None, positions: np.ndarray) -> pd.DataFrame | None:
