@@ -17,6 +17,15 @@ def area_ha_array(geoms: np.ndarray, crs) -> np.ndarray:
     """Hectares of an array of shapely geometries in ``crs``.
 
     0 for empty geometries; NaN for null ones and for coordinates that are not on the globe.
+
+    Examples
+    --------
+    >>> import numpy as np, pyproj, shapely
+    >>> from kotaku_gis.area import area_ha_array
+    >>> geoms = np.array([shapely.box(400_000, 9_050_000, 400_100, 9_050_100), None,
+    ...                   shapely.Polygon()])
+    >>> area_ha_array(geoms, pyproj.CRS.from_epsg(32750)).round(4).tolist()
+    [1.0006, nan, 0.0]
     """
     return _measure(geoms, crs, lambda g: shapely.area(g) / 10_000.0)
 
@@ -40,6 +49,15 @@ def length_m_array(geoms: np.ndarray, crs) -> np.ndarray:
 
     Lengths are measured in the local equal-area frames of :mod:`kotaku_gis.crs`, whose linear
     scale departs from 1 by less than 1e-5 within a frame.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> from kotaku_gis.area import length_m_array
+    >>> from kotaku_gis.crs import WGS84
+    >>> line = shapely.LineString([(116.1, -8.58), (116.1, -8.57)])  # 0.01° of latitude
+    >>> length_m_array(np.array([line]), WGS84).round(1).tolist()
+    [1106.0]
     """
     return _measure(geoms, crs, shapely.length)
 

@@ -13,7 +13,7 @@ pass ``radii={"hidran_umum": 150}`` or a ``radius_m`` column to use local values
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -550,13 +550,29 @@ def resolve_kinds(values: pd.Series) -> pd.Series:
 
 
 def category_of(keys: pd.Series) -> pd.Series:
-    """The category of each catalogue key (``<NA>`` stays ``<NA>``)."""
+    """The category of each catalogue key (``<NA>`` stays ``<NA>``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.catalogue import category_of
+    >>> category_of(pd.Series(["hidran_umum", None, "jalan"])).tolist()
+    ['air_minum', <NA>, 'jalan']
+    """
     cats = {k: v.category for k, v in INTERVENTION_KINDS.items()}
     return keys.map(cats).astype("string")
 
 
 def default_radii(keys: pd.Series, radii: Mapping[str, float] | None = None) -> pd.Series:
-    """Service radius in metres of each catalogue key, with overrides by key or category."""
+    """Service radius in metres of each catalogue key, with overrides by key or category.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.catalogue import default_radii
+    >>> default_radii(pd.Series(["hidran_umum", "jalan"]), {"air_minum": 50}).tolist()
+    [50.0, 25.0]
+    """
     radii = dict(radii or {})
     unknown = [k for k in radii if k not in INTERVENTION_KINDS]
     if unknown:
@@ -598,8 +614,3 @@ def catalogue_frame() -> pd.DataFrame:
         for k in INTERVENTION_KINDS.values()
     ]
     return pd.DataFrame(rows).set_index("key")
-
-
-def iter_kinds() -> Iterator[Kind]:
-    """All kinds, categories first."""
-    return iter(INTERVENTION_KINDS.values())

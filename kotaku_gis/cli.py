@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import InputError
+from .schema import LEVELS
 
 app = typer.Typer(
     name="kotaku-gis",
@@ -76,10 +77,9 @@ def _print_result(result, elapsed: float) -> None:
     levels.add_column("before ha", justify="right")
     levels.add_column("after ha", justify="right")
     total = result.summary.sum(numeric_only=True)
-    for lvl in ("kumuh_berat", "kumuh_sedang", "kumuh_ringan", "tidak_kumuh"):
-        levels.add_row(
-            lvl.replace("_", " "), f"{total[f'ha_{lvl}']:,.2f}", f"{total[f'ha_{lvl}_after']:,.2f}"
-        )
+    for lvl in LEVELS:
+        slug = lvl.replace(" ", "_")
+        levels.add_row(lvl, f"{total[f'ha_{slug}']:,.2f}", f"{total[f'ha_{slug}_after']:,.2f}")
     out_console.print(levels)
     out_console.print(f"Reconciliation: {result.reconciliation}")
     for name, report in result.reports.items():

@@ -27,6 +27,7 @@ __all__ = [
     "local_frames",
     "require_crs",
     "to_frame_crs",
+    "to_lonlat",
 ]
 
 #: Size in degrees of the cells that share one LAEA frame (about 110 km at the equator).
@@ -61,7 +62,18 @@ def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
 
 
 def require_crs(crs: pyproj.CRS | None, *, name: str = "the layer") -> pyproj.CRS:
-    """Return ``crs`` as a pyproj CRS, or raise :class:`InputError` when it is missing."""
+    """Return ``crs`` as a pyproj CRS, or raise :class:`InputError` when it is missing.
+
+    Examples
+    --------
+    >>> from kotaku_gis.crs import require_crs
+    >>> require_crs("EPSG:4326").name
+    'WGS 84'
+    >>> require_crs(None, name="units.gpkg")
+    Traceback (most recent call last):
+    ...
+    kotaku_gis.errors.InputError: units.gpkg has no coordinate reference system. ...
+    """
     if crs is None:
         raise InputError(
             f"{name} has no coordinate reference system. Set it before use, e.g. "
@@ -92,6 +104,27 @@ def _lonlat_centres(geoms: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.
     if ok.any():
         lon[ok], lat[ok] = _transformer(crs, WGS84).transform(x[ok], y[ok])
     return lon, lat
+
+
+def to_lonlat(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of coordinates in ``crs``; geographic coordinates pass as they are.
+
+    Arrays of any shape; coordinates that cannot be transformed come out as NaN or inf.
+
+    Examples
+    --------
+    >>> import numpy as np, pyproj
+    >>> from kotaku_gis.crs import to_lonlat
+    >>> lon, lat = to_lonlat(np.array([400_000.0]), np.array([9_050_000.0]),
+    ...                      pyproj.CRS.from_epsg(32750))
+    >>> round(float(lon[0]), 4), round(float(lat[0]), 4)
+    (116.0912, -8.5932)
+    """
+    if crs.is_geographic:
+        return x, y
+    with np.errstate(all="ignore"):
+        lon, lat = _transformer(crs, WGS84).transform(x, y)
+    return np.asarray(lon), np.asarray(lat)
 
 
 def local_frames(
@@ -141,6 +174,14 @@ def to_frame_crs(geoms: np.ndarray, src: pyproj.CRS, dst: pyproj.CRS) -> np.ndar
     Edges longer than about 500 m are split before projecting so that the projected outline
     follows the source's edges; invalid polygons are made valid first (every part kept);
     z coordinates are dropped.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> from kotaku_gis.crs import WGS84, laea_crs, to_frame_crs
+    >>> centre = np.array([shapely.Point(116.1, -8.58)])
+    >>> shapely.get_coordinates(to_frame_crs(centre, WGS84, laea_crs(116.1, -8.58))).round(6)
+    array([[0., 0.]])
     """
     geoms = np.asarray(geoms, dtype=object)
     step = _MAX_SEGMENT_M / _DEG_M if src.is_geographic else _MAX_SEGMENT_M
@@ -161,7 +202,16 @@ def to_frame_crs(geoms: np.ndarray, src: pyproj.CRS, dst: pyproj.CRS) -> np.ndar
 
 
 def geoseries_values(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> tuple[np.ndarray, pyproj.CRS]:
-    """The shapely array and CRS of a GeoSeries or GeoDataFrame (CRS required)."""
+    """The shapely array and CRS of a GeoSeries or GeoDataFrame (CRS required).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from kotaku_gis.crs import geoseries_values
+    >>> geoms, crs = geoseries_values(gpd.GeoSeries([shapely.Point(116.1, -8.58)], crs=4326))
+    >>> geoms.dtype, crs.to_epsg()
+    (dtype('O'), 4326)
+    """
     if isinstance(geoms, gpd.GeoDataFrame):
         geoms = geoms.geometry
     crs = require_crs(geoms.crs)

@@ -44,6 +44,7 @@ from .overlay import (
     _checked_units,
     _coverage_table,
     _groups,
+    _is_dask,
     _lonlat_boxes,
     _remaining_table,
     _select_works,
@@ -124,7 +125,7 @@ def _prepare(
 ) -> gpd.GeoDataFrame:
     """Check the units' schema and select the works, as on one machine."""
     _as_units(units._meta)
-    if type(interventions).__module__.split(".")[0] in ("dask", "dask_geopandas"):
+    if _is_dask(interventions):
         interventions = interventions.compute()
     works = _as_works(interventions, radii)
     own = ValidationReport(what=what)

@@ -28,11 +28,12 @@ from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs
 from .errors import InputError
 from .io import atomic_path
 from .report import ValidationReport
+from .rulesets import NOT_SLUM
 from .schema import LEVELS
 
 __all__ = ["LEVEL_CODES", "grid_summary", "write_grid_tiff"]
 
-_SLUM_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != "tidak kumuh")
+_SLUM_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != NOT_SLUM)
 #: Codes of the slum levels in the level band of :func:`write_grid_tiff` (0: no slum).
 LEVEL_CODES: dict[str, int] = {"kumuh ringan": 1, "kumuh sedang": 2, "kumuh berat": 3}
 #: Unit/cell pairs intersected at once, bounding memory for kelurahan-sized units.

@@ -35,7 +35,16 @@ def _check_radii(radii: dict[str, float]) -> None:
 
 
 def is_prepared(frame: pd.DataFrame) -> bool:
-    """True when the frame already has the normalised intervention columns."""
+    """True when the frame already has the normalised intervention columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.interventions import is_prepared, prepare_interventions
+    >>> works = pd.DataFrame({"kind": ["jalan"], "status": ["selesai"], "year": [2022]})
+    >>> is_prepared(works), is_prepared(prepare_interventions(works))
+    (False, True)
+    """
     return all(c in frame.columns for c in _PREPARED)
 
 
@@ -141,6 +150,15 @@ def completed_by(frame: pd.DataFrame, year: int | None) -> pd.Series:
     """Boolean mask of works that are completed and, given a year, done by that year.
 
     Works without a year count only when no year is asked for.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.interventions import completed_by, prepare_interventions
+    >>> works = prepare_interventions(pd.DataFrame({"kind": ["jalan"] * 3,
+    ...     "status": ["selesai", "rencana", "selesai"], "year": [2021, 2021, None]}))
+    >>> completed_by(works, 2022).tolist(), completed_by(works, None).tolist()
+    ([True, False, False], [True, False, True])
     """
     mask = frame["completed"].astype(bool)
     if year is not None:

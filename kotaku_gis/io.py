@@ -28,7 +28,7 @@ from .errors import InputError
 from .interventions import prepare_interventions
 from .report import ValidationReport
 from .schema import CRITERIA_2018, DENOMINATORS
-from .validation import validate
+from .validation import validate, validate_with_areas
 
 __all__ = ["atomic_path", "read_interventions", "read_units", "write_gpkg"]
 
@@ -152,15 +152,7 @@ def _repair_geometry(frame: pd.DataFrame, what: str, report: ValidationReport) -
             frame.index[z], col, "info", "has_z", "3D coordinates: heights dropped",
             repaired=True,
         )  # fmt: skip
-    invalid = present & ~shapely.is_valid(geoms)
-    if invalid.any():
-        reasons = shapely.is_valid_reason(geoms[invalid])
-        geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
-        report.add_rows(
-            frame.index[invalid], col, "warning", "invalid_geometry",
-            [f"invalid geometry ({r}) repaired with make_valid" for r in reasons],
-            repaired=True,
-        )  # fmt: skip
+    geoms = repair_invalid(geoms, present, frame.index, col, report)
     if what == "units":
         mixed = present & (shapely.get_type_id(geoms) == 7)
         for i in np.flatnonzero(mixed):
@@ -177,6 +169,44 @@ def _repair_geometry(frame: pd.DataFrame, what: str, report: ValidationReport) -
     out = frame.copy()
     out[col] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
     return out
+
+
+def repair_invalid(
+    geoms: np.ndarray,
+    present: np.ndarray,
+    index: pd.Index,
+    column: str,
+    report: ValidationReport,
+) -> np.ndarray:
+    """The geometries with the invalid ones among ``present`` made valid, each one reported.
+
+    ``make_valid`` keeps every part (method "structure": both lobes of a bowtie). Returns
+    ``geoms`` itself when none is invalid, else a repaired copy.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, shapely
+    >>> from kotaku_gis.io import repair_invalid
+    >>> from kotaku_gis.report import ValidationReport
+    >>> bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> report = ValidationReport(what="units")
+    >>> out = repair_invalid(np.array([bowtie]), np.array([True]), pd.Index([7]), "geometry",
+    ...                      report)
+    >>> float(shapely.area(out[0])), [(i.row, i.check, i.repaired) for i in report]
+    (2.0, [(7, 'invalid_geometry', True)])
+    """
+    invalid = present & ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return geoms
+    reasons = shapely.is_valid_reason(geoms[invalid])
+    geoms = geoms.copy()
+    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
+    report.add_rows(
+        index[invalid], column, "warning", "invalid_geometry",
+        [f"invalid geometry ({r}) repaired with make_valid" for r in reasons],
+        repaired=True,
+    )  # fmt: skip
+    return geoms
 
 
 _KNOWN_COLUMNS = frozenset(
@@ -270,13 +300,15 @@ def read_units(
         )
     report = ValidationReport(what="units", source=name)
     frame = _repair_geometry(frame, "units", report)
-    report.extend(validate(frame, "units", source=name))
+    measured = None
+    if isinstance(frame, gpd.GeoDataFrame):
+        measured = area_ha_array(np.asarray(frame.geometry.array), require_crs(frame.crs))
+    report.extend(validate_with_areas(frame, "units", source=name, measured_ha=measured))
     frame["unit_id"] = frame["unit_id"].astype("string").str.strip()
     for col in (*DENOMINATORS, *CRITERIA_2018):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    if isinstance(frame, gpd.GeoDataFrame):
-        measured = area_ha_array(np.asarray(frame.geometry.array), require_crs(frame.crs))
+    if measured is not None:
         if "area_ha" in frame.columns:
             frame["area_ha_geom"] = measured
             fill = frame["area_ha"].isna() & ~np.isnan(measured)

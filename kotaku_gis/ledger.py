@@ -18,11 +18,10 @@ import pandas as pd
 from .area import area_ha
 from .errors import InputError
 from .rulesets import DEFAULT_RULESET, LEVEL_ORDER, NOT_SLUM, Ruleset
-from .scoring import assess
+from .schema import ADMIN_COLUMNS
+from .scoring import assess, round_half_up
 
 __all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
-
-_ADMIN = ("kelurahan", "kecamatan", "kota", "provinsi")
 
 
 def _slug(level: str) -> str:
@@ -37,8 +36,8 @@ def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str
     if missing:
         raise InputError(
             f"cannot group by {missing}: no such column. Group by any of "
-            f"{[c for c in _ADMIN if c in frame.columns] or list(_ADMIN)} or another column "
-            "of the units."
+            f"{[c for c in ADMIN_COLUMNS if c in frame.columns] or list(ADMIN_COLUMNS)} or "
+            "another column of the units."
         )
     return cols
 
@@ -221,10 +220,10 @@ def progress(
 
 
 def _round2(x: np.ndarray) -> np.ndarray:
-    # Half away from zero on the absolute value, tolerant of binary representation.
+    # Half away from zero: a gap of -0.005 ha is -0.01, as +0.005 is +0.01 (adding 0.0
+    # turns -0.0 into 0.0).
     x = np.asarray(x, dtype=float)
-    mag = np.floor(np.round(np.abs(x) * 100.0, 6) + 0.5) / 100.0
-    return np.copysign(mag, x) + 0.0
+    return np.copysign(round_half_up(np.abs(x), 2), x) + 0.0
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,13 @@ from .crs import (
     local_frames,
     require_crs,
     to_frame_crs,
+    to_lonlat,
 )
 from .errors import InputError
 from .interventions import completed_by, is_prepared, prepare_interventions
+from .io import repair_invalid
 from .report import ValidationReport
+from .schema import ADMIN_COLUMNS
 
 __all__ = ["QUAD_SEGS", "coverage", "remaining_area", "service_areas"]
 
@@ -276,13 +279,13 @@ def _canonical(crs: pyproj.CRS) -> pyproj.CRS:
 
 
 def _lonlat_boxes(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """Lon/lat boxes of the geometries (from the four corners of their boxes in ``crs``)."""
     b = shapely.bounds(geoms)
     if crs.is_geographic:
         return b
-    tr = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
     xs = np.stack([b[:, 0], b[:, 2], b[:, 0], b[:, 2]], axis=1)
     ys = np.stack([b[:, 1], b[:, 1], b[:, 3], b[:, 3]], axis=1)
-    lon, lat = tr.transform(xs, ys)
+    lon, lat = to_lonlat(xs, ys, crs)
     return np.stack([lon.min(1), lat.min(1), lon.max(1), lat.max(1)], axis=1)
 
 
@@ -494,23 +497,36 @@ def _checked_units(units: gpd.GeoDataFrame, report: ValidationReport) -> gpd.Geo
         "the unit's coordinates are not on the globe in its CRS (latitude beyond ±90°: "
         "x and y swapped, or the wrong CRS): its hectares and coverage are left blank",
     )  # fmt: skip
-    invalid = ~bad & ~shapely.is_valid(geoms)
-    if not invalid.any():
+    repaired = repair_invalid(geoms, ~bad, units.index, col, report)
+    if repaired is geoms:
         return units
-    reasons = shapely.is_valid_reason(geoms[invalid])
-    geoms = geoms.copy()
-    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
-    report.add_rows(
-        units.index[invalid], col, "warning", "invalid_geometry",
-        [f"invalid geometry ({r}) repaired with make_valid" for r in reasons],
-        repaired=True,
-    )  # fmt: skip
-    return units.set_geometry(gpd.GeoSeries(geoms, index=units.index, crs=units.crs), crs=units.crs)
+    return units.set_geometry(
+        gpd.GeoSeries(repaired, index=units.index, crs=units.crs), crs=units.crs
+    )
 
 
 def _is_dask(frame: object) -> bool:
     """True for a dask(-geopandas) collection, without importing dask."""
     return type(frame).__module__.split(".")[0] in ("dask", "dask_geopandas")
+
+
+def _inputs(
+    units: gpd.GeoDataFrame,
+    interventions: pd.DataFrame,
+    *,
+    year: int | None,
+    kinds: Iterable[str] | None,
+    radii: Mapping[str, float] | None,
+    what: str,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, ValidationReport]:
+    """Checked units, the selected works and the report of both, for :func:`coverage` and
+    :func:`remaining_area`."""
+    units = _as_units(units)
+    works = _as_works(interventions, radii)
+    report = ValidationReport(what=what)
+    units = _checked_units(units, report)
+    chosen = _select_works(works, year=year, kinds=kinds, report=report)
+    return units, chosen, report
 
 
 def _groups(works: pd.DataFrame, split_by: str | None) -> list[str | None]:
@@ -570,7 +586,7 @@ def _remaining_table(
     """
     result = _overlay(units, works, groups=[None], keep_geometry=True, workers=workers)
     _unreached_report(chosen, result.reached, report)
-    keep = ["unit_id", *[c for c in ("kelurahan", "kecamatan", "kota", "provinsi") if c in units]]
+    keep = ["unit_id", *[c for c in ADMIN_COLUMNS if c in units]]
     out = pd.DataFrame(units[keep])
     out["area_ha"] = result.area_ha
     out["covered_ha"] = result.covered_ha[None]
@@ -634,11 +650,9 @@ def coverage(
         from .distributed import coverage as dask_coverage
 
         return dask_coverage(units, interventions, by=by, year=year, kinds=kinds, radii=radii)
-    units = _as_units(units)
-    works = _as_works(interventions, radii)
-    report = ValidationReport(what="coverage")
-    units = _checked_units(units, report)
-    chosen = _select_works(works, year=year, kinds=kinds, report=report)
+    units, chosen, report = _inputs(
+        units, interventions, year=year, kinds=kinds, radii=radii, what="coverage"
+    )
     split_by = "category" if by else None
     out = _coverage_table(
         units,
@@ -702,11 +716,9 @@ def remaining_area(
         from .distributed import remaining_area as dask_remaining_area
 
         return dask_remaining_area(units, interventions, kinds=kinds, year=year, radii=radii)
-    units = _as_units(units)
-    works = _as_works(interventions, radii)
-    report = ValidationReport(what="remaining_area")
-    units = _checked_units(units, report)
-    chosen = _select_works(works, year=year, kinds=kinds, report=report)
+    units, chosen, report = _inputs(
+        units, interventions, year=year, kinds=kinds, radii=radii, what="remaining_area"
+    )
     out = _remaining_table(units, _Works.from_frame(chosen, None), chosen=chosen, report=report)
     out.attrs["report"] = report
     return out

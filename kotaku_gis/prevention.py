@@ -12,15 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .rulesets import NOT_SLUM, Ruleset, get_ruleset
+from .rulesets import NOT_SLUM, Ruleset, ruleset_of
 
 __all__ = ["holding_criteria", "near_threshold"]
-
-
-def _ruleset_of(assessed: pd.DataFrame, ruleset: str | Ruleset | None) -> Ruleset:
-    if ruleset is not None:
-        return get_ruleset(ruleset)
-    return get_ruleset(assessed.attrs.get("ruleset", "permen-14-2018"))
 
 
 def _check(assessed: pd.DataFrame, rs: Ruleset) -> None:
@@ -73,7 +67,7 @@ def near_threshold(
     >>> near[cols].values.tolist()
     [['A', 13, 3, '7a, 7b, 1a', '1c']]
     """
-    rs = _ruleset_of(assessed, ruleset)
+    rs = ruleset_of(assessed, ruleset)
     _check(assessed, rs)
     if margin < 0:
         raise InputError(f"margin must be 0 or more points, not {margin}.")
@@ -123,7 +117,7 @@ def holding_criteria(
     >>> kg.holding_criteria(kg.assess(units))[["criterion", "score"]].values.tolist()
     [['7a', 5], ['7b', 5], ['1a', 3]]
     """
-    rs = _ruleset_of(assessed, ruleset)
+    rs = ruleset_of(assessed, ruleset)
     near = near_threshold(assessed, margin=margin, ruleset=rs)
     frames = []
     for c in rs.criteria:

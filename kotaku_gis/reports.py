@@ -42,10 +42,10 @@ from openpyxl.utils import get_column_letter
 from .errors import InputError
 from .io import atomic_path, write_gpkg
 from .ledger import progress, summarize
-from .maps.style import LEVEL_COLOURS, MISSING_COLOUR
+from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
 from .report import ValidationReport
-from .rulesets import DEFAULT_RULESET, NOT_SLUM, get_ruleset
-from .schema import LEVELS
+from .rulesets import NOT_SLUM, ruleset_of
+from .schema import ADMIN_COLUMNS, LEVELS
 
 __all__ = [
     "frame_to_sheet",
@@ -59,8 +59,6 @@ __all__ = [
 ]
 
 Lang = Literal["id", "en"]
-
-_ADMIN = ("provinsi", "kota", "kecamatan", "kelurahan")
 
 # ---------------------------------------------------------------- texts
 
@@ -154,12 +152,7 @@ _WORDS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-_LEVEL_EN = {
-    "kumuh berat": "severe slum",
-    "kumuh sedang": "moderate slum",
-    "kumuh ringan": "light slum",
-    "tidak kumuh": "not slum",
-}
+_LEVEL_EN = dict(zip(LEVELS, level_labels("en"), strict=True))
 
 
 def _lang(lang: str) -> Lang:
@@ -346,10 +339,6 @@ def frame_to_sheet(
 # ---------------------------------------------------------------- tables
 
 
-def _ruleset_of(frame: pd.DataFrame) -> str:
-    return str(frame.attrs.get("ruleset", DEFAULT_RULESET))
-
-
 def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``after`` in the order of ``baseline`` (same index, else matched on unit_id)."""
     if after.index.equals(baseline.index):
@@ -444,6 +433,26 @@ def summary_by(
     return out
 
 
+def _base_and_after(
+    units_assessed: pd.DataFrame, baseline: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(baseline, after works) of the writers' arguments: without a baseline, the units
+    assessed are the baseline and there is no "after"."""
+    if baseline is None:
+        return units_assessed, None
+    return baseline, units_assessed
+
+
+def _ledger_of(baseline: pd.DataFrame, reductions: pd.DataFrame | None) -> pd.DataFrame | None:
+    """:func:`kotaku_gis.progress` over the years of the reductions; None without any."""
+    if reductions is None or "year" not in reductions.columns:
+        return None
+    years = sorted({int(y) for y in pd.to_numeric(reductions["year"]).dropna()})
+    if not years:
+        return None
+    return progress(baseline, reductions, years=years, ruleset=ruleset_of(baseline))
+
+
 def _served(baseline: pd.DataFrame, remaining: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     need = [c for c in ("unit_id", "covered_ha", "remaining_ha") if c not in remaining.columns]
     if need:
@@ -463,8 +472,8 @@ def _unit_scores(
     after: pd.DataFrame | None,
     remaining: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    rs = get_ruleset(_ruleset_of(baseline))
-    lead = [c for c in ("unit_id", *_ADMIN[::-1], "area_ha") if c in baseline.columns]
+    rs = ruleset_of(baseline)
+    lead = [c for c in ("unit_id", *ADMIN_COLUMNS, "area_ha") if c in baseline.columns]
     cols: dict[str, pd.Series] = {c: baseline[c] for c in lead}
     for c in ("total_score", "level"):
         cols[c] = baseline[c]
@@ -479,13 +488,19 @@ def _unit_scores(
         for c in ("covered_ha", "remaining_ha"):
             cols[c] = pd.Series(rem[c].reindex(ids).to_numpy(), index=baseline.index)
     for code in rs.codes:
-        for c in (f"pct_{code}", f"score_{code}"):
-            if c in baseline.columns:
-                cols[c] = baseline[c]
+        # (frame, its column, the name in the sheet)
+        wanted = [
+            (baseline, f"pct_{code}", f"pct_{code}"),
+            (baseline, f"score_{code}", f"score_{code}"),
+        ]
         if after is not None:
-            for c in (f"reduction_{code}", f"score_{code}"):
-                if c in after.columns:
-                    cols[c if c.startswith("reduction") else f"{c}_after"] = after[c]
+            wanted += [
+                (after, f"reduction_{code}", f"reduction_{code}"),
+                (after, f"score_{code}", f"score_{code}_after"),
+            ]
+        for frame, col, name in wanted:
+            if col in frame.columns:
+                cols[name] = frame[col]
     return pd.DataFrame(cols)
 
 
@@ -502,7 +517,7 @@ def _audit(
             f"the reductions table lacks {need}; pass the output of kg.allocate(works, units)."
         )
     red = pd.DataFrame(reductions).reset_index(drop=True)
-    rs = get_ruleset(_ruleset_of(baseline))
+    rs = ruleset_of(baseline)
     names = {c.code: c.name_id for c in rs.criteria}
     units_of = {c.code: c.unit for c in rs.criteria}
     crit = red["criterion"].astype("string")
@@ -569,7 +584,7 @@ def _notes(
 ) -> pd.DataFrame:
     from . import __version__
 
-    rs = get_ruleset(_ruleset_of(baseline))
+    rs = ruleset_of(baseline)
     en = lang == "en"
     rows: list[tuple[str, Any]] = [
         ("Created" if en else "Dibuat", dt.datetime.now().astimezone().isoformat("T", "seconds")),
@@ -669,14 +684,11 @@ def write_excel_report(
     lang = _lang(lang)
     if not isinstance(units_assessed, pd.DataFrame) or "level" not in units_assessed.columns:
         raise InputError("units_assessed must be the output of kg.assess(units) (it has 'level').")
-    after = units_assessed if baseline is not None else None
-    base = baseline if baseline is not None else units_assessed
+    base, after = _base_and_after(units_assessed, baseline)
     if after is not None:
         after = _aligned(after, base)
-    if ledger is None and reductions is not None and "year" in reductions.columns:
-        years = sorted({int(y) for y in pd.to_numeric(reductions["year"]).dropna()})
-        if years:
-            ledger = progress(base, reductions, years=years, ruleset=_ruleset_of(base))
+    if ledger is None:
+        ledger = _ledger_of(base, reductions)
     sheets = _SHEETS[lang]
     words = _WORDS[lang]
 
@@ -785,8 +797,7 @@ def write_gpkg_report(
             level_before=before["level"].astype("string").to_numpy(),
         )
     if summary is None:
-        base = baseline if baseline is not None else units_assessed
-        after = units_assessed if baseline is not None else None
+        base, after = _base_and_after(units_assessed, baseline)
         summary = summary_by(base, after=after, remaining=remaining,
                              by=["kota", "kecamatan", "kelurahan"])  # fmt: skip
     layers: dict[str, pd.DataFrame] = {"units_assessed": _plain(units)}
@@ -1066,12 +1077,9 @@ def write_reports(
     lang = _lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    base = baseline if baseline is not None else units_assessed
-    after = units_assessed if baseline is not None else None
-    if ledger is None and reductions is not None and "year" in reductions.columns:
-        years = sorted({int(y) for y in pd.to_numeric(reductions["year"]).dropna()})
-        if years:
-            ledger = progress(base, reductions, years=years, ruleset=_ruleset_of(base))
+    base, after = _base_and_after(units_assessed, baseline)
+    if ledger is None:
+        ledger = _ledger_of(base, reductions)
     written = [
         write_excel_report(
             out / "kotaku_report.xlsx", units_assessed=units_assessed, baseline=baseline,

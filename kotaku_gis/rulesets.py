@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .schema import LEVELS
 
 __all__ = [
     "DEFAULT_RULESET",
@@ -61,12 +62,14 @@ __all__ = [
     "Criterion",
     "Ruleset",
     "get_ruleset",
+    "ruleset_of",
 ]
 
 #: The label of units below the lowest threshold.
-NOT_SLUM = "tidak kumuh"
-#: Level labels from best to worst (the order of the ``level`` categorical).
-LEVEL_ORDER: tuple[str, ...] = (NOT_SLUM, "kumuh ringan", "kumuh sedang", "kumuh berat")
+NOT_SLUM = LEVELS[-1]
+#: Level labels from best to worst (the order of the ``level`` categorical): the reverse of
+#: :data:`kotaku_gis.schema.LEVELS`.
+LEVEL_ORDER: tuple[str, ...] = LEVELS[::-1]
 DEFAULT_RULESET = "permen-14-2018"
 
 #: Aspect keys with their Indonesian and English names.
@@ -328,8 +331,35 @@ def get_ruleset(name: str | Ruleset = DEFAULT_RULESET) -> Ruleset:
     return RULESETS[key]
 
 
+def ruleset_of(assessed: pd.DataFrame, ruleset: str | Ruleset | None = None) -> Ruleset:
+    """``ruleset`` when given, else the ruleset ``assessed`` was scored with.
+
+    :func:`kotaku_gis.assess` records its ruleset's name in ``attrs["ruleset"]``; a frame
+    without it is taken to follow :data:`DEFAULT_RULESET`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.rulesets import ruleset_of
+    >>> frame = pd.DataFrame({"total_score": [20]})
+    >>> frame.attrs["ruleset"] = "permen-02-2016"
+    >>> ruleset_of(frame).name, ruleset_of(pd.DataFrame()).name, ruleset_of(frame, "2018").name
+    ('permen-02-2016', 'permen-14-2018', 'permen-14-2018')
+    """
+    if ruleset is not None:
+        return get_ruleset(ruleset)
+    return get_ruleset(assessed.attrs.get("ruleset", DEFAULT_RULESET))
+
+
 def all_codes() -> tuple[str, ...]:
-    """Every criterion code known to any ruleset, in a stable order."""
+    """Every criterion code known to any ruleset, in a stable order.
+
+    Examples
+    --------
+    >>> from kotaku_gis.rulesets import all_codes
+    >>> len(all_codes()), all_codes()[-4:]
+    (19, ('6b', '6c', '7a', '7b'))
+    """
     seen: dict[str, None] = {}
     for rs in RULESETS.values():
         for code in rs.codes:

@@ -17,7 +17,7 @@ import shapely
 
 from .area import area_ha_array
 from .catalogue import resolve_kinds
-from .crs import WGS84
+from .crs import to_lonlat
 from .errors import InputError
 from .report import ValidationReport
 from .schema import CRITERIA_2018, CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
@@ -77,6 +77,31 @@ def validate(
     >>> sorted(report.checks())
     ['duplicate_id', 'overlap']
     """
+    return validate_with_areas(frame, what, source=source, measured_ha=None)
+
+
+def validate_with_areas(
+    frame: pd.DataFrame | gpd.GeoDataFrame,
+    what: What,
+    *,
+    source: str | None,
+    measured_ha: np.ndarray | None,
+) -> ValidationReport:
+    """:func:`validate`, given the geometries' hectares when the caller has them already.
+
+    :func:`kotaku_gis.read_units` measures every unit anyway; passing those hectares saves
+    measuring them a second time for the ``area_mismatch`` check.
+
+    Examples
+    --------
+    >>> import numpy as np, geopandas as gpd, shapely
+    >>> from kotaku_gis.validation import validate_with_areas
+    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "area_ha": [2.0]},
+    ...     geometry=[shapely.box(116.1, -8.6, 116.101, -8.599)], crs="EPSG:4326")
+    >>> report = validate_with_areas(units, "units", source=None, measured_ha=np.array([1.2]))
+    >>> sorted(report.checks())
+    ['area_mismatch']
+    """
     if what not in ("units", "interventions"):
         raise InputError(f"what must be 'units' or 'interventions', not {what!r}.")
     if not isinstance(frame, pd.DataFrame):
@@ -95,7 +120,7 @@ def validate(
         _check_kinds(frame, report)
         _check_status(frame, report)
     if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame:
-        _check_geometry(frame, what, report)
+        _check_geometry(frame, what, report, measured_ha)
     elif what == "interventions":
         _check_table_rows(frame, pd.Series(True, index=frame.index), report)
     return report
@@ -120,10 +145,12 @@ def _check_ids(frame: pd.DataFrame, id_col: str, report: ValidationReport) -> No
         f"{id_col} is empty; give every row an identifier",
     )  # fmt: skip
     dup = ids.duplicated(keep=False) & ~missing
-    for row, value in ids[dup].items():
+    # Every copy of a repeated id is among ``dup``, so counting there counts them all.
+    counts = ids[dup].map(ids[dup].value_counts())
+    for (row, value), count in zip(ids[dup].items(), counts, strict=True):
         report.add(
             row, id_col, "error", "duplicate_id",
-            f"{id_col} {value!r} appears {int((ids == value).sum())} times; ids must be unique",
+            f"{id_col} {value!r} appears {int(count)} times; ids must be unique",
         )  # fmt: skip
 
 
@@ -211,7 +238,16 @@ def _check_years(frame: pd.DataFrame, report: ValidationReport) -> None:
 
 
 def status_completed(status: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whether each status means a completed work, and whether it was recognised at all."""
+    """Whether each status means a completed work, and whether it was recognised at all.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.validation import status_completed
+    >>> done, known = status_completed(pd.Series(["Selesai", "rencana", "50%"]))
+    >>> done.tolist(), known.tolist()
+    ([True, False, False], [True, True, False])
+    """
     text = status.astype("string").str.strip().str.lower()
     done = text.isin(_COMPLETED_WORDS)
     pending = text.isin(_PENDING_WORDS)
@@ -261,7 +297,9 @@ def _check_table_rows(
 # ---------------------------------------------------------------- geometry
 
 
-def _check_geometry(frame: gpd.GeoDataFrame, what: str, report: ValidationReport) -> None:
+def _check_geometry(
+    frame: gpd.GeoDataFrame, what: str, report: ValidationReport, measured_ha: np.ndarray | None
+) -> None:
     geom_col = frame.geometry.name
     geoms = np.asarray(frame.geometry.array, dtype=object)
     missing = shapely.is_missing(geoms)
@@ -310,18 +348,13 @@ def _check_geometry(frame: gpd.GeoDataFrame, what: str, report: ValidationReport
     _check_location(frame.index[present], geoms[present], frame.crs, geom_col, report)
     if what == "units":
         _check_overlaps(frame.index[present], geoms[present], frame.crs, geom_col, report)
-        _check_area(frame, geoms, present, report)
+        _check_area(frame, geoms, present, report, measured_ha)
 
 
 def _lonlat(geoms: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of a point on the surface of each geometry."""
     pts = shapely.get_coordinates(shapely.point_on_surface(geoms))
-    crs = pyproj.CRS.from_user_input(crs)
-    if crs.is_geographic:
-        return pts[:, 0], pts[:, 1]
-    tr = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
-    with np.errstate(all="ignore"):
-        lon, lat = tr.transform(pts[:, 0], pts[:, 1])
-    return np.asarray(lon), np.asarray(lat)
+    return to_lonlat(pts[:, 0], pts[:, 1], pyproj.CRS.from_user_input(crs))
 
 
 def _inside(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -379,12 +412,18 @@ def _check_overlaps(
 
 
 def _check_area(
-    frame: gpd.GeoDataFrame, geoms: np.ndarray, present: np.ndarray, report: ValidationReport
+    frame: gpd.GeoDataFrame,
+    geoms: np.ndarray,
+    present: np.ndarray,
+    report: ValidationReport,
+    measured_ha: np.ndarray | None,
 ) -> None:
     if "area_ha" not in frame.columns:
         return
     given = pd.to_numeric(frame["area_ha"], errors="coerce").to_numpy(dtype=float)
-    measured = area_ha_array(geoms, pyproj.CRS.from_user_input(frame.crs))
+    measured = measured_ha
+    if measured is None:
+        measured = area_ha_array(geoms, pyproj.CRS.from_user_input(frame.crs))
     with np.errstate(all="ignore"):
         share = np.abs(given - measured) / measured
     off = present & np.isfinite(share) & (share > AREA_MISMATCH_SHARE)

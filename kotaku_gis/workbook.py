@@ -259,26 +259,7 @@ def _read_sheet(
         )  # fmt: skip
         return None
 
-    names: list[str | None] = []
-    taken: set[str] = set(_ORIGIN)
-    for j, (col, text) in enumerate(zip(columns, texts, strict=True)):
-        name = col
-        if name is not None and name in taken:
-            report.add(
-                f"{sheet}!{h + 1}", text, "warning", "duplicate_header",
-                f"sheet {sheet!r}: header {text!r} (column {get_column_letter(j + 1)}) means "
-                f"{col!r} again; the first such column is read as {col!r}, this one is kept "
-                f"under its own header",
-            )  # fmt: skip
-            name = None
-        if name is None and text is not None:
-            name = text if text not in taken else f"{text} ({get_column_letter(j + 1)})"
-        if name is not None and col is not None and name == col:
-            headers_seen.setdefault(col, text or col)
-        names.append(name)
-        if name is not None:
-            taken.add(name)
-
+    names = _column_names(columns, texts, f"{sheet}!{h + 1}", sheet, report, headers_seen)
     id_pos = columns.index("unit_id")
     data: dict[str, list[Any]] = {n: [] for n in names if n is not None}
     excel_rows: list[int] = []
@@ -318,25 +299,67 @@ def _read_sheet(
     for j, name in enumerate(names):
         if name is None:
             continue
-        values = data[name]
         col = columns[j] if columns[j] == name else None
-        if col == "unit_id":
-            frame[name] = pd.array([_id_text(v) for v in values], dtype="string")
-        elif col in _NUMERIC:
-            parsed = [_number(v) for v in values]
-            bad = [k for k, (_, ok) in enumerate(parsed) if not ok]
-            for k in bad:
+        frame[name] = _typed(data[name], col, texts[j], sheet, excel_rows, report)
+    return frame
+
+
+def _column_names(
+    columns: list[str | None],
+    texts: list[str | None],
+    label: str,
+    sheet: str,
+    report: ValidationReport,
+    headers_seen: dict[str, str],
+) -> list[str | None]:
+    """The name each column is read under: its mapped column, else its own header text.
+
+    A second column mapped to the same name is reported and kept under its header.
+    """
+    names: list[str | None] = []
+    taken: set[str] = set(_ORIGIN)
+    for j, (col, text) in enumerate(zip(columns, texts, strict=True)):
+        name = col
+        if name is not None and name in taken:
+            report.add(
+                label, text, "warning", "duplicate_header",
+                f"sheet {sheet!r}: header {text!r} (column {get_column_letter(j + 1)}) means "
+                f"{col!r} again; the first such column is read as {col!r}, this one is kept "
+                f"under its own header",
+            )  # fmt: skip
+            name = None
+        if name is None and text is not None:
+            name = text if text not in taken else f"{text} ({get_column_letter(j + 1)})"
+        if name is not None and col is not None and name == col:
+            headers_seen.setdefault(col, text or col)
+        names.append(name)
+        if name is not None:
+            taken.add(name)
+    return names
+
+
+def _typed(
+    values: list[Any],
+    col: str | None,
+    text: str | None,
+    sheet: str,
+    excel_rows: list[int],
+    report: ValidationReport,
+) -> pd.Series | pd.api.extensions.ExtensionArray | np.ndarray:
+    """One column's cells typed by what its mapped column holds; unreadable numbers reported."""
+    if col == "unit_id" or col in _TEXT:
+        return pd.array([_id_text(v) for v in values], dtype="string")
+    if col in _NUMERIC:
+        parsed = [_number(v) for v in values]
+        for k, (_, ok) in enumerate(parsed):
+            if not ok:
                 report.add(
-                    f"{sheet}!{excel_rows[k]}", name, "warning", "not_a_number",
-                    f"sheet {sheet!r} row {excel_rows[k]}: {texts[j]!r} is {values[k]!r}, "
+                    f"{sheet}!{excel_rows[k]}", col, "warning", "not_a_number",
+                    f"sheet {sheet!r} row {excel_rows[k]}: {text!r} is {values[k]!r}, "
                     "not a number; left blank",
                 )  # fmt: skip
-            frame[name] = np.array([p for p, _ in parsed], dtype=float)
-        elif col in _TEXT:
-            frame[name] = pd.array([_id_text(v) for v in values], dtype="string")
-        else:
-            frame[name] = _infer(values)
-    return frame
+        return np.array([p for p, _ in parsed], dtype=float)
+    return _infer(values)
 
 
 def _infer(values: list[Any]) -> pd.Series:

@@ -31,14 +31,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import pyproj
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kotaku_gis.area import area_ha_array  # noqa: E402
-from kotaku_gis.crs import laea_crs, to_frame_crs  # noqa: E402
+from kotaku_gis.crs import WGS84, laea_crs, to_frame_crs  # noqa: E402
+from kotaku_gis.schema import CRITERIA_2018, CRITERION_DENOMINATOR, LEVELS  # noqa: E402
+from kotaku_gis.scoring import round_half_up  # noqa: E402
 
 DATA = ROOT / "kotaku_gis" / "datasets" / "data"
 OUT = DATA / "ntb_sample.gpkg"
@@ -48,29 +49,8 @@ BOUNDARY_FILES = (
     "mataram_kelurahan.geojson",
 )
 SEED = 14_2018
-WGS84 = pyproj.CRS.from_epsg(4326)
 PROVINSI = "Nusa Tenggara Barat"
 
-CODES = tuple("1a 1b 1c 2a 2b 3a 3b 4a 4b 4c 5a 5b 6a 6b 7a 7b".split())
-#: denominator column of each criterion (Permen PUPR 14/2018)
-DENOMINATOR = {
-    "1a": "buildings",
-    "1b": "area_ha",
-    "1c": "buildings",
-    "2a": "road_length_m",
-    "2b": "road_length_m",
-    "3a": "households",
-    "3b": "households",
-    "4a": "area_ha",
-    "4b": "drain_length_m",
-    "4c": "drain_length_m",
-    "5a": "households",
-    "5b": "households",
-    "6a": "households",
-    "6b": "households",
-    "7a": "buildings",
-    "7b": "buildings",
-}
 #: how often each criterion is deficient in Mataram's kampung baselines (relative weights):
 #: fire protection, waste and sanitation fail most, drinking water least (PDAM reaches most RT).
 DEFICIT_WEIGHT = {
@@ -91,7 +71,6 @@ DEFICIT_WEIGHT = {
     "7a": 2.2,
     "7b": 2.0,
 }
-LEVELS = ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh")
 #: total-score ranges of the levels (Permen 14/2018); targets stay 2 below the top because a
 #: score step adds at most 2 points.
 LEVEL_RANGE = {
@@ -302,15 +281,11 @@ def _merge_small(cells: list) -> list:
         cells.pop(i)
 
 
-def round_half_up(x: np.ndarray) -> np.ndarray:
-    return np.floor(np.asarray(x, dtype=float) * 100 + 0.5) / 100
-
-
 def score_units(units: pd.DataFrame) -> pd.DataFrame:
     """Permen 14/2018 scores, total and level of each unit (used to check the mix)."""
     scores = {}
-    for code in CODES:
-        den = units[DENOMINATOR[code]].to_numpy(dtype=float)
+    for code in CRITERIA_2018:
+        den = units[CRITERION_DENOMINATOR[code]].to_numpy(dtype=float)
         vol = np.clip(units[code].to_numpy(dtype=float), 0, den)
         pct = round_half_up(np.divide(100 * vol, den, out=np.zeros_like(den), where=den > 0))
         scores[code] = np.select([pct >= 76, pct >= 51, pct >= 25], [5, 3, 1], 0)
@@ -376,31 +351,31 @@ def draw_scores(rng: np.random.Generator, level: str) -> dict[str, int]:
     """Criterion scores (0/1/3/5) whose total falls in ``level``'s range."""
     lo, hi = LEVEL_RANGE[level]
     target = int(rng.integers(lo, hi + 1))
-    scores = dict.fromkeys(CODES, 0)
+    scores = dict.fromkeys(CRITERIA_2018, 0)
     step = {0: 1, 1: 3, 3: 5}
-    weights = np.array([DEFICIT_WEIGHT[c] for c in CODES])
+    weights = np.array([DEFICIT_WEIGHT[c] for c in CRITERIA_2018])
     while sum(scores.values()) < target:
-        open_ = np.array([scores[c] < 5 for c in CODES])
+        open_ = np.array([scores[c] < 5 for c in CRITERIA_2018])
         p = weights * open_
-        c = CODES[rng.choice(len(CODES), p=p / p.sum())]
+        c = CRITERIA_2018[rng.choice(len(CRITERIA_2018), p=p / p.sum())]
         scores[c] = step[scores[c]]
     return scores
 
 
 def draw_volumes(rng: np.random.Generator, units: pd.DataFrame, levels: list[str]) -> None:
     """Fill the 16 volume columns so that each unit scores at (about) its drawn level."""
-    vols = {c: np.zeros(len(units)) for c in CODES}
+    vols = {c: np.zeros(len(units)) for c in CRITERIA_2018}
     for i, level in enumerate(levels):
         scores = draw_scores(rng, level)
-        for c in CODES:
+        for c in CRITERIA_2018:
             lo, hi = SCORE_BAND[scores[c]]
             pct = rng.uniform(lo, hi)
-            den = float(units[DENOMINATOR[c]].iloc[i])
-            if DENOMINATOR[c] == "area_ha":
+            den = float(units[CRITERION_DENOMINATOR[c]].iloc[i])
+            if CRITERION_DENOMINATOR[c] == "area_ha":
                 vols[c][i] = min(np.round(den * pct / 100, 2), den)
             else:
                 vols[c][i] = min(np.round(den * pct / 100), den)
-    for c in CODES:
+    for c in CRITERIA_2018:
         units[c] = vols[c]
 
 
@@ -572,7 +547,7 @@ def build_units(rng: np.random.Generator, b: dict[str, gpd.GeoDataFrame]) -> gpd
         "penduduk",
         "road_length_m",
         "drain_length_m",
-        *CODES,
+        *CRITERIA_2018,
         "geometry",
     ]
     return gpd.GeoDataFrame(units[cols], geometry="geometry", crs=WGS84)
