@@ -149,6 +149,12 @@ def run(
         float, typer.Option(help="Depth in metres that counts as inundated.")
     ] = 0.3,
     grid_m: Annotated[float, typer.Option(help="Privacy-grid cell in metres (0 to skip).")] = 100.0,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going", help="Go on when the units have errors (they are kept and reported)."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Score units, overlay completed works and write remaining.gpkg, summaries and a map."""
@@ -163,6 +169,7 @@ def run(
         flood=flood,
         flood_threshold=flood_threshold,
         grid_m=grid_m or None,
+        strict=not keep_going,
     )
 
 
@@ -207,6 +214,46 @@ def validate(
     out_console.print(table)
     out_console.print(f"{len(frame)} rows read; {report.summary()}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def reconcile(
+    baseline_ha: Annotated[float, typer.Argument(help="Baseline slum hectares.")],
+    reduced_ha: Annotated[float, typer.Argument(help="Hectares reported as reduced.")],
+    remaining_ha: Annotated[float, typer.Argument(help="Hectares reported as remaining.")],
+    tolerance_ha: Annotated[float, typer.Option(help="Gap accepted as rounding.")] = 0.01,
+) -> None:
+    """Check a reported ledger: remaining must equal baseline minus reduced.
+
+    Exits 1 when the figures do not balance, printing the unexplained gap.
+    """
+    from .ledger import reconcile as _reconcile
+
+    try:
+        rec = _reconcile(baseline_ha, reduced_ha, remaining_ha, tolerance_ha=tolerance_ha)
+    except InputError as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(2) from None
+    table = Table(title="Reconciliation")
+    table.add_column("figure")
+    table.add_column("ha", justify="right")
+    for label, value in (
+        ("baseline", rec.baseline_ha),
+        ("reduced", rec.reduced_ha),
+        ("expected remaining (baseline - reduced)", rec.expected_ha),
+        ("reported remaining", rec.remaining_ha),
+        ("gap (reported - expected)", rec.gap_ha),
+    ):
+        table.add_row(label, f"{value:,.2f}")
+    out_console.print(table)
+    if rec.balanced:
+        out_console.print("[green]balanced[/] within the tolerance")
+        return
+    out_console.print(
+        f"[red]NOT balanced[/]: {abs(rec.gap_ha):,.2f} ha are unexplained; "
+        "find the works or units behind them before reporting."
+    )
+    raise typer.Exit(1)
 
 
 def main() -> None:

@@ -60,16 +60,20 @@ class JobResult:
     outputs: list[Path] = field(default_factory=list)
 
     def headline(self) -> dict[str, float]:
-        """Baseline, reduced and remaining slum hectares and the covered hectares."""
+        """Baseline, reduced and remaining slum hectares, and the served and unserved hectares.
+
+        Every figure counts the units' verified ``area_ha``, as the summaries do; the served
+        share of each unit's geometry is applied to it.
+        """
         return {
             "units": len(self.units),
             "interventions": len(self.interventions),
             "baseline_slum_ha": round(float(self.ledger["baseline_ha"].iloc[-1]), 2),
             "slum_ha_after": round(float(self.ledger["slum_ha"].iloc[-1]), 2),
             "reduced_ha": round(float(self.ledger["reduced_ha"].iloc[-1]), 2),
-            "area_ha": round(float(np.nansum(self.remaining["area_ha"])), 2),
-            "covered_ha": round(float(np.nansum(self.remaining["covered_ha"])), 2),
-            "remaining_ha": round(float(np.nansum(self.remaining["remaining_ha"])), 2),
+            "area_ha": round(float(self.summary["area_ha"].sum()), 2),
+            "covered_ha": round(float(self.summary["served_ha"].sum()), 2),
+            "remaining_ha": round(float(self.summary["unserved_ha"].sum()), 2),
         }
 
 

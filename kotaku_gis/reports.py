@@ -41,7 +41,7 @@ from openpyxl.utils import get_column_letter
 
 from .errors import InputError
 from .io import atomic_path, write_gpkg
-from .ledger import progress, summarize
+from .ledger import _hectares, progress, summarize
 from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
 from .report import ValidationReport
 from .rulesets import NOT_SLUM, ruleset_of
@@ -107,6 +107,7 @@ _HEADERS: dict[str, dict[str, str]] = {
         "message": "Pesan", "repaired": "Diperbaiki", "key": "Parameter", "value": "Nilai",
         "measure": "Satuan Volume", "source_row": "Baris Sumber", "sumber_dana": "Sumber Dana",
         "intervention_kind": "Jenis Kegiatan (input)",
+        "overlap_share": "Bagian Tumpang Tindih",
     },
     "en": {
         "unit_id": "Unit ID", "provinsi": "Province", "kota": "Kota/Kabupaten",
@@ -131,6 +132,7 @@ _HEADERS: dict[str, dict[str, str]] = {
         "repaired": "Repaired", "key": "Parameter", "value": "Value",
         "measure": "Unit of volume", "source_row": "Source row", "sumber_dana": "Funding source",
         "intervention_kind": "Kind (as given)",
+        "overlap_share": "Share already served by earlier works",
     },
 }  # fmt: skip
 
@@ -454,17 +456,32 @@ def _ledger_of(baseline: pd.DataFrame, reductions: pd.DataFrame | None) -> pd.Da
 
 
 def _served(baseline: pd.DataFrame, remaining: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Served and unserved hectares per unit, on the same area as the rest of the summary.
+
+    :func:`kotaku_gis.remaining_area` measures the geometry; the summaries count the verified
+    ``area_ha`` (DESIGN §3). Each unit's served share of its geometry is applied to its verified
+    area, so ``served_ha + unserved_ha == area_ha`` row by row and in every total. A unit
+    without geometry has no served part.
+    """
     need = [c for c in ("unit_id", "covered_ha", "remaining_ha") if c not in remaining.columns]
     if need:
         raise InputError(
             f"remaining lacks columns {need}; pass the output of kg.remaining_area(units, works)."
         )
-    rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]])
-    rem = rem.rename(columns={"covered_ha": "served_ha", "remaining_ha": "unserved_ha"})
-    if cols:
-        groups = pd.DataFrame(baseline[["unit_id", *cols]]).drop_duplicates("unit_id")
-        rem = rem.merge(groups, on="unit_id", how="left")
-    return rem.drop(columns="unit_id")
+    rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]]).drop_duplicates(
+        "unit_id"
+    )
+    geom_ha = rem["covered_ha"] + rem["remaining_ha"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(geom_ha > 0, rem["covered_ha"] / geom_ha, 0.0)
+    rem["share"] = np.nan_to_num(share, nan=0.0)
+    units = pd.DataFrame({"unit_id": baseline["unit_id"].to_numpy(), "area": _hectares(baseline)})
+    for c in cols:
+        units[c] = baseline[c].to_numpy()
+    units = units.merge(rem[["unit_id", "share"]], on="unit_id", how="left")
+    units["served_ha"] = units["share"].fillna(0.0) * units["area"]
+    units["unserved_ha"] = units["area"] - units["served_ha"]
+    return units[[*cols, "served_ha", "unserved_ha"]]
 
 
 def _unit_scores(

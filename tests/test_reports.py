@@ -311,3 +311,30 @@ def test_sample_report_totals(tmp_path) -> None:
     assert total["Luas Kumuh (Ha) sesudah"] == kg.summarize(after).loc["total", "slum_ha"]
     audit_rows = sum(1 for _ in wb["Jejak Pengurangan"].iter_rows(min_row=2))
     assert audit_rows == len(red)
+
+
+def test_served_hectares_follow_the_verified_area():
+    """Two 200 m squares (4 ha of geometry) whose verified area_ha is 5: a drain corridor
+    40 m wide crosses both and serves a fifth of each. Summaries count the verified hectares,
+    so the served share of the geometry is applied to them and served + unserved adds up to
+    area_ha."""
+    local = "+proj=laea +lat_0=-8.58 +lon_0=116.1 +x_0=1000 +y_0=1000 +ellps=WGS84 +units=m"
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["A", "B"], "kota": "Kota Mataram", "area_ha": [5.0, 5.0],
+         "level": ["kumuh ringan", "kumuh sedang"]},
+        geometry=[shapely.box(0, 0, 200, 200), shapely.box(200, 0, 400, 200)],
+        crs=local,
+    )  # fmt: skip
+    drain = gpd.GeoDataFrame(
+        {"kind": ["drainase"], "status": ["selesai"], "year": [2022], "radius_m": [20.0]},
+        geometry=[shapely.LineString([(-50, 100), (450, 100)])],
+        crs=local,
+    )
+    rem = kg.remaining_area(units, drain)
+    table = summary_by(units, remaining=rem, by="kota", total=None)
+    row = table.iloc[0]
+    assert row["area_ha"] == 10.0
+    assert row["served_ha"] + row["unserved_ha"] == pytest.approx(10.0, abs=1e-12)
+    shares = rem["covered_ha"] / rem["area_ha"]
+    np.testing.assert_allclose(shares, [0.2, 0.2], rtol=1e-5)
+    assert row["served_ha"] == pytest.approx(shares.sum() * 5.0, rel=1e-12)  # not 0.2 * 4 ha
