@@ -7,7 +7,7 @@ is the baseline slum hectares minus the slum hectares after the works done by th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +17,9 @@ import pandas as pd
 
 from .area import area_ha
 from .errors import InputError
-from .rulesets import DEFAULT_RULESET, LEVEL_ORDER, NOT_SLUM, Ruleset
+from .rulesets import DEFAULT_RULESET, LEVEL_ORDER, NOT_SLUM, Ruleset, normalise_levels
 from .schema import ADMIN_COLUMNS
-from .scoring import assess, round_half_up
+from .scoring import as_year, assess, round_half_up
 
 __all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
 
@@ -60,7 +60,25 @@ def _levels(frame: pd.DataFrame) -> pd.Categorical:
         raise InputError(
             "the frame has no 'level' column; score the units first with kg.assess(units)."
         )
-    return pd.Categorical(frame["level"], categories=list(LEVEL_ORDER), ordered=True)
+    labels = normalise_levels(frame["level"], column="level")
+    return pd.Categorical(labels, categories=list(LEVEL_ORDER), ordered=True)
+
+
+def _years(years: object) -> list[int]:
+    """Distinct years in ascending order: one whole number, or a list, range or array of them."""
+    if isinstance(years, str | bytes):
+        raise InputError(
+            f"years must be whole numbers such as [2022, 2023] or range(2020, 2025), not the "
+            f"text {years!r}; pass the numbers themselves."
+        )
+    if isinstance(years, np.ndarray):
+        years = years.ravel().tolist()
+    if not isinstance(years, Iterable):
+        return [as_year(years, name="years")]
+    out = sorted({as_year(y, name="every entry of years") for y in years})
+    if not out:
+        raise InputError("progress needs at least one year, e.g. years=[2022, 2023].")
+    return out
 
 
 def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -118,7 +136,7 @@ def progress(
     units: pd.DataFrame,
     reductions: pd.DataFrame,
     *,
-    years: Sequence[int],
+    years: int | Iterable[int],
     by: str | Sequence[str] | None = None,
     ruleset: str | Ruleset = DEFAULT_RULESET,
 ) -> pd.DataFrame:
@@ -133,8 +151,10 @@ def progress(
         Baseline units with their volumes and denominators.
     reductions : DataFrame
         Reductions table (:func:`kotaku_gis.allocate`).
-    years : sequence of int
-        Years to report, e.g. ``range(2020, 2025)``.
+    years : int or iterable of int
+        Years to report, e.g. ``range(2020, 2025)``, ``[2022, 2024]`` or one year ``2023``;
+        reported in ascending order, each once. Text such as ``"2022"`` raises
+        :class:`~kotaku_gis.InputError`.
     by : str or list of str, optional
         Group column(s), e.g. ``"kota"``.
     ruleset : str or Ruleset
@@ -162,11 +182,7 @@ def progress(
     >>> led["slum_ha"].tolist(), led["reduced_ha"].tolist(), led["units_left"].tolist()
     ([2.0, 0.0], [0.0, 2.0], [0, 1])
     """
-    years = [int(y) for y in years]
-    if not years:
-        raise InputError("progress needs at least one year, e.g. years=[2022, 2023].")
-    if sorted(years) != years:
-        years = sorted(years)
+    years = _years(years)
     cols = _by_columns(units, by)
     ha = _hectares(units)
     keys = (
@@ -283,6 +299,41 @@ class Reconciliation:
         return f"<p>Reconciliation, tolerance {self.tolerance_ha:.2f} ha</p>" + styled.to_html()
 
 
+def _figure(value: Any, name: str) -> Any:
+    """A reported figure as float (scalar), float array or float Series; blanks become NaN.
+
+    Text that is not a number raises :class:`InputError` naming the entries, rather than
+    turning into a blank that would only show as an unbalanced row.
+    """
+    if isinstance(value, pd.Series):
+        flat = value
+    elif np.ndim(value) == 0:
+        flat = pd.Series([value], dtype=object)
+    else:
+        try:
+            flat = pd.Series(np.asarray(value, dtype=object).ravel())
+        except (TypeError, ValueError) as err:
+            raise InputError(f"{name} must be hectares (numbers), not {value!r}.") from err
+    try:
+        numbers = pd.to_numeric(flat, errors="coerce")
+    except TypeError as err:
+        raise InputError(f"{name} must be hectares (numbers), not {value!r}.") from err
+    bad = flat.notna() & numbers.isna()
+    if bad.any() and np.ndim(value) == 0:
+        raise InputError(f"{name} must be a number of hectares, not {value!r}.")
+    if bad.any():
+        raise InputError(
+            f"{name} must be hectares (numbers); entries {flat.index[bad][:5].tolist()} hold "
+            f"{flat[bad][:5].tolist()}. Fix those figures or leave them blank."
+        )
+    numbers = numbers.astype(float)
+    if isinstance(value, pd.Series):
+        return numbers
+    if np.ndim(value) == 0:
+        return float(numbers.iloc[0])
+    return numbers.to_numpy().reshape(np.shape(value))
+
+
 def reconcile(
     baseline_ha: Any,
     reduced_ha: Any,
@@ -296,6 +347,8 @@ def reconcile(
     ----------
     baseline_ha, reduced_ha, remaining_ha : float, array or Series
         Reported figures; Series (e.g. one entry per kota) are aligned on their index.
+        Numbers written as text ("575.47") are read; blanks give a NaN gap (not balanced);
+        other text raises :class:`~kotaku_gis.InputError`.
     tolerance_ha : float, default 0.01
         Largest gap, in hectares, still counted as balanced (reports print 0.01 ha).
 
@@ -312,8 +365,17 @@ def reconcile(
     >>> rec.gap_ha, rec.balanced
     (-105.59, False)
     """
-    if tolerance_ha < 0:
-        raise InputError(f"tolerance_ha must be 0 or more, not {tolerance_ha}.")
+    try:
+        tolerance_ha = float(tolerance_ha)
+    except (TypeError, ValueError) as err:
+        raise InputError(
+            f"tolerance_ha must be a number of hectares such as 0.01, not {tolerance_ha!r}."
+        ) from err
+    if not tolerance_ha >= 0 or not np.isfinite(tolerance_ha):
+        raise InputError(f"tolerance_ha must be a finite 0 or more, not {tolerance_ha}.")
+    baseline_ha = _figure(baseline_ha, "baseline_ha")
+    reduced_ha = _figure(reduced_ha, "reduced_ha")
+    remaining_ha = _figure(remaining_ha, "remaining_ha")
     series = [x for x in (baseline_ha, reduced_ha, remaining_ha) if isinstance(x, pd.Series)]
     if series:
         index = series[0].index
@@ -322,7 +384,7 @@ def reconcile(
 
         def align(x: Any) -> pd.Series:
             if isinstance(x, pd.Series):
-                return pd.to_numeric(x, errors="coerce").astype(float).reindex(index)
+                return x.reindex(index)
             return pd.Series(np.broadcast_to(np.asarray(x, dtype=float), len(index)), index)
 
         b, r, m = align(baseline_ha), align(reduced_ha), align(remaining_ha)

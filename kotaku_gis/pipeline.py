@@ -29,7 +29,7 @@ from .overlay import remaining_area
 from .raster import with_inundation
 from .report import ValidationReport
 from .reports import summary_by
-from .scoring import assess
+from .scoring import as_year, assess
 
 __all__ = ["JobResult", "run_job"]
 
@@ -156,6 +156,7 @@ def run_job(
     True
     """
     _check_options(year=year, grid_m=grid_m, flood_threshold=flood_threshold, out_dir=out_dir)
+    year = None if year is None else as_year(year)
     with step("reading units"):
         u = read_units(units, layer=units_layer or _layer(units, "units"))
     _check_units(u, strict=strict)
@@ -219,8 +220,8 @@ def _check_options(
     *, year: int | None, grid_m: float | None, flood_threshold: float, out_dir
 ) -> None:
     """Reject bad options before any work, so that no output is half updated."""
-    if year is not None and not isinstance(year, int | np.integer):
-        raise InputError(f"year must be a whole number such as 2023, not {year!r}.")
+    if year is not None:
+        as_year(year)
     if grid_m is not None and not (np.isfinite(grid_m) and grid_m > 0):
         raise InputError(f"the grid cell must be a positive number of metres, not {grid_m!r}.")
     if not np.isfinite(flood_threshold):

@@ -10,6 +10,8 @@ How imperfect tables are treated, as a planner would:
 - a blank volume is reported and counted as 0;
 - a negative volume is reported and counted as 0;
 - a volume above its denominator is reported and counted as the denominator (100 %);
+- negative and excess volumes are clamped before reductions are taken off, so works covering
+  the whole denominator (all 500 m of ideal road) bring the criterion to 0 %;
 - a zero or blank denominator gives 0 % and is reported once per unit and denominator
   column: as a warning when a volume was recorded against it, as a note otherwise;
 - a missing denominator column is an error in the report; its criteria score 0.
@@ -28,7 +30,7 @@ from .errors import InputError
 from .report import ValidationReport
 from .rulesets import DEFAULT_RULESET, Ruleset, get_ruleset
 
-__all__ = ["assess", "round_half_up"]
+__all__ = ["as_year", "assess", "round_half_up"]
 
 #: Percentages within this many hundredths of a cent of a half are treated as exactly half,
 #: so that 75.995 (stored as 75.99499999999999) rounds up.
@@ -47,6 +49,32 @@ def round_half_up(values: np.ndarray | float, decimals: int = 2) -> np.ndarray:
     scale = 10.0**decimals
     scaled = np.round(np.asarray(values, dtype=float) * scale, _HALF_TOLERANCE_DECIMALS)
     return np.floor(scaled + 0.5) / scale
+
+
+def as_year(value: object, *, name: str = "year") -> int:
+    """A year given as a whole number (int, numpy integer, or a float such as 2022.0).
+
+    Text is refused rather than parsed, so that ``"2022"`` is never mistaken for a sequence
+    of years or compared as text.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kotaku_gis.scoring import as_year
+    >>> as_year(2022), as_year(np.int64(2023)), as_year(2024.0)
+    (2022, 2023, 2024)
+    """
+    if isinstance(value, bool | np.bool_):
+        ok = False
+    elif isinstance(value, int | np.integer):
+        return int(value)
+    else:
+        ok = isinstance(value, float | np.floating) and np.isfinite(value)
+        ok = ok and float(value).is_integer()
+    if not ok:
+        hint = " (text: pass the number itself)" if isinstance(value, str) else ""
+        raise InputError(f"{name} must be a whole number such as 2022, not {value!r}{hint}.")
+    return int(value)
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -215,12 +243,13 @@ def assess(
         ``"permen-14-2018"`` or ``"permen-02-2016"`` (see :data:`kotaku_gis.RULESETS`).
     reductions : DataFrame, optional
         A reductions table (``unit_id``, ``criterion``, ``volume``, ``year``), as made by
-        :func:`kotaku_gis.allocate` or typed by hand. Each unit's volume for a criterion is
-        lowered by the sum of its reductions (never below 0) before scoring. Rows naming an
-        unknown unit or criterion are reported, not applied.
+        :func:`kotaku_gis.allocate` or typed by hand. Each unit's volume for a criterion,
+        clamped to 0 - denominator, is lowered by the sum of its reductions (never below 0)
+        before scoring. Rows naming an unknown unit or criterion are reported, not applied.
     year : int, optional
         Apply only the reductions with ``year`` at or before this year. Without it, all of
-        them.
+        them. A whole number (``2022``, ``np.int64(2022)``, ``2022.0``); text raises
+        :class:`~kotaku_gis.InputError`.
 
     Returns
     -------
@@ -229,9 +258,9 @@ def assess(
         decimals), ``score_<code>`` (0/1/3/5), ``avg_<aspect>`` (mean percentage of the
         aspect's criteria, two decimals), ``total_score``, ``level`` (ordered categorical:
         "tidak kumuh" < "kumuh ringan" < "kumuh sedang" < "kumuh berat") and, with
-        reductions, ``reduction_<code>`` (the volume taken off). ``attrs["report"]`` holds a
-        :class:`~kotaku_gis.ValidationReport` of everything that was clamped, defaulted or
-        not applied.
+        reductions, ``reduction_<code>`` (the volume taken off the clamped volume).
+        ``attrs["report"]`` holds a :class:`~kotaku_gis.ValidationReport` of everything that
+        was clamped, defaulted or not applied.
 
     Examples
     --------
@@ -258,6 +287,8 @@ def assess(
             f"assess needs a DataFrame or GeoDataFrame of units, not {type(units).__name__}."
         )
     rs = get_ruleset(ruleset)
+    if year is not None:
+        year = as_year(year)
     report = ValidationReport(what="assessment")
     n = len(units)
     denoms = _denominators(units, rs, report)
@@ -296,26 +327,26 @@ def assess(
             )  # fmt: skip
         v = np.maximum(raw, 0.0)
         d = denoms[c.denominator]
-        if d is None:
-            p = np.zeros(n)
-        else:
-            ok = ~np.isnan(d) & (d > 0)
-            over = ok & (raw > d * (1 + 1e-9))
-            if over.any():
-                report.add_rows(
-                    _labels(units, over), c.code, "warning", "volume_above_denominator",
-                    [f"{c.code} volume {vv:g} exceeds {c.denominator} {dd:g}; counted as "
-                     f"100 %" for vv, dd in zip(raw[over], d[over], strict=True)],
-                )  # fmt: skip
-            if applied is not None:
-                taken = np.minimum(applied[c.code], v)
-                cols[f"reduction_{c.code}"] = taken
-                v = v - taken
-            with np.errstate(divide="ignore", invalid="ignore"):
-                p = np.where(ok, np.minimum(v, np.where(ok, d, 0.0)) / np.where(ok, d, 1.0), 0.0)
-            p = round_half_up(p * 100.0)
-        if applied is not None and f"reduction_{c.code}" not in cols:
-            cols[f"reduction_{c.code}"] = np.zeros(n)
+        ok = np.zeros(n, dtype=bool) if d is None else ~np.isnan(d) & (d > 0)
+        d = np.where(ok, d, 0.0) if d is not None else np.zeros(n)
+        over = ok & (raw > d * (1 + 1e-9))
+        if over.any():
+            report.add_rows(
+                _labels(units, over), c.code, "warning", "volume_above_denominator",
+                [f"{c.code} volume {vv:g} exceeds {c.denominator} {dd:g}; counted as "
+                 f"100 %" for vv, dd in zip(raw[over], d[over], strict=True)],
+            )  # fmt: skip
+        # Clamp before any reduction: works covering the whole denominator clear the
+        # criterion, however large the recorded deficit. Without a usable denominator the
+        # recorded volume stays, so the works taken off it are still shown.
+        v = np.where(ok, np.minimum(v, d), v)
+        if applied is not None:
+            taken = np.minimum(applied[c.code], v)
+            cols[f"reduction_{c.code}"] = taken
+            v = v - taken
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.where(ok, v / np.where(ok, d, 1.0), 0.0)
+        p = round_half_up(p * 100.0)
         pct[c.code] = p
 
     scores = {code: rs.score(p) for code, p in pct.items()}

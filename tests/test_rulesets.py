@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import kotaku_gis as kg
+from kotaku_gis.rulesets import normalise_levels
 from kotaku_gis.schema import CRITERIA_2018, CRITERION_DENOMINATOR
 
 
@@ -80,3 +82,23 @@ def test_to_frame_lists_names_and_units() -> None:
     assert table.loc["4e", "unit"] == "m"
     assert table.loc["4c", "reference"] == "3.e"
     assert table.loc["3a", "aspect"] == "air_minum"
+
+
+def test_normalise_levels_strips_lowers_and_collapses_spaces() -> None:
+    labels = pd.Series(["Kumuh Ringan", "kumuh berat ", " TIDAK   kumuh", None, "  ",
+                        "kumuh sedang"], index=list("abcdef"))  # fmt: skip
+    out = normalise_levels(labels)
+    assert out.index.tolist() == list("abcdef")
+    assert out.tolist() == ["kumuh ringan", "kumuh berat", "tidak kumuh", pd.NA, pd.NA,
+                            "kumuh sedang"]  # fmt: skip
+
+
+def test_normalise_levels_names_unknown_labels_and_the_allowed_ones() -> None:
+    labels = pd.Series(["kumuh ringan", "Kumuh Parah", "sedang"], index=["r1", "r2", "r3"])
+    with pytest.raises(kg.InputError) as err:
+        normalise_levels(labels, column="tingkat")
+    message = str(err.value)
+    assert "'tingkat'" in message
+    assert "Kumuh Parah" in message and "sedang" in message and "r2" in message
+    assert all(level in message for level in
+               ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh"))  # fmt: skip

@@ -213,3 +213,42 @@ def test_2016_scores_its_extra_criteria() -> None:
     )
     assert [out[f"score_{c}"][0] for c in ("4d", "4e", "6c")] == [5, 3, 1]
     assert out["avg_drainase"].tolist() == [np.round((80 + 55) / 5, 2)]
+
+
+def test_excess_and_negative_volumes_are_clamped_before_reductions() -> None:
+    # Unit A: 2a recorded 1000 m against 500 m of ideal road. Clamped to 500 m (100 %), then
+    #   500 m built clears it: 0 %, and 500 m (not 1000) is what was taken off.
+    # Unit B: 2a recorded 1000 m, 300 m built: 500 - 300 = 200 m of 500 = 40 % (score 1),
+    #   not (1000 - 300) / 500 = 140 % -> 100 %.
+    # Unit C: 2b recorded -50 m, 20 m built: counted from 0, so nothing is taken off.
+    units = pd.DataFrame({"unit_id": ["A", "B", "C"], "road_length_m": [500.0] * 3,
+                          "2a": [1000.0, 1000.0, 0.0], "2b": [0.0, 0.0, -50.0]})  # fmt: skip
+    red = pd.DataFrame({"unit_id": ["A", "B", "C"], "criterion": ["2a", "2a", "2b"],
+                        "volume": [500.0, 300.0, 20.0], "year": [2022] * 3})  # fmt: skip
+    out = kg.assess(units, reductions=red)
+    assert out["pct_2a"].tolist() == [0.0, 40.0, 0.0]
+    assert out["score_2a"].tolist() == [0, 1, 0]
+    assert out["reduction_2a"].tolist() == [500.0, 300.0, 0.0]
+    assert out["reduction_2b"].tolist() == [0.0, 0.0, 0.0]
+    assert out["pct_2b"].tolist() == [0.0, 0.0, 0.0]
+    checks = _checks(out)
+    assert {(0, "2a", "volume_above_denominator"), (1, "2a", "volume_above_denominator"),
+            (2, "2b", "negative_volume")} <= set(checks)  # fmt: skip
+
+
+@pytest.mark.parametrize("year", [2022, np.int64(2022), np.int32(2022), 2022.0])
+def test_whole_number_years_are_accepted(year: object) -> None:
+    units = _units([{"unit_id": "A", "1a": 80.0}])
+    red = pd.DataFrame({"unit_id": ["A", "A"], "criterion": ["1a", "1a"],
+                        "volume": [30.0, 50.0], "year": [2022, 2023]})  # fmt: skip
+    # Only the 2022 row (30 of 100 buildings) is done by 2022: 80 - 30 = 50 %.
+    assert kg.assess(units, reductions=red, year=year)["pct_1a"].tolist() == [50.0]
+
+
+@pytest.mark.parametrize("year", ["2022", "abc", 2022.5, True, [2022], float("nan")])
+def test_years_that_are_not_whole_numbers_raise_input_error(year: object) -> None:
+    units = _units([{"unit_id": "A", "1a": 80.0}])
+    red = pd.DataFrame({"unit_id": ["A"], "criterion": ["1a"], "volume": [30.0],
+                        "year": [2022]})  # fmt: skip
+    with pytest.raises(kg.InputError, match="year must be a whole number"):
+        kg.assess(units, reductions=red, year=year)  # type: ignore[arg-type]
