@@ -92,11 +92,20 @@ class Frame:
     lat: float
 
 
+def _is_wgs84_lonlat(crs: pyproj.CRS) -> bool:
+    """True when coordinates in ``crs`` are already WGS 84 longitude and latitude.
+
+    A geographic CRS on another ellipsoid (Segara EPSG:4613, Batavia EPSG:4211, ID74
+    EPSG:4238) places the same numbers some 100-300 m away, so it must be transformed.
+    """
+    return crs.equals(WGS84) or (crs.is_geographic and crs.ellipsoid == WGS84.ellipsoid)
+
+
 def _lonlat_centres(geoms: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
     bounds = shapely.bounds(geoms)
     x = (bounds[:, 0] + bounds[:, 2]) / 2
     y = (bounds[:, 1] + bounds[:, 3]) / 2
-    if crs.equals(WGS84) or (crs.is_geographic and crs.ellipsoid == WGS84.ellipsoid):
+    if _is_wgs84_lonlat(crs):
         return x, y
     ok = np.isfinite(x)
     lon = np.full_like(x, np.nan)
@@ -107,9 +116,11 @@ def _lonlat_centres(geoms: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.
 
 
 def to_lonlat(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude of coordinates in ``crs``; geographic coordinates pass as they are.
+    """WGS 84 longitude and latitude of coordinates in ``crs``.
 
-    Arrays of any shape; coordinates that cannot be transformed come out as NaN or inf.
+    Longitude/latitude on the WGS 84 ellipsoid passes as it is; every other CRS, geographic
+    ones on other ellipsoids included, is transformed. Arrays of any shape; coordinates that
+    cannot be transformed come out as NaN or inf.
 
     Examples
     --------
@@ -119,8 +130,11 @@ def to_lonlat(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray
     ...                      pyproj.CRS.from_epsg(32750))
     >>> round(float(lon[0]), 4), round(float(lat[0]), 4)
     (116.0912, -8.5932)
+    >>> lon, lat = to_lonlat(np.array([116.1]), np.array([-8.6]), pyproj.CRS.from_epsg(4613))
+    >>> bool(abs(lon[0] - 116.1) > 1e-4)  # Segara (Bessel ellipsoid) is not WGS 84
+    True
     """
-    if crs.is_geographic:
+    if _is_wgs84_lonlat(crs):
         return x, y
     with np.errstate(all="ignore"):
         lon, lat = _transformer(crs, WGS84).transform(x, y)

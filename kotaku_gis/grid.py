@@ -24,11 +24,11 @@ import shapely
 from rasterio.transform import Affine
 
 from .area import area_ha_array
-from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs
+from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs, to_lonlat
 from .errors import InputError
 from .io import atomic_path
 from .report import ValidationReport
-from .rulesets import NOT_SLUM
+from .rulesets import NOT_SLUM, normalise_levels
 from .schema import LEVELS
 
 __all__ = ["LEVEL_CODES", "grid_summary", "write_grid_tiff"]
@@ -60,20 +60,27 @@ def _frame_crs(geoms: np.ndarray, src: pyproj.CRS, crs: object) -> pyproj.CRS:
     return laea_crs(float(centre[0]), float(centre[1]))
 
 
+def _on_globe(geoms: np.ndarray, src: pyproj.CRS) -> np.ndarray:
+    """True where a geometry's bounding box lies on the globe in WGS 84 lon/lat.
+
+    Swapped axes (latitude 116) or a wrong CRS put a unit off the globe; no local frame can
+    be centred there.
+    """
+    b = shapely.bounds(geoms)
+    with np.errstate(all="ignore"):
+        lon, lat = to_lonlat(b[:, [0, 2]], b[:, [1, 3]], src)
+    ok = np.isfinite(lon).all(axis=1) & np.isfinite(lat).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        ok &= (np.abs(lon) <= 180).all(axis=1) & (np.abs(lat) <= 90).all(axis=1)
+    return ok
+
+
 def _levels(assessed: pd.DataFrame, column: str) -> pd.Series:
     if column not in assessed.columns:
         raise InputError(
             f"the units have no {column!r} column; score them first with kg.assess(units)."
         )
-    text = assessed[column].astype("string").str.strip().str.lower()
-    unknown = text.notna() & ~text.isin(LEVELS)
-    if unknown.any():
-        rows = list(assessed.index[unknown][:5])
-        raise InputError(
-            f"column {column!r} holds unknown level(s) {sorted(set(text[unknown]))[:5]} in "
-            f"row(s) {rows}; use one of {', '.join(LEVELS)}."
-        )
-    return text
+    return normalise_levels(assessed[column], column=column)
 
 
 def _hectares(
@@ -161,7 +168,8 @@ def grid_summary(
         slum level with most hectares in the cell; a tie goes to the worse level), ``units``
         (slum units in the cell), ``ha_kumuh_berat``, ``ha_kumuh_sedang``, ``ha_kumuh_ringan``
         and the cell square as geometry. ``slum_ha`` sums to the slum units' hectares;
-        ``attrs["report"]`` lists slum units that could not be placed (no geometry).
+        ``attrs["report"]`` lists slum units that could not be placed (no polygon, or
+        coordinates off the globe) with their hectares.
 
     Examples
     --------
@@ -195,17 +203,27 @@ def grid_summary(
     report = ValidationReport(what="units", source="grid_summary")
 
     is_slum = levels.isin(_SLUM_LEVELS).fillna(False).to_numpy(dtype=bool)
-    placeable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    placeable &= np.isin(shapely.get_type_id(geoms), [3, 6, 7])
+    polygonal = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    polygonal &= np.isin(shapely.get_type_id(geoms), [3, 6, 7])
+    on_globe = np.zeros(len(geoms), dtype=bool)
+    on_globe[polygonal] = _on_globe(geoms[polygonal], src)
+    placeable = polygonal & on_globe
     slum = assessed[is_slum]
     ha = _hectares(slum, geoms[is_slum], src, area_column, report)
-    lost = ~placeable[is_slum]
+    lost = ~polygonal[is_slum]
     report.add_rows(
         slum.index[lost], slum.geometry.name, "warning", "not_on_grid",
         [f"slum unit without a polygon: its {h:.4f} ha are not on the grid" for h in ha[lost]],
     )  # fmt: skip
+    off = polygonal[is_slum] & ~on_globe[is_slum]
+    report.add_rows(
+        slum.index[off], slum.geometry.name, "error", "off_globe",
+        [f"the unit's coordinates are not on the globe (longitude and latitude swapped, or "
+         f"a wrong CRS): its {h:.4f} ha are not on the grid; fix the coordinates or the CRS"
+         for h in ha[off]],
+    )  # fmt: skip
 
-    keep = ~lost
+    keep = placeable[is_slum]
     slum_geoms = geoms[is_slum][keep]
     slum_ha = ha[keep]
     slum_levels = levels[is_slum].to_numpy()[keep]

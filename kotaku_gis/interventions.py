@@ -8,15 +8,20 @@ import pandas as pd
 import shapely
 
 from .area import area_ha_array, length_m_array
-from .catalogue import category_of, default_radii, resolve_kinds
+from .catalogue import INTERVENTION_KINDS, category_of, default_radii, resolve_kinds
 from .crs import require_crs
 from .errors import InputError
 from .report import ValidationReport
+from .scoring import as_year
 from .validation import status_completed
 
 __all__ = ["completed_by", "is_prepared", "prepare_interventions"]
 
-_PREPARED = ("intervention_id", "kind_key", "category", "year", "completed", "volume", "radius_m")
+_PREPARED = (
+    "intervention_id", "kind_key", "category", "year", "completed", "volume",
+    "volume_measured", "radius_m", "radius_given",
+)  # fmt: skip
+_BY_VOLUME = frozenset(k for k, kind in INTERVENTION_KINDS.items() if kind.by_volume)
 
 
 def _check_radii(radii: dict[str, float]) -> None:
@@ -48,24 +53,29 @@ def is_prepared(frame: pd.DataFrame) -> bool:
     return all(c in frame.columns for c in _PREPARED)
 
 
-def _measured_volume(frame: pd.DataFrame) -> np.ndarray:
-    """Metres for lines, hectares for polygons, a count for points; NaN without geometry."""
+def _measured_volume(frame: pd.DataFrame, kind_key: pd.Series) -> np.ndarray:
+    """Metres for lines, hectares for polygons, a count for points; NaN without geometry.
+
+    Kinds counted per item (``Kind.by_volume``, e.g. a rehabilitated house) count features
+    whatever their shape: one per point or polygon part, never the footprint's hectares.
+    """
     out = np.full(len(frame), np.nan)
     if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
         return out
     geoms = np.asarray(frame.geometry.array, dtype=object)
     dims = shapely.get_dimensions(geoms)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    lines = present & (dims == 1)
-    polys = present & (dims == 2)
-    points = present & (dims == 0)
+    items = present & kind_key.isin(_BY_VOLUME).fillna(False).to_numpy(dtype=bool)
+    lines = present & ~items & (dims == 1)
+    polys = present & ~items & (dims == 2)
+    counts = present & (items | (dims == 0))
     crs = require_crs(frame.crs)
     if lines.any():
         out[lines] = length_m_array(geoms[lines], crs)
     if polys.any():
         out[polys] = area_ha_array(geoms[polys], crs)
-    if points.any():
-        out[points] = shapely.get_num_geometries(geoms[points])
+    if counts.any():
+        out[counts] = shapely.get_num_geometries(geoms[counts])
     return out
 
 
@@ -79,8 +89,15 @@ def prepare_interventions(
 
     Adds ``kind_key`` and ``category`` (catalogue keys; ``<NA>`` for unknown kinds),
     ``year`` (Int64), ``completed`` (bool), ``volume`` (given, or measured from the geometry:
-    metres for lines, hectares for polygons, a count for points), ``volume_measured`` and
-    ``radius_m`` (given, else the catalogue's default, with ``radii`` overrides by key).
+    metres for lines, hectares for polygons, a count for points and for works counted per
+    item), ``volume_measured``, ``radius_m`` (given, else the catalogue's default with
+    ``radii`` overrides by key or category) and ``radius_given``.
+
+    Preparing a prepared frame again derives the filled-in values afresh: ``radius_given``
+    and ``volume_measured`` keep the user's radii and volumes apart from the defaults and
+    measurements filled in, so a later ``radii=`` applies to every work without a radius of
+    its own. After editing ``radius_m`` of a prepared frame, set ``radius_given`` to True on
+    the rows edited (or drop the column) for the edit to survive a later ``radii=``.
 
     Examples
     --------
@@ -93,6 +110,8 @@ def prepare_interventions(
     >>> row = out.loc[0]
     >>> row["kind_key"], row["category"], bool(row["completed"]), float(row["radius_m"])
     ('hidran_umum', 'air_minum', True, 100.0)
+    >>> float(prepare_interventions(out, radii={"hidran_umum": 150}).loc[0, "radius_m"])
+    150.0
     """
     if "kind" not in frame.columns:
         raise InputError(
@@ -113,17 +132,24 @@ def prepare_interventions(
         out["completed"] = True
     given = out["volume"] if "volume" in out.columns else pd.Series(np.nan, index=out.index)
     given = pd.to_numeric(given, errors="coerce").astype(float)
-    measured = _measured_volume(out)
+    if "volume_measured" in frame.columns:
+        # A prepared frame: its measured volumes were filled in, not given.
+        given = given.mask(frame["volume_measured"].fillna(False).to_numpy(dtype=bool))
+    measured = _measured_volume(out, out["kind_key"])
     out["volume_measured"] = given.isna() & ~np.isnan(measured)
     out["volume"] = given.where(given.notna(), measured)
     if radii:
         _check_radii(radii)
     default = default_radii(out["kind_key"], radii)
+    given_r = pd.Series(np.nan, index=out.index)
     if "radius_m" in out.columns:
         given_r = pd.to_numeric(out["radius_m"], errors="coerce").astype(float)
-        out["radius_m"] = given_r.where(given_r.notna() & (given_r >= 0), default)
-    else:
-        out["radius_m"] = default
+        given_r = given_r.where(given_r >= 0)
+    if "radius_given" in frame.columns:
+        # A prepared frame: only the radii its user gave win over ``radii`` and the defaults.
+        given_r = given_r.where(frame["radius_given"].fillna(False).to_numpy(dtype=bool))
+    out["radius_given"] = given_r.notna()
+    out["radius_m"] = given_r.where(given_r.notna(), default)
     for col in ("unit_id", "criterion"):
         if col in out.columns:
             out[col] = out[col].astype("string").str.strip()
@@ -162,9 +188,5 @@ def completed_by(frame: pd.DataFrame, year: int | None) -> pd.Series:
     """
     mask = frame["completed"].astype(bool)
     if year is not None:
-        try:
-            year = int(year)
-        except (TypeError, ValueError) as err:
-            raise InputError(f"year must be a whole number such as 2022, not {year!r}.") from err
-        mask &= (frame["year"] <= year).fillna(False).astype(bool)
+        mask &= (frame["year"] <= as_year(year)).fillna(False).astype(bool)
     return mask

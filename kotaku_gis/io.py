@@ -154,20 +154,57 @@ def _repair_geometry(frame: pd.DataFrame, what: str, report: ValidationReport) -
         )  # fmt: skip
     geoms = repair_invalid(geoms, present, frame.index, col, report)
     if what == "units":
-        mixed = present & (shapely.get_type_id(geoms) == 7)
-        for i in np.flatnonzero(mixed):
-            parts = shapely.get_parts(geoms[i])
-            polys = parts[shapely.get_dimensions(parts) == 2]
-            if len(polys):
-                geoms[i] = shapely.multipolygons(shapely.get_parts(polys))
-                report.add(
-                    frame.index[i], col, "warning", "geometry_collection",
-                    "a GeometryCollection: its polygons are kept as the unit, its points "
-                    "and lines dropped",
-                    repaired=True,
-                )  # fmt: skip
+        mixed = np.flatnonzero(present & (shapely.get_type_id(geoms) == 7))
+        polys = polygonal_parts(geoms[mixed])
+        # A collection without polygons stays as it is: validation reports its type.
+        has_polys = ~shapely.is_empty(polys)
+        geoms[mixed[has_polys]] = polys[has_polys]
+        report.add_rows(
+            frame.index[mixed[has_polys]], col, "warning", "geometry_collection",
+            "a GeometryCollection: its polygons are kept as the unit, its points "
+            "and lines dropped",
+            repaired=True,
+        )  # fmt: skip
     out = frame.copy()
     out[col] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
+    return out
+
+
+def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
+    """Every polygon in each geometry as one valid (Multi)Polygon; empty where there is none.
+
+    Collections are opened at every depth, so a MultiPolygon inside a GeometryCollection
+    gives all its polygons; points and lines are left out. Members that overlap are merged
+    (``make_valid``), so no ground is counted twice.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> from kotaku_gis.io import polygonal_parts
+    >>> gc = shapely.GeometryCollection([
+    ...     shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)]),
+    ...     shapely.LineString([(0, 0), (5, 5)])])
+    >>> out = polygonal_parts(np.array([gc, shapely.Point(0, 0)]))
+    >>> [g.geom_type for g in out], float(shapely.area(out[0])), bool(out[1].is_empty)
+    (['MultiPolygon', 'MultiPolygon'], 2.0, True)
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.array([shapely.MultiPolygon() for _ in range(len(geoms))], dtype=object)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    multi = np.isin(shapely.get_type_id(parts), [4, 5, 6, 7])
+    while multi.any():
+        sub, sub_owner = shapely.get_parts(parts[multi], return_index=True)
+        parts = np.concatenate([parts[~multi], sub])
+        owner = np.concatenate([owner[~multi], owner[multi][sub_owner]])
+        multi = np.isin(shapely.get_type_id(parts), [4, 5, 6, 7])
+    keep = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    parts, owner = parts[keep], owner[keep]
+    if len(parts):
+        order = np.argsort(owner, kind="stable")
+        shapely.multipolygons(parts[order], indices=owner[order], out=out)
+    invalid = ~shapely.is_valid(out)
+    if invalid.any():
+        out[invalid] = shapely.make_valid(out[invalid], method="structure", keep_collapsed=False)
     return out
 
 
@@ -226,6 +263,31 @@ def _normalise_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=rename)
 
 
+def _use_id_column(
+    frame: pd.DataFrame, id_column: str, name: str, report: ValidationReport
+) -> pd.DataFrame:
+    """Rename ``id_column`` to ``unit_id``, keeping a ``unit_id`` already there as
+    ``unit_id_original`` (reported) rather than holding two columns of one name."""
+    if id_column not in frame.columns:
+        raise InputError(f"{name} has no column {id_column!r}; its columns are {list(frame)}.")
+    if "unit_id" in frame.columns:
+        if "unit_id_original" in frame.columns:
+            raise InputError(
+                f"{name} has columns {id_column!r}, 'unit_id' and 'unit_id_original'; "
+                f"id_column={id_column!r} would make {id_column!r} the unit_id. Drop or "
+                "rename 'unit_id' and 'unit_id_original' first, or leave id_column at "
+                "'unit_id'."
+            )
+        frame = frame.rename(columns={"unit_id": "unit_id_original"})
+        report.add(
+            None, "unit_id", "warning", "unit_id_renamed",
+            f"id_column={id_column!r} names the units, so the file's own 'unit_id' column "
+            "is kept as 'unit_id_original'",
+            repaired=True,
+        )  # fmt: skip
+    return frame.rename(columns={id_column: "unit_id"})
+
+
 def _finish(frame: pd.DataFrame, report: ValidationReport, *, strict: bool) -> pd.DataFrame:
     frame.attrs["report"] = report
     if strict:
@@ -259,7 +321,8 @@ def read_units(
     layer : str or int, optional
         Layer of a multi-layer file. Without it a single layer, or one named ``"units"``, is read.
     id_column : str, default "unit_id"
-        Column holding the unit identifier; renamed to ``unit_id``.
+        Column holding the unit identifier; renamed to ``unit_id``. A ``unit_id`` column
+        already in the layer is then kept as ``unit_id_original`` and the report says so.
     strict : bool, default False
         Raise :class:`~kotaku_gis.InputError` when validation finds errors, instead of warning.
 
@@ -289,16 +352,14 @@ def read_units(
     """
     frame, name = _load(source, layer, "units")
     frame = _normalise_columns(frame)
+    report = ValidationReport(what="units", source=name)
     if id_column != "unit_id":
-        if id_column not in frame.columns:
-            raise InputError(f"{name} has no column {id_column!r}; its columns are {list(frame)}.")
-        frame = frame.rename(columns={id_column: "unit_id"})
+        frame = _use_id_column(frame, id_column, name, report)
     if "unit_id" not in frame.columns:
         raise InputError(
             f"{name} has no 'unit_id' column; its columns are {list(frame.columns)}. "
             "Pass id_column='…' to name the column that identifies each RT or kawasan."
         )
-    report = ValidationReport(what="units", source=name)
     frame = _repair_geometry(frame, "units", report)
     measured = None
     if isinstance(frame, gpd.GeoDataFrame):

@@ -281,8 +281,6 @@ def _canonical(crs: pyproj.CRS) -> pyproj.CRS:
 def _lonlat_boxes(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     """Lon/lat boxes of the geometries (from the four corners of their boxes in ``crs``)."""
     b = shapely.bounds(geoms)
-    if crs.is_geographic:
-        return b
     xs = np.stack([b[:, 0], b[:, 2], b[:, 0], b[:, 2]], axis=1)
     ys = np.stack([b[:, 1], b[:, 1], b[:, 3], b[:, 3]], axis=1)
     lon, lat = to_lonlat(xs, ys, crs)

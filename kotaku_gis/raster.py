@@ -37,6 +37,7 @@ from exactextract.writer import Writer
 from .area import area_ha_array
 from .crs import geoseries_values, to_frame_crs
 from .errors import InputError
+from .io import polygonal_parts
 from .report import ValidationReport
 
 __all__ = [
@@ -167,9 +168,8 @@ def _prepare(units: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS, name: str
             "invalid geometry repaired with make_valid before reading the raster",
             repaired=True,
         )  # fmt: skip
-    for i in np.flatnonzero(present & (shapely.get_type_id(geoms) == 7)):
-        parts = shapely.get_parts(geoms[i])
-        geoms[i] = shapely.multipolygons(parts[shapely.get_type_id(parts) == 3])
+    collections = present & (shapely.get_type_id(geoms) == 7)
+    geoms[collections] = polygonal_parts(geoms[collections])
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6]) & ~shapely.is_empty(geoms)
     not_polygon = present & ~polygonal
     report.add_rows(

@@ -122,7 +122,7 @@ def validate_with_areas(
     if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame:
         _check_geometry(frame, what, report, measured_ha)
     elif what == "interventions":
-        _check_table_rows(frame, pd.Series(True, index=frame.index), report)
+        _check_table_rows(frame, np.ones(len(frame), dtype=bool), report)
     return report
 
 
@@ -144,10 +144,11 @@ def _check_ids(frame: pd.DataFrame, id_col: str, report: ValidationReport) -> No
         frame.index[missing.to_numpy()], id_col, "error", "missing_id",
         f"{id_col} is empty; give every row an identifier",
     )  # fmt: skip
-    dup = ids.duplicated(keep=False) & ~missing
+    dup = (ids.duplicated(keep=False) & ~missing).to_numpy(dtype=bool)
     # Every copy of a repeated id is among ``dup``, so counting there counts them all.
-    counts = ids[dup].map(ids[dup].value_counts())
-    for (row, value), count in zip(ids[dup].items(), counts, strict=True):
+    values = ids.to_numpy()[dup]
+    counts = pd.Series(values).map(pd.Series(values).value_counts()).to_numpy()
+    for row, value, count in zip(frame.index[dup], values, counts, strict=True):
         report.add(
             row, id_col, "error", "duplicate_id",
             f"{id_col} {value!r} appears {int(count)} times; ids must be unique",
@@ -159,40 +160,48 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], report: ValidationRe
         if col not in frame.columns:
             continue
         raw = frame[col]
-        values = pd.to_numeric(raw, errors="coerce")
-        bad = values.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
-        for row, value in raw[bad].items():
+        values = _numbers(raw)
+        text = raw.astype("string").str.strip()
+        bad = np.isnan(values) & (raw.notna() & (text != "")).to_numpy(dtype=bool, na_value=False)
+        for row, value in zip(frame.index[bad], raw.to_numpy()[bad], strict=True):
             report.add(
                 row, col, "error", "non_numeric",
                 f"{col} is {value!r}, not a number; write a number (decimal point, no units)",
             )  # fmt: skip
         if col == "year":
             continue
-        neg = values < 0
+        with np.errstate(invalid="ignore"):
+            neg = values < 0
         report.add_rows(
-            frame.index[neg.to_numpy(dtype=bool, na_value=False)], col, "error",
+            frame.index[neg], col, "error",
             "negative_value", f"{col} is negative; volumes and counts must be 0 or more",
         )  # fmt: skip
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """The values as a float array, NaN where blank or not a number."""
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def _check_denominators(frame: pd.DataFrame, report: ValidationReport) -> None:
     for code, denom in CRITERION_DENOMINATOR.items():
         if code not in frame.columns or denom not in frame.columns:
             continue
-        vol = pd.to_numeric(frame[code], errors="coerce")
-        den = pd.to_numeric(frame[denom], errors="coerce")
-        above = (vol > den + 1e-9).to_numpy(dtype=bool, na_value=False)
-        for row in frame.index[above]:
+        # Positions, not labels: an index may repeat (frames concatenated without
+        # ignore_index).
+        vol = _numbers(frame[code])
+        den = _numbers(frame[denom])
+        with np.errstate(invalid="ignore"):
+            above = vol > den + 1e-9
+        for row, v, d in zip(frame.index[above], vol[above], den[above], strict=True):
             report.add(
                 row, code, "warning", "above_denominator",
-                f"criterion {code} volume {vol[row]:g} exceeds {denom} {den[row]:g}; "
+                f"criterion {code} volume {v:g} exceeds {denom} {d:g}; "
                 "it is clamped to 100 % for scoring; check the survey figures",
             )  # fmt: skip
     for denom in DENOMINATORS:
         if denom in frame.columns:
-            zero = (pd.to_numeric(frame[denom], errors="coerce") == 0).to_numpy(
-                dtype=bool, na_value=False
-            )
+            zero = _numbers(frame[denom]) == 0
             report.add_rows(
                 frame.index[zero], denom, "warning", "zero_denominator",
                 f"{denom} is 0: criteria measured against it score 0 %",
@@ -209,8 +218,8 @@ def _check_kinds(frame: pd.DataFrame, report: ValidationReport) -> None:
             "no 'kind' column; name each work's category or activity (see kg.INTERVENTION_KINDS)",
         )  # fmt: skip
         return
-    keys = resolve_kinds(frame["kind"])
-    for row, value in frame["kind"][keys.isna().to_numpy()].items():
+    unknown = resolve_kinds(frame["kind"]).isna().to_numpy(dtype=bool)
+    for row, value in zip(frame.index[unknown], frame["kind"].to_numpy()[unknown], strict=True):
         report.add(
             row, "kind", "error", "unknown_kind",
             f"kind {value!r} is not in the catalogue; use a category such as 'jalan' or an "
@@ -266,7 +275,8 @@ def _check_status(frame: pd.DataFrame, report: ValidationReport) -> None:
         )  # fmt: skip
         return
     _, known = status_completed(frame["status"])
-    for row, value in frame["status"][~known.to_numpy()].items():
+    unknown = ~known.to_numpy(dtype=bool)
+    for row, value in zip(frame.index[unknown], frame["status"].to_numpy()[unknown], strict=True):
         report.add(
             row, "status", "warning", "unknown_status",
             f"status {value!r} is not recognised, so the work is taken as not completed; "
@@ -275,19 +285,21 @@ def _check_status(frame: pd.DataFrame, report: ValidationReport) -> None:
 
 
 def _check_table_rows(
-    frame: pd.DataFrame, no_geometry: pd.Series, report: ValidationReport
+    frame: pd.DataFrame, no_geometry: np.ndarray, report: ValidationReport
 ) -> None:
-    has_unit = frame["unit_id"].notna() if "unit_id" in frame else pd.Series(False, frame.index)
-    has_crit = frame["criterion"].notna() if "criterion" in frame else pd.Series(False, frame.index)
+    none = np.zeros(len(frame), dtype=bool)
+    has_unit = frame["unit_id"].notna().to_numpy(dtype=bool) if "unit_id" in frame else none
     unlocated = no_geometry & ~has_unit
     report.add_rows(
-        frame.index[unlocated.to_numpy()], "geometry", "error", "no_location",
+        frame.index[unlocated], "geometry", "error", "no_location",
         "the work has neither a geometry nor a unit_id; it cannot be placed",
     )  # fmt: skip
     if "criterion" in frame:
         crit = frame["criterion"].astype("string").str.strip().str.lower()
-        bad = has_crit & ~crit.isin(CRITERIA_2018).fillna(False)
-        for row, value in frame["criterion"][bad.to_numpy()].items():
+        known = crit.isin(CRITERIA_2018).fillna(False).to_numpy(dtype=bool)
+        bad = frame["criterion"].notna().to_numpy(dtype=bool) & ~known
+        values = frame["criterion"].to_numpy()[bad]
+        for row, value in zip(frame.index[bad], values, strict=True):
             report.add(
                 row, "criterion", "error", "unknown_criterion",
                 f"criterion {value!r} is not one of {', '.join(CRITERIA_2018)}",
@@ -310,7 +322,7 @@ def _check_geometry(
             "the unit has no geometry: it is scored but left out of hectares and overlays",
         )  # fmt: skip
     else:
-        _check_table_rows(frame, pd.Series(missing, index=frame.index), report)
+        _check_table_rows(frame, missing, report)
     report.add_rows(
         frame.index[empty], geom_col, "warning", "empty_geometry",
         "the geometry is empty: the row is kept but left out of geometry work",

@@ -221,6 +221,19 @@ def test_missing_identifier_columns_are_input_errors():
         kg.read_interventions(_works().drop(columns="kind"))
 
 
+def test_id_column_beside_an_existing_unit_id_keeps_both():
+    src = _units(2).assign(kode_rt=["A", "B"], unit_id=[1, 2])
+    units = kg.read_units(src, id_column="kode_rt")
+    assert units.index.equals(src.index)
+    assert units["unit_id"].tolist() == ["A", "B"]
+    assert units["unit_id_original"].tolist() == [1, 2]
+    entry = _entries(units, "unit_id_renamed")
+    assert [(i.row, i.column, i.severity) for i in entry] == [(None, "unit_id", "warning")]
+    assert "'unit_id_original'" in entry[0].message
+    with pytest.raises(kg.InputError, match=r"'unit_id' and 'unit_id_original'"):
+        kg.read_units(src.assign(unit_id_original=[3, 4]), id_column="kode_rt")
+
+
 def test_sources_that_are_not_paths_or_frames():
     with pytest.raises(kg.InputError, match=r"read_units needs a file path or a \(Geo\)DataFrame"):
         kg.read_units([_box(0)])
@@ -405,6 +418,59 @@ def test_duplicate_ids_are_reported_on_every_row():
     assert "'RT01' appears 2 times" in entry[0].message
     with pytest.raises(kg.InputError, match="appears 2 times"):
         kg.read_units(src, strict=True)
+
+
+def test_repeated_index_labels_are_validated_by_position():
+    # Two kelurahan sheets concatenated without ignore_index: labels 0, 1 and 0, 1 again.
+    a = pd.DataFrame(
+        {
+            "unit_id": ["A", "B"],
+            "buildings": [10, 10],
+            "1a": [20, 5],
+            "3a": ["tiga", 1],
+            "households": [0, 4],
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "unit_id": ["C", "A"],
+            "buildings": [10, 8],
+            "1a": [4, 9],
+            "3a": [2, -1],
+            "households": [5, 5],
+        }
+    )
+    both = pd.concat([a, b])
+    report = kg.validate(both, "units")
+    got = [(i.row, i.check, i.message) for i in report]
+    above = [m for r, c, m in got if c == "above_denominator"]
+    assert above == [
+        "criterion 1a volume 20 exceeds buildings 10; it is clamped to 100 % for scoring; "
+        "check the survey figures",
+        "criterion 1a volume 9 exceeds buildings 8; it is clamped to 100 % for scoring; "
+        "check the survey figures",
+    ]
+    assert sorted((r, c) for r, c, _ in got if c != "above_denominator") == [
+        (0, "duplicate_id"), (0, "non_numeric"), (0, "zero_denominator"),
+        (1, "duplicate_id"), (1, "negative_value"),
+    ]  # fmt: skip
+    units = kg.read_units(both)
+    assert units.index.tolist() == [0, 1, 0, 1]
+    assert units["unit_id"].tolist() == ["A", "B", "C", "A"]
+
+    works = pd.concat([
+        pd.DataFrame({"intervention_id": ["W1"], "kind": ["kapal"], "status": ["selesai"],
+                      "year": [2022], "unit_id": ["A"], "criterion": ["9z"]}),
+        pd.DataFrame({"intervention_id": ["W2"], "kind": ["jalan"], "status": ["entah"],
+                      "year": [2022], "unit_id": [None], "criterion": ["2a"]}),
+    ])  # fmt: skip
+    got = [(i.row, i.check, i.message) for i in kg.validate(works, "interventions")]
+    assert sorted((r, c) for r, c, _ in got) == [
+        (0, "no_location"), (0, "unknown_criterion"), (0, "unknown_kind"), (0, "unknown_status"),
+    ]  # fmt: skip
+    said = {c: m for _, c, m in got}
+    assert "'kapal'" in said["unknown_kind"] and "'entah'" in said["unknown_status"]
+    assert "'9z'" in said["unknown_criterion"]
 
 
 def test_non_numeric_volumes_are_reported_and_left_blank():

@@ -119,6 +119,28 @@ def test_units_without_polygon_are_reported_not_lost():
     assert "0.7000 ha" in report.loc["b", "message"]
 
 
+@pytest.mark.parametrize("area_ha", [None, [1.0, 2.5, 1.0]])
+def test_units_off_the_globe_are_reported_and_the_rest_conserved(area_ha):
+    # Unit "b" has longitude and latitude swapped (latitude 116.5): no frame can be centred
+    # there, so it is left off the grid and reported with its hectares.
+    g = [shapely.box(116.5, -8.5, 116.502, -8.498), shapely.box(-8.5, 116.5, -8.498, 116.502),
+         shapely.box(116.502, -8.5, 116.504, -8.498)]  # fmt: skip
+    units = layer(["kumuh berat"] * 3, g, crs="EPSG:4326", area_ha=area_ha,
+                  index=pd.Index(["a", "b", "c"]))  # fmt: skip
+    grid = kg.grid_summary(units, cell_m=100)
+    placed = units.loc[["a", "c"]]
+    expected = 2.0 if area_ha else kg.area_ha(placed).sum()
+    assert grid["slum_ha"].sum() == pytest.approx(expected, rel=1e-9)
+    report = grid.attrs["report"].to_frame().set_index("row")
+    assert report.loc["b", "check"] == "off_globe" and set(report.index) <= {"a", "b", "c"}
+    assert ("2.5000 ha" if area_ha else "nan ha") in report.loc["b", "message"]
+    assert grid.crs.equals(laea_crs(116.5, -8.5))
+    # The swapped unit alone: an empty grid and the report, not a CRS error.
+    alone = kg.grid_summary(units.loc[["b"]], cell_m=100)
+    assert alone.empty
+    assert [i.check for i in alone.attrs["report"]] == ["off_globe"]
+
+
 def test_no_slum_gives_an_empty_grid():
     units = layer(["tidak kumuh"], [shapely.box(0, 0, 100, 100)])
     grid = kg.grid_summary(units, cell_m=100, crs=FRAME)

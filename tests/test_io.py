@@ -181,3 +181,138 @@ def test_intervention_validation_cases():
     assert out["completed"].tolist() == [True, True, False, True]
     assert out.loc[3, "volume"] == 1.0  # one point, measured
     assert out.loc[0, "category"] == "jalan"
+
+
+# ---------------------------------------------------------------- prepared interventions
+
+_UTM = "EPSG:32750"
+
+
+def _tap_and_unit() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """A 400 m square unit with a public tap at its centre (catalogue radius 100 m)."""
+    unit = gpd.GeoDataFrame(
+        {"unit_id": ["A"], "households": [100]},
+        geometry=[shapely.box(400_000, 9_050_000, 400_400, 9_050_400)],
+        crs=_UTM,
+    )
+    tap = gpd.GeoDataFrame(
+        {"intervention_id": ["W"], "kind": ["hidran_umum"], "status": ["selesai"],
+         "year": [2022]},
+        geometry=[shapely.Point(400_200, 9_050_200)], crs=_UTM,
+    )  # fmt: skip
+    return unit, tap
+
+
+def test_radii_apply_to_frames_already_read():
+    unit, tap = _tap_and_unit()
+    disc_150 = np.pi * 150**2 / 1e4
+    read = kg.read_interventions(tap)
+    for works in (tap, read):
+        cov = kg.coverage(unit, works, radii={"hidran_umum": 150})
+        # The 150 m disc lies inside the unit: its whole area (arcs within 0.2 % of πr²).
+        assert cov["covered_ha"].iloc[0] == pytest.approx(disc_150, rel=2e-3)
+        rem = kg.remaining_area(unit, works, radii={"hidran_umum": 150})
+        assert rem["covered_ha"].iloc[0] == pytest.approx(disc_150, rel=2e-3)
+        sa = kg.service_areas(works, radii={"air_minum": 150})
+        assert sa["radius_m"].tolist() == [150.0]
+        red = kg.allocate(works, unit, radii={"hidran_umum": 150})
+        share = disc_150 / 16.0  # of the unit's 16 ha, and so of its 100 households
+        assert red.loc[red["criterion"] == "3a", "volume"].iloc[0] == pytest.approx(
+            100 * share, rel=2e-3
+        )
+    # Without radii the frame read keeps the catalogue radius.
+    assert kg.coverage(unit, read)["covered_ha"].iloc[0] == pytest.approx(np.pi, rel=2e-3)
+    assert not read["radius_given"].any()
+
+
+def test_radius_in_the_file_wins_over_radii_after_reading():
+    unit, tap = _tap_and_unit()
+    read = kg.read_interventions(tap.assign(radius_m=[50.0]))
+    sa = kg.service_areas(read, radii={"hidran_umum": 150})
+    assert sa["radius_m"].tolist() == [50.0]
+    cov = kg.coverage(unit, read, radii={"hidran_umum": 150})
+    assert cov["covered_ha"].iloc[0] == pytest.approx(np.pi * 50**2 / 1e4, rel=2e-3)
+    assert read["radius_given"].tolist() == [True]
+
+
+def test_measured_volume_is_remeasured_and_given_volume_kept_on_second_prepare():
+    from kotaku_gis.interventions import prepare_interventions
+
+    line = shapely.LineString([(400_000, 9_050_000), (400_120, 9_050_000)])
+    works = gpd.GeoDataFrame(
+        {"kind": ["jalan_beton", "jalan_beton"], "volume": [None, 80.0]},
+        geometry=[line, line], crs=_UTM,
+    )  # fmt: skip
+    once = prepare_interventions(works)
+    twice = prepare_interventions(once, radii={"jalan": 10})
+    assert twice["volume_measured"].tolist() == [True, False]
+    assert twice["volume"].tolist() == pytest.approx([120.0, 80.0], rel=1e-3)
+    assert twice["radius_m"].tolist() == [10.0, 10.0]
+
+
+def test_per_item_kind_drawn_as_polygon_counts_houses_not_hectares():
+    # One rehabilitated house (Rehab RTLH, counted per item) drawn as its 10 m × 12 m
+    # footprint, and a MultiPolygon of two footprints: 1 and 2 buildings, not 0.012 ha.
+    house = shapely.box(400_050, 9_050_050, 400_060, 9_050_062)
+    two = shapely.MultiPolygon([house, shapely.box(400_100, 9_050_050, 400_110, 9_050_062)])
+    works = gpd.GeoDataFrame(
+        {"intervention_id": ["R1", "R2", "D1"], "kind": ["rehab_rtlh", "rtlh", "rumah_deret"],
+         "status": ["selesai"] * 3, "year": [2021] * 3},
+        geometry=[house, two, house], crs=_UTM,
+    )  # fmt: skip
+    read = kg.read_interventions(works)
+    # Row housing (not counted per item) keeps its footprint's hectares.
+    assert read["volume"].tolist() == pytest.approx([1.0, 2.0, 0.012], rel=1e-3)
+    unit = gpd.GeoDataFrame(
+        {"unit_id": ["A"], "buildings": [80]},
+        geometry=[shapely.box(400_000, 9_050_000, 400_200, 9_050_200)], crs=_UTM,
+    )  # fmt: skip
+    red = kg.allocate(works.iloc[[0]], unit)
+    assert red.loc[red["criterion"] == "1c", "volume"].tolist() == [1.0]
+
+
+# ---------------------------------------------------------------- CRS of the input
+
+
+def test_to_lonlat_transforms_lonlat_on_other_ellipsoids():
+    import pyproj
+
+    from kotaku_gis.crs import to_lonlat
+
+    x, y = np.array([116.1, 116.3]), np.array([-8.6, -8.5])
+    # Segara (Bessel 1841) and ID74 (Indonesian National Spheroid): 140 m and 30 m off here.
+    for epsg in (4613, 4238):
+        crs = pyproj.CRS.from_epsg(epsg)
+        want = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
+        lon, lat = to_lonlat(x, y, crs)
+        assert np.allclose(lon, want[0], rtol=0, atol=1e-9)
+        assert np.allclose(lat, want[1], rtol=0, atol=1e-9)
+        assert np.abs(lat - y).max() > 1e-5
+    # DGN95 is lon/lat on the WGS 84 ellipsoid: the numbers pass as they are.
+    lon, lat = to_lonlat(x, y, pyproj.CRS.from_epsg(4755))
+    assert lon.tolist() == x.tolist() and lat.tolist() == y.tolist()
+
+
+@pytest.mark.parametrize(
+    ("units_epsg", "works_epsg"),
+    [
+        (4326, 4326), (4326, 32750), (32750, 4326), (4613, 4613), (4238, 4326),
+        (4613, 4326), (4613, 32750),
+    ],
+)  # fmt: skip
+def test_coverage_is_the_same_in_every_crs(units_epsg, works_epsg):
+    # Segara (4613) is lon/lat on the Bessel ellipsoid: its numbers lie 140 m from the same
+    # point's WGS 84 lon/lat, more than a small work's reach, so taking them for WGS 84 loses
+    # the work.
+    unit = gpd.GeoDataFrame(
+        {"unit_id": ["A"]}, geometry=[shapely.box(400_000, 9_050_000, 400_040, 9_050_040)],
+        crs=_UTM,
+    )  # fmt: skip
+    tap = gpd.GeoDataFrame(
+        {"kind": ["hidran_umum"], "status": ["selesai"], "year": [2022], "radius_m": [10.0]},
+        geometry=[shapely.Point(400_020, 9_050_020)], crs=_UTM,
+    )  # fmt: skip
+    cov = kg.coverage(unit.to_crs(units_epsg), tap.to_crs(works_epsg))
+    # The 10 m disc lies inside the 40 m square: its whole area (within 0.2 % of πr²).
+    assert cov["covered_ha"].iloc[0] == pytest.approx(np.pi * 10**2 / 1e4, rel=2e-3)
+    assert "outside_units" not in cov.attrs["report"].checks()

@@ -270,7 +270,18 @@ def _bowtie(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
 
 
-def _inject_unit_fault(frame: gpd.GeoDataFrame, row, fault: str) -> None:
+def _duplicated_id(frame: gpd.GeoDataFrame, faults: dict) -> str:
+    """The original id that every "duplicate" fault copies.
+
+    Taken before any fault is injected, from a row no fault renames (only "duplicate"
+    renames), so the copies are real duplicates whatever order the faults come in. When every
+    row is a "duplicate", they all take the first row's id: at least two rows then share it.
+    """
+    kept = [row for row in frame.index if faults.get(row) != "duplicate"]
+    return str(frame.at[kept[0] if kept else frame.index[0], "unit_id"])
+
+
+def _inject_unit_fault(frame: gpd.GeoDataFrame, row, fault: str, *, duplicate_of: str) -> None:
     geom = frame.at[row, "geometry"]
     if fault == "null":
         frame.at[row, "geometry"] = None
@@ -279,7 +290,7 @@ def _inject_unit_fault(frame: gpd.GeoDataFrame, row, fault: str) -> None:
     elif fault == "bowtie":
         frame.at[row, "geometry"] = _bowtie(geom)
     elif fault == "duplicate":
-        frame.at[row, "unit_id"] = frame["unit_id"].iloc[0] if row != frame.index[0] else "RT001"
+        frame.at[row, "unit_id"] = duplicate_of
     elif fault == "nan_volume":
         frame.at[row, "households"] = np.nan
     elif fault == "text_volume":
@@ -294,6 +305,30 @@ def _inject_unit_fault(frame: gpd.GeoDataFrame, row, fault: str) -> None:
         frame.at[row, "geometry"] = shapely.affinity.translate(geom, xoff=-100.0)
 
 
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"r1": "duplicate", "r0": "duplicate"},  # once swapped two ids, leaving no duplicate
+        {"r0": "duplicate", "r1": "duplicate"},
+        {"r0": "duplicate"},
+        {"r2": "duplicate", "r0": "null", "r1": "duplicate"},
+        {"r0": "duplicate", "r1": "duplicate", "r2": "duplicate"},
+    ],
+)
+def test_injected_duplicates_are_real_in_any_order(faults):
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["RT000", "RT001", "RT002"]},
+        geometry=[shapely.box(116.1 + k * 1e-3, -8.6, 116.1009 + k * 1e-3, -8.5991)
+                  for k in range(3)],
+        index=pd.Index(["r0", "r1", "r2"]), crs="EPSG:4326",
+    )  # fmt: skip
+    duplicate_of = _duplicated_id(units, faults)
+    for row, fault in faults.items():
+        _inject_unit_fault(units, row, fault, duplicate_of=duplicate_of)
+    repeated = set(units.index[units["unit_id"].duplicated(keep=False)])
+    assert {row for row, fault in faults.items() if fault == "duplicate"} <= repeated
+
+
 @PROPERTY
 @given(st.data())
 def test_every_unit_row_is_kept_and_every_fault_reported(data):
@@ -303,8 +338,9 @@ def test_every_unit_row_is_kept_and_every_fault_reported(data):
     faults = data.draw(
         st.dictionaries(st.sampled_from(list(units.index)), st.sampled_from(_UNIT_FAULTS))
     )
+    duplicate_of = _duplicated_id(units, faults)
     for row, fault in faults.items():
-        _inject_unit_fault(units, row, fault)
+        _inject_unit_fault(units, row, fault, duplicate_of=duplicate_of)
     ids = units["unit_id"].tolist()
 
     out = kg.read_units(units)

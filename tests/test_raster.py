@@ -208,6 +208,16 @@ def test_invalid_and_point_geometries(step_raster):
     assert checks[0] == "invalid_geometry" and checks[1] == "not_polygon"
 
 
+def test_multipolygon_inside_a_geometry_collection_keeps_every_part(tmp_path):
+    ones = write_raster(tmp_path / "ones.tif", np.ones((10, 10)))
+    two = shapely.MultiPolygon([cell_box(0, 0, 2, 3), cell_box(5, 5, 9, 6)])  # 6 + 4 cells
+    gc = shapely.GeometryCollection([two, shapely.LineString([(X0, Y0), (X0 + 50, Y0 - 50)])])
+    nested = shapely.GeometryCollection([shapely.GeometryCollection([two])])
+    zs = kg.zonal_stats(units_of(two, gc, nested), ones, stats=("sum", "count"))
+    assert zs["sum"].tolist() == pytest.approx([10.0, 10.0, 10.0], abs=1e-12)
+    assert zs["count"].tolist() == pytest.approx([10.0, 10.0, 10.0], abs=1e-12)
+
+
 # ---------------------------------------------------------------- inundated hectares
 
 
