@@ -145,7 +145,8 @@ def test_overlapping_units_and_outside_indonesia_are_reported():
     far = _units(1)
     far["unit_id"] = ["X"]
     far.loc[0, "geometry"] = shapely.box(2.35, 48.85, 2.351, 48.851)  # Paris
-    units = kg.read_units(pd.concat([src, far], ignore_index=True))
+    with pytest.warns(UserWarning, match="3 error"):
+        units = kg.read_units(pd.concat([src, far], ignore_index=True))
     report = units.attrs["report"]
     overlaps = [i for i in report if i.check == "overlap"]
     assert {i.row for i in overlaps} == {0, 1}
