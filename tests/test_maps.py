@@ -301,6 +301,15 @@ def test_data_text_is_escaped_everywhere(units, remaining, works):
     assert "\\u003c" not in payload["id"][0] and "</script>alert" not in page
 
 
+def test_column_names_are_data_too(units):
+    """A score column whose name carries markup gets no view: only criterion codes do."""
+    hostile = "score_9</script><img src=x onerror=alert(1)>"
+    frame = units.assign(**{hostile: 1, "score_1a": 3, "pct_1a": 60.0})
+    page = kg.map_units(frame, views="both").get_root().render()
+    assert "onerror=alert(1)" not in page and "<img src=x" not in page
+    assert "1a" in page
+
+
 # ----------------------------------------------------------------- offline pages
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from ..area import area_ha
 from ..crs import WGS84
 from ..errors import InputError
+from ..rulesets import all_codes
 from ..schema import ADMIN_COLUMNS, LEVELS
 from . import style
 from .columns import (
@@ -70,9 +71,15 @@ def _level_view(col: str, title: str, lang: str) -> dict[str, Any]:
 
 
 def _criterion_codes(frame: pd.DataFrame) -> list[str]:
+    """Criterion codes with score or percentage columns, among the rulesets' codes.
+
+    Column names are data too: a ``score_…`` column whose suffix is no criterion code of any
+    ruleset gets no view, so nothing from a column name reaches the page unescaped.
+    """
+    known = set(all_codes())
     codes = [m.group(1) for c in frame.columns if (m := _SCORE.match(str(c)))]
     pct = [str(c)[4:] for c in frame.columns if str(c).startswith("pct_")]
-    return codes + [c for c in pct if c not in codes]
+    return [c for c in dict.fromkeys(codes + pct) if c in known]
 
 
 def _score_views(
