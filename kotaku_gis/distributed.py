@@ -37,14 +37,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, is_dask
 from .overlay import (
     _as_units,
     _as_works,
     _checked_units,
     _coverage_table,
     _groups,
-    _is_dask,
     _lonlat_boxes,
     _remaining_table,
     _select_works,
@@ -125,7 +124,7 @@ def _prepare(
 ) -> gpd.GeoDataFrame:
     """Check the units' schema and select the works, as on one machine."""
     _as_units(units._meta)
-    if _is_dask(interventions):
+    if is_dask(interventions):
         interventions = interventions.compute()
     works = _as_works(interventions, radii)
     own = ValidationReport(what=what)

@@ -25,7 +25,7 @@ from rasterio.transform import Affine
 
 from .area import area_ha_array
 from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs, to_lonlat
-from .errors import InputError
+from .errors import InputError, reject_dask
 from .io import atomic_path
 from .report import ValidationReport
 from .rulesets import NOT_SLUM, normalise_levels
@@ -187,6 +187,7 @@ def grid_summary(
     >>> float(grid["slum_ha"].sum())
     3.0
     """  # noqa: E501
+    reject_dask(assessed, function="kg.grid_summary")
     if not isinstance(assessed, gpd.GeoDataFrame):
         raise InputError(
             "grid_summary needs the assessed units as a GeoDataFrame with polygons; read them "

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .area import area_ha
-from .errors import InputError
+from .errors import InputError, reject_dask
 from .rulesets import DEFAULT_RULESET, LEVEL_ORDER, NOT_SLUM, Ruleset, normalise_levels
 from .schema import ADMIN_COLUMNS
 from .scoring import as_year, assess, round_half_up
@@ -110,6 +110,7 @@ def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     >>> table["slum_ha"].to_dict(), table["units"].to_dict()
     ({'Bima': 1.25, 'Mataram': 2.0}, {'Bima': 1, 'Mataram': 2})
     """
+    reject_dask(assessed, function="kg.summarize")
     cols = _by_columns(assessed, by)
     levels = _levels(assessed)
     ha = _hectares(assessed)
@@ -182,6 +183,7 @@ def progress(
     >>> led["slum_ha"].tolist(), led["reduced_ha"].tolist(), led["units_left"].tolist()
     ([2.0, 0.0], [0.0, 2.0], [0, 1])
     """
+    reject_dask(units, function="kg.progress")
     years = _years(years)
     cols = _by_columns(units, by)
     ha = _hectares(units)

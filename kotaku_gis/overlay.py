@@ -37,7 +37,7 @@ from .crs import (
     to_frame_crs,
     to_lonlat,
 )
-from .errors import InputError
+from .errors import InputError, is_dask
 from .interventions import completed_by, is_prepared, prepare_interventions
 from .io import repair_invalid
 from .report import ValidationReport
@@ -503,11 +503,6 @@ def _checked_units(units: gpd.GeoDataFrame, report: ValidationReport) -> gpd.Geo
     )
 
 
-def _is_dask(frame: object) -> bool:
-    """True for a dask(-geopandas) collection, without importing dask."""
-    return type(frame).__module__.split(".")[0] in ("dask", "dask_geopandas")
-
-
 def _inputs(
     units: gpd.GeoDataFrame,
     interventions: pd.DataFrame,
@@ -644,7 +639,7 @@ def coverage(
     """
     if by not in ("kind", "category", None):
         raise InputError(f"by must be 'kind' or None, not {by!r}.")
-    if _is_dask(units):
+    if is_dask(units):
         from .distributed import coverage as dask_coverage
 
         return dask_coverage(units, interventions, by=by, year=year, kinds=kinds, radii=radii)
@@ -710,7 +705,7 @@ def remaining_area(
     >>> round(float(rem.loc[0, "covered_ha"] / rem.loc[0, "area_ha"]), 3)
     0.2
     """
-    if _is_dask(units):
+    if is_dask(units):
         from .distributed import remaining_area as dask_remaining_area
 
         return dask_remaining_area(units, interventions, kinds=kinds, year=year, radii=radii)

@@ -36,7 +36,7 @@ from exactextract.writer import Writer
 
 from .area import area_ha_array
 from .crs import geoseries_values, to_frame_crs
-from .errors import InputError
+from .errors import InputError, reject_dask
 from .io import polygonal_parts
 from .report import ValidationReport
 
@@ -513,6 +513,7 @@ def zonal_stats(
     >>> kg.zonal_stats(unit, path, stats=["mean", "sum", "count"]).round(2).values.tolist()
     [[0.5, 0.5, 1.0]]
     """
+    reject_dask(units, function="kg.zonal_stats")
     stats = _check_stats(stats)
     with _open(raster) as (ds, name):
         crs = _raster_crs(ds, name)
@@ -609,6 +610,7 @@ def inundated_ha(
     >>> round(float(wet.iloc[0]), 4), round(float(kg.area_ha(unit).iloc[0]) / 2, 4)
     (1.0006, 1.0006)
     """
+    reject_dask(units, function="kg.inundated_ha")
     try:
         threshold = float(threshold)
     except (TypeError, ValueError) as err:
@@ -781,6 +783,7 @@ def population_per_unit(
     ...     ["population", "estimate", "ratio", "flag"]].values.tolist()
     [[320.0, 80.0, 1.0666666666666667, 'ok']]
     """
+    reject_dask(units, function="kg.population_per_unit")
     if not isinstance(units, gpd.GeoDataFrame) or baseline not in units.columns:
         raise InputError(
             f"population_per_unit needs a GeoDataFrame of units with a {baseline!r} column; "

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .area import area_ha
-from .errors import InputError
+from .errors import InputError, reject_dask
 from .report import ValidationReport
 from .rulesets import DEFAULT_RULESET, Ruleset, get_ruleset
 
@@ -282,6 +282,7 @@ def assess(
     >>> int(kg.assess(units, reductions=red, year=2022).loc[0, "total_score"])
     33
     """
+    reject_dask(units, function="kg.assess")
     if not isinstance(units, pd.DataFrame):
         raise InputError(
             f"assess needs a DataFrame or GeoDataFrame of units, not {type(units).__name__}."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -102,3 +104,19 @@ def test_partition_units_keeps_every_row_and_the_index():
     assert sorted(back.index) == [1, 2, 3, 4, 5]
     # Hilbert order along a row of boxes: left to right
     assert back["unit_id"].tolist() == ["b", "d", "e", "c", "a"]
+
+
+def test_functions_that_need_a_frame_in_memory_say_so_for_dask_frames(layers):
+    units = layers[0]
+    lazy = dask_geopandas.from_geopandas(units.assign(level="kumuh ringan"), npartitions=2)
+    calls = {
+        "kg.summarize": lambda: kg.summarize(lazy),
+        "kg.progress": lambda: kg.progress(lazy, pd.DataFrame(), years=[2022]),
+        "kg.assess": lambda: kg.assess(lazy),
+        "kg.grid_summary": lambda: kg.grid_summary(lazy),
+        "kg.map_units": lambda: kg.map_units(lazy),
+        "kg.zonal_stats": lambda: kg.zonal_stats(lazy, "unused.tif"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(kg.InputError, match=rf"{re.escape(name)} needs a frame in memory"):
+            call()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..area import area_ha
 from ..crs import WGS84
-from ..errors import InputError
+from ..errors import InputError, reject_dask
 from ..rulesets import all_codes
 from ..schema import ADMIN_COLUMNS, LEVELS
 from . import style
@@ -236,6 +236,7 @@ def map_units(
     >>> [layer.layer_name for layer in m._children.values() if hasattr(layer, "view")]
     ['Slum level']
     """
+    reject_dask(assessed, function="kg.map_units")
     t = style.texts(lang)
     if views not in VIEWS:
         raise InputError(f"views={views!r} is not one of {list(VIEWS)}.")
