@@ -204,6 +204,11 @@ def grid_summary(
     report = ValidationReport(what="units", source="grid_summary")
 
     is_slum = levels.isin(_SLUM_LEVELS).fillna(False).to_numpy(dtype=bool)
+    unscored = levels.isna().to_numpy()
+    report.add_rows(
+        assessed.index[unscored], level_column, "warning", "no_level",
+        "the unit has no level, so it is not on the grid; score it with kg.assess first",
+    )  # fmt: skip
     polygonal = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     polygonal &= np.isin(shapely.get_type_id(geoms), [3, 6, 7])
     on_globe = np.zeros(len(geoms), dtype=bool)

@@ -188,3 +188,16 @@ def test_geotiff_holds_the_same_hectares(tmp_path):
     assert level[3, 0] == 0 and ha[3, 0] == 0
     with pytest.raises(kg.InputError, match="no cells"):
         kg.write_grid_tiff(grid.iloc[:0], tmp_path / "empty.tif")
+
+
+def test_units_without_a_level_are_reported_not_dropped_silently():
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["A", "B"], "level": ["kumuh ringan", None], "area_ha": [1.0, 2.0]},
+        geometry=[shapely.box(116.100, -8.58, 116.101, -8.579),
+                  shapely.box(116.101, -8.58, 116.102, -8.579)],
+        crs=4326,
+    )  # fmt: skip
+    grid = kg.grid_summary(units, cell_m=100)
+    assert grid["slum_ha"].sum() == pytest.approx(1.0, rel=1e-12)
+    report = grid.attrs["report"]
+    assert [(i.row, i.check) for i in report] == [(1, "no_level")]
