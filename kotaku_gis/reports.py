@@ -10,12 +10,20 @@ for English sheet names and headers):
 - the summary per kota and per kelurahan: units and hectares per level before and after the
   works, slum hectares, the reduction and, with the overlay, the served and unserved
   hectares, each with a total row equal to :func:`kotaku_gis.summarize`'s;
-- the per-unit scores: percentage and score per criterion, total and level before and after;
+- the per-unit scores: percentage and score per criterion, total and level before and after
+  and, with the overlay, the unit's served and unserved hectares (the same figures the
+  summaries add up: shares of the verified ``area_ha``);
 - the yearly ledger (:func:`kotaku_gis.progress`);
 - the reductions audit trail: each reduction row with its intervention's attributes and its
-  unit's hectares and levels, so that every hectare leaving the slum list traces back to works;
-- the validation notes of the inputs, and a notes sheet with the run's parameters and the
-  regulation used.
+  unit's hectares and levels, so that every hectare leaving the slum list traces back to works
+  (``traced`` is False, with a validation note, where the intervention is not found);
+- the validation notes of the inputs (with a note per unit without a level, and per
+  untraced reduction), and a notes sheet with the run's parameters and the regulation used.
+
+Units without a level count under "not assessed" (``units_not_assessed``,
+``ha_not_assessed``), so the level columns always add up to ``units`` and ``area_ha``.
+With ``lang="en"`` the level and criterion names in the cells are English too; the GeoPackage
+and CSV keep the library's values. Unit and intervention ids are matched as text everywhere.
 
 Values are stored unrounded (sums in Excel add up to the library's); cells show two decimals.
 """
@@ -44,7 +52,7 @@ from .io import atomic_path, write_gpkg
 from .ledger import _hectares, progress, summarize
 from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
 from .report import ValidationReport
-from .rulesets import NOT_SLUM, ruleset_of
+from .rulesets import NOT_SLUM, normalise_levels, ruleset_of
 from .schema import ADMIN_COLUMNS, LEVELS
 
 __all__ = [
@@ -93,8 +101,9 @@ _HEADERS: dict[str, dict[str, str]] = {
         "level": "Tingkat Kumuh", "units": "Jumlah Unit", "slum_units": "Unit Kumuh",
         "slum_ha": "Luas Kumuh (Ha)", "reduced_ha": "Pengurangan Luas Kumuh (Ha)",
         "served_ha": "Luas Terlayani (Ha)", "unserved_ha": "Luas Belum Terlayani (Ha)",
-        "covered_ha": "Luas Terlayani (Ha)", "remaining_ha": "Luas Belum Terlayani (Ha)",
-        "year": "Tahun", "baseline_ha": "Luas Kumuh Awal (Ha)", "units_left": "Unit Keluar",
+        "units_not_assessed": "Unit Belum Dinilai", "ha_not_assessed": "Luas Belum Dinilai (Ha)",
+        "traced": "Terlacak ke Kegiatan", "year": "Tahun",
+        "baseline_ha": "Luas Kumuh Awal (Ha)", "units_left": "Unit Keluar",
         "units_entered": "Unit Masuk", "ha_left": "Luas Keluar (Ha)",
         "ha_entered": "Luas Masuk (Ha)", "intervention_id": "ID Kegiatan",
         "criterion": "Kriteria", "criterion_name": "Nama Kriteria",
@@ -117,8 +126,9 @@ _HEADERS: dict[str, dict[str, str]] = {
         "total_score": "Total score", "level": "Slum level", "units": "Units",
         "slum_units": "Slum units", "slum_ha": "Slum area (ha)",
         "reduced_ha": "Slum area reduced (ha)", "served_ha": "Served area (ha)",
-        "unserved_ha": "Unserved area (ha)", "covered_ha": "Served area (ha)",
-        "remaining_ha": "Unserved area (ha)", "year": "Year",
+        "unserved_ha": "Unserved area (ha)", "units_not_assessed": "Units not assessed",
+        "ha_not_assessed": "Area not assessed (ha)", "traced": "Traced to an intervention",
+        "year": "Year",
         "baseline_ha": "Baseline slum area (ha)", "units_left": "Units leaving",
         "units_entered": "Units entering", "ha_left": "Area leaving (ha)",
         "ha_entered": "Area entering (ha)", "intervention_id": "Intervention ID",
@@ -341,6 +351,18 @@ def frame_to_sheet(
 # ---------------------------------------------------------------- tables
 
 
+def _ids(values: pd.Series) -> pd.Series:
+    """Ids as text, so that 101, 101.0 and "101" match wherever units or works are joined."""
+    ids = pd.Series(values)
+    if pd.api.types.is_float_dtype(ids.dtype):
+        known = ids.to_numpy(dtype=float, na_value=np.nan)
+        known = known[~np.isnan(known)]
+        # Whole numbers read as floats (a column with a blank) are written without ".0".
+        if np.isfinite(known).all() and (known == np.floor(known)).all():
+            ids = ids.astype("Int64")
+    return ids.astype("string")
+
+
 def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``after`` in the order of ``baseline`` (same index, else matched on unit_id)."""
     if after.index.equals(baseline.index):
@@ -350,10 +372,10 @@ def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
             "the baseline and the assessment after works have different rows and no "
             "'unit_id' to match them; assess the same units twice."
         )
-    ids = after["unit_id"].astype("string")
+    ids = _ids(after["unit_id"])
     if ids.duplicated().any():
         raise InputError("unit_id values repeat in the assessed units; make them unique.")
-    pos = pd.Index(ids).get_indexer(baseline["unit_id"].astype("string"))
+    pos = pd.Index(ids).get_indexer(_ids(baseline["unit_id"]))
     if (pos < 0).any():
         missing = baseline["unit_id"][pos < 0].tolist()[:10]
         raise InputError(f"units {missing} of the baseline are not in the assessment after works.")
@@ -387,9 +409,11 @@ def summary_by(
     Returns
     -------
     DataFrame
-        The group columns, then :func:`kotaku_gis.summarize`'s columns, their ``_after``
-        twins, ``reduced_ha``, ``served_ha`` and ``unserved_ha``; one row per group and the
-        total row last.
+        The group columns, then :func:`kotaku_gis.summarize`'s columns with
+        ``units_not_assessed`` and ``ha_not_assessed`` (units without a level, so that the
+        level columns add up to ``units`` and ``area_ha``) before ``slum_units``, their
+        ``_after`` twins, ``reduced_ha``, ``served_ha`` and ``unserved_ha``; one row per group
+        and the total row last.
 
     Examples
     --------
@@ -404,16 +428,15 @@ def summary_by(
     """
     cols = [by] if isinstance(by, str) else list(by or [])
     cols = [c for c in cols if c in baseline.columns]
-    group = cols or None
-    out = summarize(baseline, by=group)
-    totals = summarize(baseline)
+    out = _level_summary(baseline, cols)
+    totals = _level_summary(baseline, [])
     if after is not None:
         after = _aligned(after, baseline)
         grouped_after = after.assign(**{c: baseline[c] for c in cols})
         # Units and area do not change with works; only the levels do.
         same = ["units", "area_ha"]
-        out = out.join(summarize(grouped_after, by=group).drop(columns=same).add_suffix("_after"))
-        totals = totals.join(summarize(after).drop(columns=same).add_suffix("_after"))
+        out = out.join(_level_summary(grouped_after, cols).drop(columns=same).add_suffix("_after"))
+        totals = totals.join(_level_summary(after, []).drop(columns=same).add_suffix("_after"))
         out["reduced_ha"] = out["slum_ha"] - out["slum_ha_after"]
         totals["reduced_ha"] = totals["slum_ha"] - totals["slum_ha_after"]
     if remaining is not None:
@@ -432,6 +455,30 @@ def summary_by(
     for c in out.columns:
         if "units" in c.split("_"):
             out[c] = out[c].astype(np.int64)
+    return out
+
+
+def _level_summary(assessed: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """:func:`kotaku_gis.summarize` with the units that have no level counted apart.
+
+    ``summarize`` counts such units in ``units`` and ``area_ha`` only; ``units_not_assessed``
+    and ``ha_not_assessed`` show them, so the level columns add up to the unit count.
+    """
+    out = summarize(assessed, by=cols or None)
+    blank = normalise_levels(assessed["level"]).isna().to_numpy()
+    data: dict[str, Any] = {c: assessed[c].to_numpy() for c in cols}
+    data["units_not_assessed"] = blank.astype(np.int64)
+    data["ha_not_assessed"] = np.where(blank, _hectares(assessed), 0.0)
+    table = pd.DataFrame(data)
+    # Grouped exactly as summarize groups, so the rows come in the same order.
+    extra = (
+        table.groupby(cols, dropna=False, sort=True).sum()
+        if cols
+        else table.sum().to_frame("total").T.astype({"units_not_assessed": np.int64})
+    )
+    at = out.columns.get_loc("slum_units")
+    for i, c in enumerate(("units_not_assessed", "ha_not_assessed")):
+        out.insert(at + i, c, extra[c].to_numpy())
     return out
 
 
@@ -456,7 +503,8 @@ def _ledger_of(baseline: pd.DataFrame, reductions: pd.DataFrame | None) -> pd.Da
 
 
 def _served(baseline: pd.DataFrame, remaining: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Served and unserved hectares per unit, on the same area as the rest of the summary.
+    """Served and unserved hectares per unit (``baseline``'s rows, with the ``cols``), on the
+    same area as the rest of the summary.
 
     :func:`kotaku_gis.remaining_area` measures the geometry; the summaries count the verified
     ``area_ha`` (DESIGN §3). Each unit's served share of its geometry is applied to its verified
@@ -468,20 +516,21 @@ def _served(baseline: pd.DataFrame, remaining: pd.DataFrame, cols: list[str]) ->
         raise InputError(
             f"remaining lacks columns {need}; pass the output of kg.remaining_area(units, works)."
         )
-    rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]]).drop_duplicates(
-        "unit_id"
-    )
-    geom_ha = rem["covered_ha"] + rem["remaining_ha"]
+    if "unit_id" not in baseline.columns:
+        raise InputError("the units have no 'unit_id' to match the remaining areas to; add one.")
+    rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]])
+    rem = rem.assign(unit_id=_ids(rem["unit_id"]).to_numpy()).drop_duplicates("unit_id")
+    covered = rem["covered_ha"].to_numpy(dtype=float)
+    geom_ha = covered + rem["remaining_ha"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(geom_ha > 0, rem["covered_ha"] / geom_ha, 0.0)
-    rem["share"] = np.nan_to_num(share, nan=0.0)
-    units = pd.DataFrame({"unit_id": baseline["unit_id"].to_numpy(), "area": _hectares(baseline)})
-    for c in cols:
-        units[c] = baseline[c].to_numpy()
-    units = units.merge(rem[["unit_id", "share"]], on="unit_id", how="left")
-    units["served_ha"] = units["share"].fillna(0.0) * units["area"]
-    units["unserved_ha"] = units["area"] - units["served_ha"]
-    return units[[*cols, "served_ha", "unserved_ha"]]
+        shares = np.nan_to_num(np.where(geom_ha > 0, covered / geom_ha, 0.0), nan=0.0)
+    pos = pd.Index(rem["unit_id"]).get_indexer(_ids(baseline["unit_id"]))
+    area = _hectares(baseline)
+    served = np.append(shares, 0.0)[pos] * area  # position -1 (no remaining row): not served
+    units = pd.DataFrame({c: baseline[c].to_numpy() for c in cols}, index=baseline.index)
+    units["served_ha"] = served
+    units["unserved_ha"] = area - served
+    return units
 
 
 def _unit_scores(
@@ -498,12 +547,11 @@ def _unit_scores(
         after = _aligned(after, baseline)
         for c in ("total_score", "level"):
             cols[f"{c}_after"] = after[c]
-    if remaining is not None and "unit_id" in baseline.columns:
-        rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]])
-        rem = rem.drop_duplicates("unit_id").set_index("unit_id")
-        ids = baseline["unit_id"].astype("string")
-        for c in ("covered_ha", "remaining_ha"):
-            cols[c] = pd.Series(rem[c].reindex(ids).to_numpy(), index=baseline.index)
+    if remaining is not None:
+        # The summaries' own per-unit figures, so the unit rows add up to their totals.
+        served = _served(baseline, remaining, [])
+        for c in ("served_ha", "unserved_ha"):
+            cols[c] = served[c]
     for code in rs.codes:
         # (frame, its column, the name in the sheet)
         wanted = [
@@ -526,8 +574,14 @@ def _audit(
     interventions: pd.DataFrame | None,
     baseline: pd.DataFrame,
     after: pd.DataFrame | None,
+    *,
+    lang: Lang = "id",
 ) -> pd.DataFrame:
-    """Each reduction row with its intervention's attributes and its unit's hectares and levels."""
+    """Each reduction row with its intervention's attributes and its unit's hectares and levels.
+
+    With the interventions, ``traced`` says whether the reduction's ``intervention_id`` names
+    one of them (:func:`_untraced` notes the rows where it does not).
+    """
     need = [c for c in ("unit_id", "criterion", "volume") if c not in reductions.columns]
     if need:
         raise InputError(
@@ -535,7 +589,7 @@ def _audit(
         )
     red = pd.DataFrame(reductions).reset_index(drop=True)
     rs = ruleset_of(baseline)
-    names = {c.code: c.name_id for c in rs.criteria}
+    names = {c.code: c.name_en if lang == "en" else c.name_id for c in rs.criteria}
     units_of = {c.code: c.unit for c in rs.criteria}
     crit = red["criterion"].astype("string")
     red.insert(red.columns.get_loc("criterion") + 1, "criterion_name", crit.map(names))
@@ -550,12 +604,13 @@ def _audit(
             if c in interventions.columns
         ]  # fmt: skip
         works = pd.DataFrame(interventions[["intervention_id", *keep]])
+        works["intervention_id"] = _ids(works["intervention_id"]).to_numpy()
         works = works.drop_duplicates("intervention_id")
         # The intervention's own year, volume or kind must not shadow the reduction's.
         works = works.rename(columns={c: f"intervention_{c}" for c in keep if c in red.columns})
-        works["intervention_id"] = works["intervention_id"].astype("string")
-        red["intervention_id"] = red["intervention_id"].astype("string")
+        red["intervention_id"] = _ids(red["intervention_id"]).to_numpy()
         red = red.merge(works, on="intervention_id", how="left")
+        red["traced"] = _traced(red, interventions)
     if "unit_id" in baseline.columns:
         unit_cols = [c for c in ("kelurahan", "kota", "area_ha", "level") if c in baseline]
         units = pd.DataFrame(baseline[["unit_id", *unit_cols]]).rename(
@@ -566,11 +621,77 @@ def _audit(
             units["unit_left_slum"] = (units["level_before"].astype("string") != NOT_SLUM) & (
                 units["level_after"].astype("string") == NOT_SLUM
             )
-        units["unit_id"] = units["unit_id"].astype("string")
-        red["unit_id"] = red["unit_id"].astype("string")
+        units["unit_id"] = _ids(units["unit_id"]).to_numpy()
+        red["unit_id"] = _ids(red["unit_id"]).to_numpy()
         red = red.merge(units.drop_duplicates("unit_id"), on="unit_id", how="left")
     order = [c for c in ("unit_id", "criterion", "intervention_id") if c in red.columns]
     return red.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def _traced(reductions: pd.DataFrame, interventions: pd.DataFrame) -> np.ndarray:
+    """Whether each reduction's ``intervention_id`` names one of the interventions."""
+    known = _ids(interventions["intervention_id"]).dropna()
+    return _ids(reductions["intervention_id"]).isin(known).to_numpy(dtype=bool)
+
+
+def _untraced(
+    reductions: pd.DataFrame, interventions: pd.DataFrame | None
+) -> ValidationReport | None:
+    """A warning per reduction whose works cannot be found among the interventions."""
+    if interventions is None or "intervention_id" not in interventions.columns:
+        return None
+    rep = ValidationReport(what="reductions")
+    if "intervention_id" not in reductions.columns:
+        message = (
+            "the reductions have no intervention_id, so none of them can be traced to the "
+            "works that made it; pass the output of kg.allocate(works, units)."
+        )
+        rep.add(None, "intervention_id", "warning", "untraced_reduction", message)
+        return rep
+    lost = ~_traced(reductions, interventions)
+    if lost.any():
+        rows = reductions[lost]
+        messages = [
+            f"reduction of {vol!r} on criterion {crit} of unit {unit}: intervention_id "
+            f"{iid!r} matches no intervention, so its kind, status and year are unknown; "
+            "check the id or add the intervention."
+            for vol, crit, unit, iid in zip(
+                rows["volume"].tolist(), rows["criterion"].tolist(), rows["unit_id"].tolist(),
+                _ids(rows["intervention_id"]).astype(object).tolist(), strict=True,
+            )
+        ]  # fmt: skip
+        rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction", messages)
+    return rep
+
+
+def _unassessed(baseline: pd.DataFrame, after: pd.DataFrame | None) -> ValidationReport:
+    """A warning per unit without a level: counted in the units and area, under no level."""
+    rep = ValidationReport(what="levels")
+    for frame, when in ((baseline, "before works"), (after, "after works")):
+        if frame is None:
+            continue
+        blank = normalise_levels(frame["level"]).isna().to_numpy()
+        if not blank.any():
+            continue
+        ids = frame["unit_id"] if "unit_id" in frame.columns else frame.index.to_series()
+        messages = [
+            f"unit {uid} has no level {when}: its {ha:g} ha count in the units and area but "
+            "under no level (see the 'not assessed' columns); give it the volumes to score."
+            for uid, ha in zip(ids[blank].tolist(), _hectares(frame)[blank].tolist(), strict=True)
+        ]
+        rep.add_rows(frame.index[blank], "level", "warning", "level_missing", messages)
+    return rep
+
+
+def _for_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The frame with its level columns in ``lang`` (the data keep the regulation's labels)."""
+    if lang == "id":
+        return frame
+    out = frame.copy()
+    for c in ("level", "level_before", "level_after"):
+        if c in out.columns:
+            out[c] = normalise_levels(out[c], column=c).replace(_LEVEL_EN)
+    return out
 
 
 def _issues(reports: Mapping[str, ValidationReport | None]) -> pd.DataFrame:
@@ -623,7 +744,7 @@ def _notes(
                      float(summarize(after)["slum_ha"].iloc[0])))  # fmt: skip
     for key, value in (parameters or {}).items():
         rows.append((str(key), value if isinstance(value, int | float | bool) else str(value)))
-    levels = ", ".join(f"{label} ≥ {minimum}" for label, minimum in rs.levels)
+    levels = ", ".join(f"{_level_text(label, lang)} ≥ {minimum}" for label, minimum in rs.levels)
     rows.append(("Levels (total score)" if en else "Tingkat (total skor)", levels))
     bands = ", ".join(f"≥ {m:g} % → {s}" for m, s in rs.bands)
     rows.append(("Score bands" if en else "Skor per kriteria", bands))
@@ -719,13 +840,13 @@ def write_excel_report(
     ):
         table = summary_by(base, after=after, remaining=remaining, by=by, total=words["total"])
         frame_to_sheet(wb, sheets[key], table, headers=headers(table), caption=sheets[key])
-    scores = _unit_scores(base, after, remaining)
+    scores = _for_display(_unit_scores(base, after, remaining), lang)
     frame_to_sheet(wb, sheets["units"], scores, headers=headers(scores), text_columns=("unit_id",))
     if ledger is not None:
         frame_to_sheet(wb, sheets["ledger"], ledger, headers=headers(ledger),
                        caption=words["ledger_title"])  # fmt: skip
     if reductions is not None:
-        audit = _audit(reductions, interventions, base, after)
+        audit = _for_display(_audit(reductions, interventions, base, after, lang=lang), lang)
         frame_to_sheet(
             wb, sheets["audit"], audit, headers=headers(audit),
             text_columns=("unit_id", "intervention_id"), freeze_columns=2,
@@ -735,6 +856,8 @@ def write_excel_report(
         "interventions": None if interventions is None else interventions.attrs.get("report"),
         "allocation": None if reductions is None else reductions.attrs.get("report"),
         "overlay": None if remaining is None else remaining.attrs.get("report"),
+        "levels": _unassessed(base, after),
+        "reductions": None if reductions is None else _untraced(reductions, interventions),
     }
     found.update(reports or {})
     issues = _issues(found)
@@ -1061,7 +1184,8 @@ def write_reports(
     """Write the report files of a run into a folder and return their paths.
 
     Files: ``kotaku_report.xlsx`` (:func:`write_excel_report`), ``kotaku_report.gpkg``
-    (:func:`write_gpkg_report`), ``units_assessed.csv`` (per-unit scores and levels), and
+    (:func:`write_gpkg_report`), ``units_assessed.csv`` (per-unit scores and levels, and
+    ``served_ha`` and ``unserved_ha`` as in the summaries), and
     with ``figures`` ``map_levels.png`` (:func:`plot_levels`, when the units have geometry)
     and ``chart_ledger.png`` (:func:`plot_ledger`, when there is a ledger).
 

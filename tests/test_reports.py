@@ -258,9 +258,14 @@ def test_gpkg_csv_and_figures(run: dict, tmp_path) -> None:
     csv = pd.read_csv(paths[2], encoding="utf-8-sig")
     assert csv["unit_id"].tolist() == ["A", "B", "C"]
     assert csv["level_after"].tolist() == ["tidak kumuh", "kumuh ringan", "tidak kumuh"]
-    # Served + unserved is the polygon's hectares (the verified area_ha is a typed figure).
-    measured = kg.area_ha(run["units"]).to_numpy()
-    assert np.allclose(csv["covered_ha"] + csv["remaining_ha"], measured, atol=1e-6)
+    # The unit rows count the verified area_ha (2.5, 1.25 and 4 ha typed; the boxes measure
+    # about 4.87 ha each), as the summaries do: served + unserved is each unit's area_ha and
+    # the rows add up to the summary's total.
+    np.testing.assert_allclose(csv["served_ha"] + csv["unserved_ha"], [2.5, 1.25, 4.0],
+                               rtol=1e-15)  # fmt: skip
+    assert csv["served_ha"].sum() == pytest.approx(summary["served_ha"].iloc[-1], rel=1e-12)
+    assert csv["unserved_ha"].sum() == pytest.approx(summary["unserved_ha"].iloc[-1], rel=1e-12)
+    assert "covered_ha" not in csv.columns
     for png in paths[3:]:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -312,6 +317,26 @@ def test_sample_report_totals(tmp_path) -> None:
     audit_rows = sum(1 for _ in wb["Jejak Pengurangan"].iter_rows(min_row=2))
     assert audit_rows == len(red)
 
+    # Independently of the library: add up the per-unit sheet's rows with plain pandas.
+    head, *rows = list(wb["Skor Unit"].iter_rows(values_only=True))
+    per_unit = pd.DataFrame(rows, columns=head)
+    assert len(per_unit) == len(units)
+    for when, level in (("", "Tingkat Kumuh"), (" sesudah", "Tingkat Kumuh sesudah")):
+        slum = per_unit[per_unit[level] != "tidak kumuh"]
+        by_hand = slum.groupby("Kota/Kabupaten")["Luas (Ha)"].sum()
+        shown = table[f"Luas Kumuh (Ha){when}"]
+        assert shown[shown > 0].sort_index().tolist() == pytest.approx(
+            by_hand.sort_index().tolist(), rel=1e-12
+        )
+        assert (shown[~shown.index.isin(by_hand.index)] == 0).all()
+        assert total[f"Luas Kumuh (Ha){when}"] == pytest.approx(slum["Luas (Ha)"].sum(), rel=1e-12)
+        for lvl in ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh"):
+            ha = per_unit.loc[per_unit[level] == lvl, "Luas (Ha)"].sum()
+            assert total[f"Luas {lvl.title()} (Ha){when}"] == pytest.approx(ha, rel=1e-12)
+    assert total["Jumlah Unit"] == len(per_unit)
+    assert total["Luas (Ha)"] == pytest.approx(per_unit["Luas (Ha)"].sum(), rel=1e-12)
+    assert total["Luas (Ha)"] == pytest.approx(units["area_ha"].sum(), rel=1e-12)
+
 
 def test_served_hectares_follow_the_verified_area():
     """Two 200 m squares (4 ha of geometry) whose verified area_ha is 5: a drain corridor
@@ -338,3 +363,148 @@ def test_served_hectares_follow_the_verified_area():
     shares = rem["covered_ha"] / rem["area_ha"]
     np.testing.assert_allclose(shares, [0.2, 0.2], rtol=1e-5)
     assert row["served_ha"] == pytest.approx(shares.sum() * 5.0, rel=1e-12)  # not 0.2 * 4 ha
+
+
+def _hand_remaining(ids: list) -> pd.DataFrame:
+    """Served shares 1/4, 1/2 and 0 of each unit's geometry (hectares of geometry, not of
+    the verified area): A 1 of 4 ha, B 2 of 4 ha, C none of 4.87 ha."""
+    return pd.DataFrame(
+        {"unit_id": ids, "covered_ha": [1.0, 2.0, 0.0], "remaining_ha": [3.0, 2.0, 4.87]}
+    )
+
+
+def _scores_sheet(path) -> pd.DataFrame:
+    head, rows = _sheet_rows(openpyxl.load_workbook(path)["Skor Unit"], 1)
+    return pd.DataFrame(rows, columns=head)
+
+
+def test_unit_rows_count_the_verified_area(run: dict, tmp_path) -> None:
+    """The shares apply to the verified 2.5, 1.25 and 4 ha: A 0.625 + 1.875, B 0.625 +
+    0.625, C 0 + 4; the unit rows add up to the summary totals 1.25 and 6.5."""
+    remaining = _hand_remaining(["A", "B", "C"])
+    paths = kg.write_reports(
+        tmp_path, units_assessed=run["after"], baseline=run["base"], remaining=remaining,
+        figures=False,
+    )  # fmt: skip
+    scores = _scores_sheet(paths[0])
+    assert scores["Luas Terlayani (Ha)"].tolist() == [0.625, 0.625, 0.0]
+    assert scores["Luas Belum Terlayani (Ha)"].tolist() == [1.875, 0.625, 4.0]
+    assert (scores["Luas Terlayani (Ha)"] + scores["Luas Belum Terlayani (Ha)"]).tolist() == [
+        2.5, 1.25, 4.0,
+    ]  # fmt: skip
+    head, rows = _sheet_rows(openpyxl.load_workbook(paths[0])["Ringkasan Kota"], 3)
+    total = pd.DataFrame(rows, columns=head).iloc[-1]
+    assert total["Luas Terlayani (Ha)"] == scores["Luas Terlayani (Ha)"].sum() == 1.25
+    assert total["Luas Belum Terlayani (Ha)"] == scores["Luas Belum Terlayani (Ha)"].sum() == 6.5
+    csv = pd.read_csv(paths[2], encoding="utf-8-sig")
+    assert csv["served_ha"].tolist() == [0.625, 0.625, 0.0]
+    assert csv["unserved_ha"].tolist() == [1.875, 0.625, 4.0]
+
+
+@pytest.mark.parametrize(
+    "remaining_ids",
+    [[101, 102, 103], ["101", "102", "103"], [101.0, 102.0, 103.0]],
+    ids=["int", "text", "float"],
+)
+def test_integer_unit_ids_match_as_text(remaining_ids: list, tmp_path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        units = _units().assign(unit_id=[101, 102, 103])
+        base = kg.assess(units)
+    path = kg.write_excel_report(
+        tmp_path / "r.xlsx", units_assessed=base, remaining=_hand_remaining(remaining_ids)
+    )
+    scores = _scores_sheet(path)
+    assert scores["ID Unit"].tolist() == [101, 102, 103]
+    assert scores["Luas Terlayani (Ha)"].tolist() == [0.625, 0.625, 0.0]
+    assert scores["Luas Belum Terlayani (Ha)"].tolist() == [1.875, 0.625, 4.0]
+    table = summary_by(base, remaining=_hand_remaining(remaining_ids), by="kota")
+    assert table["served_ha"].tolist() == [0.0, 1.25, 1.25]  # Bima, Mataram, total
+
+
+def test_untraced_reductions_are_noted(run: dict, tmp_path) -> None:
+    red = pd.concat(
+        [run["red"], pd.DataFrame({"intervention_id": ["ZZ"], "unit_id": ["B"],
+                                   "criterion": ["7b"], "volume": [2.0], "year": [2023],
+                                   "method": ["table"]})],
+        ignore_index=True,
+    )  # fmt: skip
+    path = kg.write_excel_report(
+        tmp_path / "r.xlsx", units_assessed=kg.assess(_units(), reductions=red),
+        baseline=run["base"], interventions=kg.read_interventions(_works()), reductions=red,
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    head, rows = _sheet_rows(wb["Jejak Pengurangan"], 1)
+    audit = pd.DataFrame(rows, columns=head)
+    assert audit["ID Kegiatan"].tolist() == ["W1", "W1", "ZZ"]
+    assert audit["Terlacak ke Kegiatan"].tolist() == [True, True, False]
+    head, rows = _sheet_rows(wb["Catatan Validasi"], 1)
+    notes = pd.DataFrame(rows, columns=head)
+    untraced = notes[notes["Pemeriksaan"] == "untraced_reduction"]
+    assert untraced["Sumber"].tolist() == ["reductions"]
+    assert untraced["Baris"].tolist() == ["2"]  # the row of the reductions table
+    assert untraced["Tingkat"].tolist() == ["warning"]
+    assert "'ZZ'" in untraced["Pesan"].iloc[0] and "unit B" in untraced["Pesan"].iloc[0]
+
+
+def test_units_without_level_are_shown_and_noted(run: dict, tmp_path) -> None:
+    """C (Kota Bima, 4 ha) has no level: it counts in units and area under 'not assessed',
+    so the level columns still add up to the units and hectares."""
+    base = run["base"].copy()
+    after = run["after"].copy()
+    for frame in (base, after):
+        frame.loc[frame["unit_id"] == "C", "level"] = np.nan
+    table = summary_by(base, after=after, by="kota").set_index("kota")
+    assert table.loc["Kota Bima", "units_not_assessed"] == 1
+    assert table.loc["Kota Bima", "ha_not_assessed"] == 4.0
+    assert table.loc["Kota Mataram", "units_not_assessed"] == 0
+    assert table.loc["total", "units_not_assessed_after"] == 1
+    assert table.loc["total", "ha_not_assessed_after"] == 4.0
+    for suffix in ("", "_after"):
+        units = [f"units_{s}{suffix}" for s in ("kumuh_berat", "kumuh_sedang", "kumuh_ringan",
+                                                "tidak_kumuh", "not_assessed")]  # fmt: skip
+        assert (table[units].sum(axis=1) == table["units"]).all()
+        assert table[[u.replace("units_", "ha_", 1) for u in units]].sum(axis=1).tolist() == [
+            4.0, 3.75, 7.75,
+        ]  # fmt: skip
+    path = kg.write_excel_report(tmp_path / "r.xlsx", units_assessed=after, baseline=base)
+    wb = openpyxl.load_workbook(path)
+    head, rows = _sheet_rows(wb["Ringkasan Kota"], 3)
+    sheet = pd.DataFrame(rows, columns=head).set_index("Kota/Kabupaten")
+    assert sheet.loc["Kota Bima", "Unit Belum Dinilai"] == 1
+    assert sheet.loc["Jumlah", "Luas Belum Dinilai (Ha)"] == 4.0
+    assert sheet.loc["Jumlah", "Luas Belum Dinilai (Ha) sesudah"] == 4.0
+    head, rows = _sheet_rows(wb["Catatan Validasi"], 1)
+    notes = pd.DataFrame(rows, columns=head)
+    missing = notes[notes["Pemeriksaan"] == "level_missing"]
+    assert missing["Sumber"].tolist() == ["levels", "levels"]  # before and after works
+    assert missing["Baris"].tolist() == ["2", "2"]
+    assert "unit C" in missing["Pesan"].iloc[0] and "4 ha" in missing["Pesan"].iloc[0]
+
+
+def test_english_workbook_translates_levels_and_criteria(run: dict, tmp_path) -> None:
+    path = kg.write_excel_report(
+        tmp_path / "r.xlsx", units_assessed=run["after"], baseline=run["base"],
+        reductions=run["red"], lang="en",
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    head, rows = _sheet_rows(wb["Unit scores"], 1)
+    scores = pd.DataFrame(rows, columns=head)
+    assert scores["Slum level"].tolist() == ["light slum", "light slum", "not slum"]
+    assert scores["Slum level after"].tolist() == ["not slum", "light slum", "not slum"]
+    head, rows = _sheet_rows(wb["Reductions audit"], 1)
+    audit = pd.DataFrame(rows, columns=head)
+    assert audit["Criterion name"].tolist() == [
+        "No fire-protection infrastructure",
+        "No fire-fighting equipment",
+    ]
+    assert audit["Slum level before"].tolist() == ["light slum"] * 2
+    assert audit["Slum level after"].tolist() == ["not slum"] * 2
+    notes = dict(wb["Catalogue"].iter_rows(min_row=2, values_only=True))
+    assert notes["Levels (total score)"] == (
+        "severe slum ≥ 60, moderate slum ≥ 38, light slum ≥ 16"
+    )
+    # The data keep the regulation's labels.
+    assert run["after"]["level"].astype("string").tolist() == [
+        "tidak kumuh", "kumuh ringan", "tidak kumuh",
+    ]  # fmt: skip
