@@ -16,6 +16,14 @@ code ("1a", "1.a", "1 a", "1a. Ketidakteraturan …") is that criterion's volume
 percentage or a score ("1a (%)", "Skor 1a" and "Nilai" columns are kept under their own
 headers). Headers that match nothing are kept as they are.
 
+A header may span two rows: a group title ("Kondisi Bangunan") merged over sub-headers
+("1a | 1b | 1c"), beside headers merged down over both rows; the two rows are read as one.
+
+Numbers typed as text may use Indonesian ("1.234,5", "1,5") or English ("1,234.5")
+separators. "1.250" is 1250 in a column counting buildings, households or people (and the
+report notes the cell) and 1.25 in a hectare or metre column; a count that is not a whole
+number is reported.
+
 Rows are never dropped silently: a row with data but no unit id (a total row, a numbering
 row, a unit whose id was left blank) is listed in the report with its ``Sheet!row`` label.
 """
@@ -24,7 +32,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +41,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from .errors import InputError
 from .io import atomic_path, read_units
@@ -93,6 +102,15 @@ _NUMERIC = frozenset(
     {"area_ha", "buildings", "households", "penduduk", "road_length_m", "drain_length_m",
      *_CODES}
 )  # fmt: skip
+#: Columns counting buildings, households or people: whole numbers, where "1.250" is 1250.
+_COUNT = frozenset(
+    {"buildings", "households", "penduduk"}
+    | {c.code for rs in RULESETS.values() for c in rs.criteria
+       if c.unit in ("buildings", "households")}
+)  # fmt: skip
+_COUNT_UNIT = {"penduduk": "people"} | {
+    c.code: c.unit for rs in RULESETS.values() for c in rs.criteria if c.code in _COUNT
+}
 _TEXT = frozenset({"provinsi", "kota", "kecamatan", "kelurahan", "rw", "rt", "nama_kawasan"})
 #: Columns the reader adds: where each row came from.
 _ORIGIN = ("sheet", "excel_row")
@@ -177,30 +195,87 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _cell_text(row: tuple[Any, ...], j: int) -> str | None:
+    cell = row[j] if j < len(row) else None
+    return None if _blank(cell) else str(cell).strip()
+
+
+def _adds_headers(
+    row: tuple[Any, ...], mapped: list[str | None], other: list[str | None], *, over: bool
+) -> bool:
+    """Whether a neighbouring row's known headers (``other``) complete ``row``'s header.
+
+    They do where ``row`` is blank (a header merged down over both rows) and, for the row
+    below (``over``), also where ``row`` holds a group title that is no known header.
+    """
+    return any(
+        o is not None
+        and (_cell_text(row, j) is None or (over and (j >= len(mapped) or mapped[j] is None)))
+        for j, o in enumerate(other)
+    )
+
+
+def _combine(upper: str | None, lower: str | None, extra: Mapping[str, str] | None) -> str | None:
+    """One column's header text from a two-row header: the lower row's known header wins."""
+    if upper is None or lower is None or upper == lower:
+        return upper if lower is None else lower
+    if map_r0_header(lower, extra=extra) is not None:
+        return lower
+    # "1.a" over "%" is a percentage, "Luas" over "(Ha)" an area: read them together.
+    return f"{upper} {lower}"
+
+
 def _find_header(
     rows: list[tuple[Any, ...]], extra: Mapping[str, str] | None, max_rows: int
-) -> tuple[int, list[str | None], list[str | None]] | None:
-    """Index of the header row, its mapped columns and its header texts (merges filled)."""
+) -> tuple[int, int, list[str | None], list[str | None]] | None:
+    """First and last header row, the mapped columns and the header texts.
+
+    The header row is the one with the most known headers. When the row below or above it
+    also carries known headers where it has none, the two rows form one header (a group
+    title such as "Kondisi Bangunan" merged over "1a | 1b | 1c"; "ID RT" merged down over
+    both rows) and are combined column by column.
+    """
+    mapped = [[map_r0_header(c, extra=extra) for c in row] for row in rows[: max_rows + 1]]
     best: tuple[int, int] | None = None
-    for i, row in enumerate(rows[:max_rows]):
-        found = {map_r0_header(cell, extra=extra) for cell in row} - {None}
-        if len(found) >= _HEADER_MIN and (best is None or len(found) > best[1]):
-            best = (i, len(found))
+    for i, cols in enumerate(mapped[:max_rows]):
+        n = len(set(cols) - {None})
+        if n >= _HEADER_MIN and (best is None or n > best[1]):
+            best = (i, n)
     if best is None:
         return None
-    i = best[0]
-    width = max((len(r) for r in rows[: i + 1]), default=0)
-    texts: list[str | None] = []
+    top = bottom = best[0]
+    ids = [j for j, c in enumerate(mapped[top]) if c == "unit_id"]
+    if (
+        top + 1 < len(mapped)
+        # The row below is a data row when it has a unit id under the header's id column.
+        and all(_cell_text(rows[top + 1], j) is None or mapped[top + 1][j] is not None for j in ids)
+        and _adds_headers(rows[top], mapped[top], mapped[top + 1], over=True)
+    ):
+        bottom = top + 1
+    elif top > 0 and _adds_headers(rows[top], mapped[top], mapped[top - 1], over=False):
+        top -= 1
+    width = max((len(r) for r in rows[: bottom + 1]), default=0)
+    texts = [_cell_text(rows[top], j) for j in range(width)]
+    if bottom > top:
+        lower = [_cell_text(rows[bottom], j) for j in range(width)]
+        # Read-only workbooks carry no merge ranges: a group title spans the cells to its
+        # right that are blank above a sub-header, as long as it has a sub-header itself.
+        span: str | None = None
+        for j in range(width):
+            if texts[j] is not None:
+                span = texts[j] if lower[j] is not None else None
+            elif lower[j] is not None and span is not None:
+                texts[j] = span
+            else:
+                span = None
+        texts = [_combine(u, v, extra) for u, v in zip(texts, lower, strict=True)]
+    # A header merged down over up to three rows has its text in the top cell only.
     for j in range(width):
-        cell = rows[i][j] if j < len(rows[i]) else None
-        # A header merged over two or three rows has its text in the top cell only.
-        for up in range(1, 3):
-            if not _blank(cell) or i - up < 0:
+        for up in range(1, 3 - (bottom - top)):
+            if texts[j] is not None or top - up < 0:
                 break
-            above = rows[i - up]
-            cell = above[j] if j < len(above) else None
-        texts.append(None if _blank(cell) else str(cell).strip())
-    return i, [map_r0_header(t, extra=extra) for t in texts], texts
+            texts[j] = _cell_text(rows[top - up], j)
+    return top, bottom, [map_r0_header(t, extra=extra) for t in texts], texts
 
 
 def _id_text(value: Any) -> Any:
@@ -211,21 +286,62 @@ def _id_text(value: Any) -> Any:
     return str(value).strip()
 
 
-def _number(value: Any) -> tuple[float, bool]:
-    """(value as float, whether it was readable); blanks and "-" are NaN and readable."""
+def _grouped(text: str, sep: str) -> bool:
+    """Whether ``text`` is digits grouped in threes by ``sep`` ("1.234.567")."""
+    return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", text) is not None
+
+
+def _id_strings(values: pd.Series) -> pd.Series:
+    """Ids as text, like :func:`_id_text` cell by cell: whole floats (101.0) as "101"."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**63)
+        text = values.astype("string")
+        text[whole] = pd.array(numbers[whole].astype(np.int64), dtype="Int64").astype("string")
+        return text
+    if values.dtype == object:
+        return pd.Series(
+            pd.array([_id_text(v) for v in values], dtype="string"), index=values.index
+        )
+    return values.astype("string").str.strip()
+
+
+def _number(value: Any, *, count: bool = False) -> tuple[float, bool, bool]:
+    """(value as float, whether it was readable, whether a lone "." was read as thousands).
+
+    Blanks and "-" are NaN and readable; numeric cells are kept as they are. Text may use
+    Indonesian ("1.234,5", "1.234.567") or English ("1,234.5", "1,234,567") separators; a
+    lone "," is a decimal comma ("1,5"). A lone "." followed by exactly three digits
+    ("1.250") is a thousands separator in a ``count`` column and a decimal point elsewhere.
+    """
     if value is None or isinstance(value, bool):
-        return np.nan, value is None
+        return np.nan, value is None, False
     if isinstance(value, int | float):
-        return float(value), True
+        return float(value), True, False
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if text in {"", "-"}:
-        return np.nan, True
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # Indonesian decimal comma
+        return np.nan, True, False
+    sign, body = (text[0], text[1:]) if text[0] in "+-" else ("", text)
+    thousands = False
+    if "." in body and "," in body:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        whole, _, frac = body.rpartition(decimal)
+        if not _grouped(whole, "." if decimal == "," else ","):
+            return np.nan, False, False
+        body = f"{whole.replace('.', '').replace(',', '')}.{frac}"
+    elif body.count(".") > 1 or body.count(",") > 1:
+        sep = "." if "." in body else ","
+        if not _grouped(body, sep):
+            return np.nan, False, False
+        body = body.replace(sep, "")
+    elif "," in body:
+        body = body.replace(",", ".")
+    elif count and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", body):
+        body, thousands = body.replace(".", ""), True
     try:
-        return float(text), True
+        return float(sign + body), True, thousands
     except ValueError:
-        return np.nan, False
+        return np.nan, False, False
 
 
 def _read_sheet(
@@ -236,7 +352,9 @@ def _read_sheet(
     max_header_rows: int,
     report: ValidationReport,
     headers_seen: dict[str, str],
+    formulas: Callable[[str], Any],
 ) -> pd.DataFrame | None:
+    """One sheet as a table; ``formulas(sheet)`` gives the sheet read with its formulas."""
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
     found = _find_header(rows, extra, max_header_rows)
     if found is None:
@@ -249,7 +367,7 @@ def _read_sheet(
                 "its columns.",
             )  # fmt: skip
         return None
-    h, columns, texts = found
+    h, bottom, columns, texts = found
     if "unit_id" not in columns:
         report.add(
             f"{sheet}!{h + 1}", None, "warning", "no_unit_id_column",
@@ -260,10 +378,12 @@ def _read_sheet(
         return None
 
     names = _column_names(columns, texts, f"{sheet}!{h + 1}", sheet, report, headers_seen)
+    if any(c is None for row in rows[bottom + 1 :] for c in row):
+        _report_unsaved_formulas(formulas(sheet), rows, bottom, names, sheet, report)
     id_pos = columns.index("unit_id")
     data: dict[str, list[Any]] = {n: [] for n in names if n is not None}
     excel_rows: list[int] = []
-    for i in range(h + 1, len(rows)):
+    for i in range(bottom + 1, len(rows)):
         row = rows[i]
         if all(_blank(c) for c in row):
             continue
@@ -300,8 +420,38 @@ def _read_sheet(
         if name is None:
             continue
         col = columns[j] if columns[j] == name else None
-        frame[name] = _typed(data[name], col, texts[j], sheet, excel_rows, report)
+        frame[name] = _typed(
+            data[name], col, texts[j], get_column_letter(j + 1), sheet, excel_rows, report
+        )
     return frame
+
+
+def _report_unsaved_formulas(
+    formulas: Any,
+    rows: list[tuple[Any, ...]],
+    bottom: int,
+    names: list[str | None],
+    sheet: str,
+    report: ValidationReport,
+) -> None:
+    """Report formula cells below the header that hold no saved value (read as blank).
+
+    A file written by a program and never opened in Excel keeps formulas without the values
+    Excel would save with them.
+    """
+    for i, row in enumerate(formulas.iter_rows(min_row=bottom + 2, values_only=True), bottom + 1):
+        for j, cell in enumerate(row):
+            is_formula = isinstance(cell, ArrayFormula | DataTableFormula) or (
+                isinstance(cell, str) and cell.startswith("=")
+            )
+            if is_formula and (i >= len(rows) or j >= len(rows[i]) or rows[i][j] is None):
+                report.add(
+                    f"{sheet}!{i + 1}", names[j] if j < len(names) else None, "warning",
+                    "formula_without_value",
+                    f"{sheet}!{get_column_letter(j + 1)}{i + 1} ({cell}): formula without a "
+                    "saved value: open and save the file in Excel/LibreOffice, or type the "
+                    "value; read as blank",
+                )  # fmt: skip
 
 
 def _column_names(
@@ -342,24 +492,44 @@ def _typed(
     values: list[Any],
     col: str | None,
     text: str | None,
+    letter: str,
     sheet: str,
     excel_rows: list[int],
     report: ValidationReport,
 ) -> pd.Series | pd.api.extensions.ExtensionArray | np.ndarray:
-    """One column's cells typed by what its mapped column holds; unreadable numbers reported."""
+    """One column's cells typed by what its mapped column holds; doubtful numbers reported.
+
+    ``letter`` is the column's Excel letter, to name the cells in the report.
+    """
     if col == "unit_id" or col in _TEXT:
         return pd.array([_id_text(v) for v in values], dtype="string")
-    if col in _NUMERIC:
-        parsed = [_number(v) for v in values]
-        for k, (_, ok) in enumerate(parsed):
-            if not ok:
-                report.add(
-                    f"{sheet}!{excel_rows[k]}", col, "warning", "not_a_number",
-                    f"sheet {sheet!r} row {excel_rows[k]}: {text!r} is {values[k]!r}, "
-                    "not a number; left blank",
-                )  # fmt: skip
-        return np.array([p for p, _ in parsed], dtype=float)
-    return _infer(values)
+    if col not in _NUMERIC:
+        return _infer(values)
+    count = col in _COUNT
+    parsed = [_number(v, count=count) for v in values]
+    out = np.array([p for p, _, _ in parsed], dtype=float)
+    for k, (number, ok, thousands) in enumerate(parsed):
+        row = excel_rows[k]
+        cell = f"{sheet}!{letter}{row}"
+        if not ok:
+            report.add(
+                f"{sheet}!{row}", col, "warning", "not_a_number",
+                f"sheet {sheet!r} row {row}: {text!r} is {values[k]!r}, not a number; "
+                "left blank",
+            )  # fmt: skip
+        elif thousands:
+            report.add(
+                f"{sheet}!{row}", col, "info", "thousands_separator",
+                f"{cell} ({text!r}, a count): read {values[k]} as {number:.0f}, taking '.' "
+                "as the thousands separator",
+            )  # fmt: skip
+        if count and np.isfinite(number) and not number.is_integer():
+            report.add(
+                f"{sheet}!{row}", col, "warning", "not_whole",
+                f"{cell} ({text!r}): {values[k]!r} is not a whole number of "
+                f"{_COUNT_UNIT.get(col, col)}; kept as {number:g}",
+            )  # fmt: skip
+    return out
 
 
 def _infer(values: list[Any]) -> pd.Series:
@@ -390,7 +560,8 @@ def read_r0_workbook(
     ----------
     source : path
         An ``.xlsx`` or ``.xlsm`` workbook. Formula cells are read as the values Excel last
-        saved with them.
+        saved with them; a formula saved without a value (a file written by a program and
+        never opened in Excel) is read as blank and reported.
     polygons : GeoDataFrame or path, optional
         Unit polygons to join on ``unit_id`` (see :func:`join_r0`); a path is read with
         :func:`kotaku_gis.read_units`.
@@ -448,10 +619,16 @@ def read_r0_workbook(
             f"{path} is an old-style .xls workbook; open it in Excel or LibreOffice and save "
             "it as .xlsx."
         )
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises zipfile, KeyError and XML errors alike
-        raise InputError(f"cannot open {path} as an Excel workbook (.xlsx): {err}") from err
+    wb = _open_workbook(path, data_only=True)
+    # The formulas themselves, to tell a formula Excel never computed from a blank; opened
+    # only when a sheet has blank cells below its header.
+    formula_book: list[Any] = []
+
+    def formulas(sheet: str) -> Any:
+        if not formula_book:
+            formula_book.append(_open_workbook(path, data_only=False))
+        return formula_book[0][sheet]
+
     report = ValidationReport(what="r0 workbook", source=str(path))
     headers_seen: dict[str, str] = {}
     try:
@@ -464,12 +641,14 @@ def read_r0_workbook(
         for sheet in chosen:
             frame = _read_sheet(
                 wb[sheet], sheet, extra=headers, max_header_rows=max_header_rows,
-                report=report, headers_seen=headers_seen,
+                report=report, headers_seen=headers_seen, formulas=formulas,
             )  # fmt: skip
             if frame is not None:
                 frames.append(frame)
     finally:
         wb.close()
+        for book in formula_book:
+            book.close()
     if not frames:
         found = "; ".join(i.message for i in report.issues) or "all sheets are empty"
         raise InputError(f"{path}: no sheet could be read as an R0 table. {found}")
@@ -485,6 +664,13 @@ def read_r0_workbook(
     if polygons is not None:
         return join_r0(table, polygons, polygon_id=polygon_id, how=how)
     return table
+
+
+def _open_workbook(path: Path, *, data_only: bool) -> Any:
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as err:  # openpyxl raises zipfile, KeyError and XML errors alike
+        raise InputError(f"cannot open {path} as an Excel workbook (.xlsx): {err}") from err
 
 
 def _column_order(columns: Iterable[str]) -> list[str]:
@@ -519,7 +705,8 @@ def join_r0(
 ) -> gpd.GeoDataFrame:
     """Join an R0 table to unit polygons on ``unit_id``; report what does not match.
 
-    Ids are compared as text with surrounding spaces removed. Columns of the table win; the
+    Ids are compared as text with surrounding spaces removed; whole-number floats (``101.0``
+    from a numeric Shapefile field) are read as integers (``"101"``). Columns of the table win; the
     polygons add their geometry and the columns the table lacks (such as ``area_ha``
     measured from the polygon when the workbook has no verified area).
 
@@ -578,7 +765,7 @@ def join_r0(
     if old is not None:
         report.extend(old)
 
-    pids = polygons[polygon_id].astype("string").str.strip()
+    pids = _id_strings(polygons[polygon_id])
     no_id = pids.isna().to_numpy(dtype=bool)
     if no_id.any():
         report.add_rows(
@@ -595,7 +782,7 @@ def join_r0(
     first = ~no_id & ~dup
     lookup = pd.Index(pids[first].to_numpy())
     geoms = np.asarray(polygons.geometry.array, dtype=object)[first]
-    ids = table["unit_id"].astype("string").str.strip()
+    ids = _id_strings(table["unit_id"])
     pos = lookup.get_indexer(ids.to_numpy())
     hit = pos >= 0
 
@@ -632,7 +819,7 @@ def join_r0(
     elif how == "outer" and len(lonely):
         rest = polygons.iloc[lonely][[polygon_id, *poly_cols, polygons.geometry.name]]
         rest = rest.rename(columns={polygon_id: "unit_id", polygons.geometry.name: "geometry"})
-        rest["unit_id"] = rest["unit_id"].astype("string").str.strip()
+        rest["unit_id"] = pids.iloc[lonely].array
         rest = gpd.GeoDataFrame(rest, geometry="geometry", crs=polygons.crs)
         out = pd.concat([out, rest], ignore_index=True)
     out.attrs = {"report": report, "r0_headers": dict(table.attrs.get("r0_headers", {}))}

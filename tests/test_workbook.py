@@ -123,26 +123,6 @@ def test_read_planner_workbook(tmp_path) -> None:
     ]
 
 
-def test_two_row_merged_header(tmp_path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Kota Bima"
-    ws.append(["Rekap R0"])
-    ws.append(["ID RT", "Luas (Ha)", "Kondisi Bangunan", None, None])
-    ws.append([None, None, "1a", "1b", "1c"])
-    ws.merge_cells("A2:A3")
-    ws.merge_cells("B2:B3")
-    ws.merge_cells("C2:E2")
-    ws.append(["BIMA-01", 4.5, 10, 0.5, 3])
-    path = tmp_path / "bima.xlsx"
-    wb.save(path)
-    table = kg.read_r0_workbook(path)
-    assert table[["unit_id", "area_ha", "1a", "1b", "1c"]].values.tolist() == [
-        ["BIMA-01", 4.5, 10.0, 0.5, 3.0]
-    ]
-    assert table["excel_row"].tolist() == [4]
-
-
 def _polygons() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
@@ -283,3 +263,197 @@ def test_bad_inputs(tmp_path) -> None:
         kg.read_r0_workbook(path, sheets=["Bima"])
     with pytest.raises(kg.InputError, match="sheet_by"):
         kg.write_r0_workbook(table, tmp_path / "o.xlsx", sheet_by="kota")
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "value"),
+    [
+        ("1.234,5", False, 1234.5),  # Indonesian thousands and decimal comma
+        ("1.234.567", False, 1234567.0),
+        ("1.234.567", True, 1234567.0),
+        ("1,234.5", False, 1234.5),  # English thousands and decimal point
+        ("1,234,567", True, 1234567.0),
+        ("1,5", False, 1.5),  # Indonesian decimal comma
+        ("12,50", True, 12.5),
+        ("-1.234,5", False, -1234.5),
+        ("1 234", True, 1234.0),
+        ("1.250", True, 1250.0),  # a lone "." and three digits: thousands in a count
+        ("1.250", False, 1.25),  # … and a decimal point in hectares or metres
+        ("0.250", True, 0.25),  # no thousands group starts with 0
+        ("1.2500", True, 1.25),
+        ("2.5", True, 2.5),
+    ],
+)
+def test_number_separators(text, count, value) -> None:
+    from kotaku_gis.workbook import _number
+
+    got, readable, _ = _number(text, count=count)
+    assert readable and got == value
+
+
+@pytest.mark.parametrize("text", ["1.23.4", "1,2,3", "1.234,5.6", "10%", "1,23,456"])
+def test_number_unreadable(text) -> None:
+    from kotaku_gis.workbook import _number
+
+    got, readable, _ = _number(text, count=True)
+    assert not readable and np.isnan(got)
+
+
+def test_separators_by_column_unit(tmp_path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Bintaro"
+    ws.append(["Kode RT", "Luas Verifikasi (Ha)", "Jumlah Bangunan", "Jumlah KK", "1a",
+               "1b", "2a", "3a"])  # fmt: skip
+    ws.append(["RT1", "1.250", "1.250", "1.234", "1.020", "1.020", "1.500", 7])
+    ws.append(["RT2", "2,5", "1.234.567", "12,5", 3.5, "1.234,5", "1,234.5", "1,234"])
+    ws.append(["RT3", 1.25, 1250, 40, 3, 0.5, 1250.5, 8.0])
+    path = tmp_path / "sep.xlsx"
+    wb.save(path)
+    table = kg.read_r0_workbook(path)
+    cols = ["area_ha", "buildings", "households", "1a", "1b", "2a", "3a"]
+    assert table[cols].values.tolist() == [
+        [1.25, 1250.0, 1234.0, 1020.0, 1.02, 1.5, 7.0],
+        [2.5, 1234567.0, 12.5, 3.5, 1234.5, 1234.5, 1.234],
+        [1.25, 1250.0, 40.0, 3.0, 0.5, 1250.5, 8.0],
+    ]
+    issues = table.attrs["report"].to_frame()
+    got = sorted(zip(issues["row"], issues["column"], issues["severity"], issues["check"],
+                     strict=True))  # fmt: skip
+    assert got == [
+        ("Bintaro!2", "1a", "info", "thousands_separator"),
+        ("Bintaro!2", "buildings", "info", "thousands_separator"),
+        ("Bintaro!2", "households", "info", "thousands_separator"),
+        ("Bintaro!3", "1a", "warning", "not_whole"),
+        ("Bintaro!3", "3a", "warning", "not_whole"),
+        ("Bintaro!3", "households", "warning", "not_whole"),
+    ]
+    notes = issues[issues["check"] == "thousands_separator"].set_index("column")["message"]
+    assert "Bintaro!C2" in notes["buildings"] and "read 1.250 as 1250" in notes["buildings"]
+    assert "Bintaro!D2" in notes["households"] and "read 1.234 as 1234" in notes["households"]
+
+
+def _two_row_header_sheet(ws) -> None:
+    """Rows 3-4: "Kondisi Bangunan Gedung" merged over E:G above 1a | 1b | 1c."""
+    ws.append(["Data R0 Kelurahan Bintaro"])
+    ws.append([])
+    ws.append(["No", "Kode RT", "Luas Verifikasi (Ha)", "Jumlah KK",
+               "Kondisi Bangunan Gedung", None, None, "Keterangan"])  # fmt: skip
+    ws.append([None, None, None, None, "1a", "1b", "1c", None])
+    ws.merge_cells("E3:G3")
+    for c in "ABCDH":
+        ws.merge_cells(f"{c}3:{c}4")
+    ws.append([1, "RT001", 1.5, 40, 3, 0.2, 5, None])
+    ws.append([2, "RT002", "2,5", 61, 1, 0, 0, "tepi sungai"])
+    ws.append([None, "Jumlah", 4.0, 101, 4, 0.2, 5, None])
+
+
+def test_two_row_merged_header(tmp_path) -> None:
+    # The upper row has as many known headers as the lower one (3 and 3): the columns of
+    # both rows are read, and the data starts below the lower row.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Bintaro"
+    _two_row_header_sheet(ws)
+    # Lower row has more known headers than the upper one: it is joined with the row above.
+    ws = wb.create_sheet("Kota Bima")
+    ws.append(["Rekap R0"])
+    ws.append(["ID RT", "Luas (Ha)", "Kondisi Bangunan", None, None])
+    ws.append([None, None, "1a", "1b", "1c"])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("C2:E2")
+    ws.append(["BIMA-01", 4.5, 10, 0.5, 3])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    table = kg.read_r0_workbook(path)
+    cols = ["sheet", "excel_row", "unit_id", "area_ha", "households", "1a", "1b", "1c"]
+    got = table[cols].astype(object).where(table[cols].notna(), None).values.tolist()
+    assert got == [
+        ["Bintaro", 5, "RT001", 1.5, 40.0, 3.0, 0.2, 5.0],
+        ["Bintaro", 6, "RT002", 2.5, 61.0, 1.0, 0.0, 0.0],
+        ["Kota Bima", 4, "BIMA-01", 4.5, None, 10.0, 0.5, 3.0],
+    ]
+    assert table["Keterangan"].fillna("").tolist()[:2] == ["", "tepi sungai"]
+    assert table["No"].tolist()[:2] == [1.0, 2.0]
+    issues = table.attrs["report"].to_frame()
+    assert issues[["row", "check"]].values.tolist() == [["Bintaro!7", "row_without_id"]]
+    assert table.attrs["r0_headers"]["1a"] == "1a"
+
+
+def test_header_group_title_with_unit_sub_headers(tmp_path) -> None:
+    # Sub-headers under a criterion: "Unit" keeps the volume, "%" is not the volume.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws.append(["Kode RT", "Data Dasar", None, "1.a", None])
+    ws.append([None, "Jumlah Bangunan", "Jumlah KK", "Unit", "%"])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("D1:E1")
+    ws.merge_cells("A1:A2")
+    ws.append(["RT1", 80, 30, 20, 25.0])
+    path = tmp_path / "units.xlsx"
+    wb.save(path)
+    table = kg.read_r0_workbook(path)
+    assert list(table.columns) == ["sheet", "excel_row", "unit_id", "buildings", "households",
+                                   "1a", "1.a %"]  # fmt: skip
+    assert table.iloc[0].tolist()[1:] == [3, "RT1", 80.0, 30.0, 20.0, 25.0]
+    assert len(table.attrs["report"]) == 0
+    assert table.attrs["r0_headers"]["1a"] == "1.a Unit"
+
+
+def test_single_header_row_not_joined_with_first_data_row(tmp_path) -> None:
+    # A data row whose note happens to be a header word is still a data row.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kode RT", "Jumlah KK", "Catatan"])
+    ws.append(["RT1", 40, "Kawasan"])
+    ws.append(["RT2", 12, None])
+    path = tmp_path / "one.xlsx"
+    wb.save(path)
+    table = kg.read_r0_workbook(path)
+    assert table["unit_id"].tolist() == ["RT1", "RT2"]
+    assert table["excel_row"].tolist() == [2, 3]
+    assert table["Catatan"].fillna("").tolist() == ["Kawasan", ""]
+
+
+def test_formula_without_saved_value_is_reported(tmp_path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Bintaro"
+    ws.append(["Kode RT", "Luas Verifikasi (Ha)", "Jumlah Bangunan", "1a"])
+    ws.append(["RT001", 1.5, 125, "=C2*0.4"])
+    ws.append(["RT002", 2.0, 80, 10])
+    ws.append(["=A3", "=B3", None, None])  # a whole row of formulas: never dropped silently
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    table = kg.read_r0_workbook(path)
+    assert table["unit_id"].tolist() == ["RT001", "RT002"]
+    assert np.isnan(table["1a"].iloc[0]) and table["1a"].iloc[1] == 10.0
+    issues = table.attrs["report"].to_frame()
+    got = sorted(zip(issues["row"], issues["column"], issues["severity"], issues["check"],
+                     strict=True))  # fmt: skip
+    assert got == [
+        ("Bintaro!2", "1a", "warning", "formula_without_value"),
+        ("Bintaro!4", "area_ha", "warning", "formula_without_value"),
+        ("Bintaro!4", "unit_id", "warning", "formula_without_value"),
+    ]
+    message = issues["message"].iloc[0]
+    assert "Bintaro!D2" in message and "open and save the file in Excel/LibreOffice" in message
+
+
+def test_join_float_polygon_ids() -> None:
+    # Numeric Shapefile fields hold ids as floats (101.0); the workbook has "101".
+    table = pd.DataFrame({"sheet": ["S", "S"], "excel_row": [4, 5], "unit_id": ["101", "102"]})
+    polys = gpd.GeoDataFrame(
+        {"kode": [101.0, 102.0, 103.5]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(2, 0, 3, 1)],
+        crs="EPSG:4326",
+    )
+    out = kg.join_r0(table, polys, polygon_id="kode", how="outer")
+    assert out["unit_id"].tolist() == ["101", "102", "103.5"]
+    assert out.geometry.iloc[0].equals(shapely.box(0, 0, 1, 1))
+    assert out.geometry.iloc[1].equals(shapely.box(1, 0, 2, 1))
+    issues = out.attrs["report"].to_frame()
+    assert issues[["row", "check"]].values.tolist() == [[2, "no_row"]]
+    assert "'103.5'" in issues["message"].iloc[0]
