@@ -30,7 +30,14 @@ from .report import ValidationReport
 from .schema import CRITERIA_2018, DENOMINATORS
 from .validation import validate, validate_with_areas
 
-__all__ = ["atomic_path", "read_interventions", "read_units", "write_gpkg"]
+__all__ = [
+    "atomic_path",
+    "id_strings",
+    "id_text",
+    "read_interventions",
+    "read_units",
+    "write_gpkg",
+]
 
 Source = str | os.PathLike | pd.DataFrame
 
@@ -301,6 +308,44 @@ def _finish(frame: pd.DataFrame, report: ValidationReport, *, strict: bool) -> p
     return frame
 
 
+def id_text(value: Any) -> Any:
+    """One identifier as text: whole floats (101.0, from numeric Shapefile fields) as "101".
+
+    Examples
+    --------
+    >>> from kotaku_gis.io import id_text
+    >>> id_text(101.0), id_text(" RT01 "), id_text(103.5)
+    ('101', 'RT01', '103.5')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text if text else pd.NA
+
+
+def id_strings(values: pd.Series) -> pd.Series:
+    """Identifiers as text, like :func:`id_text` value by value, keeping the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.io import id_strings
+    >>> id_strings(pd.Series([101.0, 102.0, None])).tolist()
+    ['101', '102', <NA>]
+    """
+    if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**63)
+        text = values.astype("string")
+        text[whole] = pd.array(numbers[whole].astype(np.int64), dtype="Int64").astype("string")
+        return text
+    if values.dtype == object:
+        return pd.Series(pd.array([id_text(v) for v in values], dtype="string"), index=values.index)
+    return values.astype("string").str.strip()
+
+
 # ---------------------------------------------------------------- public readers
 
 
@@ -365,7 +410,7 @@ def read_units(
     if isinstance(frame, gpd.GeoDataFrame):
         measured = area_ha_array(np.asarray(frame.geometry.array), require_crs(frame.crs))
     report.extend(validate_with_areas(frame, "units", source=name, measured_ha=measured))
-    frame["unit_id"] = frame["unit_id"].astype("string").str.strip()
+    frame["unit_id"] = id_strings(frame["unit_id"])
     for col in (*DENOMINATORS, *CRITERIA_2018):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)

@@ -48,7 +48,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import InputError
-from .io import atomic_path, write_gpkg
+from .io import atomic_path, id_strings, write_gpkg
 from .ledger import _hectares, progress, summarize
 from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
 from .report import ValidationReport
@@ -351,18 +351,6 @@ def frame_to_sheet(
 # ---------------------------------------------------------------- tables
 
 
-def _ids(values: pd.Series) -> pd.Series:
-    """Ids as text, so that 101, 101.0 and "101" match wherever units or works are joined."""
-    ids = pd.Series(values)
-    if pd.api.types.is_float_dtype(ids.dtype):
-        known = ids.to_numpy(dtype=float, na_value=np.nan)
-        known = known[~np.isnan(known)]
-        # Whole numbers read as floats (a column with a blank) are written without ".0".
-        if np.isfinite(known).all() and (known == np.floor(known)).all():
-            ids = ids.astype("Int64")
-    return ids.astype("string")
-
-
 def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``after`` in the order of ``baseline`` (same index, else matched on unit_id)."""
     if after.index.equals(baseline.index):
@@ -372,10 +360,10 @@ def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
             "the baseline and the assessment after works have different rows and no "
             "'unit_id' to match them; assess the same units twice."
         )
-    ids = _ids(after["unit_id"])
+    ids = id_strings(after["unit_id"])
     if ids.duplicated().any():
         raise InputError("unit_id values repeat in the assessed units; make them unique.")
-    pos = pd.Index(ids).get_indexer(_ids(baseline["unit_id"]))
+    pos = pd.Index(ids).get_indexer(id_strings(baseline["unit_id"]))
     if (pos < 0).any():
         missing = baseline["unit_id"][pos < 0].tolist()[:10]
         raise InputError(f"units {missing} of the baseline are not in the assessment after works.")
@@ -519,12 +507,12 @@ def _served(baseline: pd.DataFrame, remaining: pd.DataFrame, cols: list[str]) ->
     if "unit_id" not in baseline.columns:
         raise InputError("the units have no 'unit_id' to match the remaining areas to; add one.")
     rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]])
-    rem = rem.assign(unit_id=_ids(rem["unit_id"]).to_numpy()).drop_duplicates("unit_id")
+    rem = rem.assign(unit_id=id_strings(rem["unit_id"]).to_numpy()).drop_duplicates("unit_id")
     covered = rem["covered_ha"].to_numpy(dtype=float)
     geom_ha = covered + rem["remaining_ha"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.nan_to_num(np.where(geom_ha > 0, covered / geom_ha, 0.0), nan=0.0)
-    pos = pd.Index(rem["unit_id"]).get_indexer(_ids(baseline["unit_id"]))
+    pos = pd.Index(rem["unit_id"]).get_indexer(id_strings(baseline["unit_id"]))
     area = _hectares(baseline)
     served = np.append(shares, 0.0)[pos] * area  # position -1 (no remaining row): not served
     units = pd.DataFrame({c: baseline[c].to_numpy() for c in cols}, index=baseline.index)
@@ -604,11 +592,11 @@ def _audit(
             if c in interventions.columns
         ]  # fmt: skip
         works = pd.DataFrame(interventions[["intervention_id", *keep]])
-        works["intervention_id"] = _ids(works["intervention_id"]).to_numpy()
+        works["intervention_id"] = id_strings(works["intervention_id"]).to_numpy()
         works = works.drop_duplicates("intervention_id")
         # The intervention's own year, volume or kind must not shadow the reduction's.
         works = works.rename(columns={c: f"intervention_{c}" for c in keep if c in red.columns})
-        red["intervention_id"] = _ids(red["intervention_id"]).to_numpy()
+        red["intervention_id"] = id_strings(red["intervention_id"]).to_numpy()
         red = red.merge(works, on="intervention_id", how="left")
         red["traced"] = _traced(red, interventions)
     if "unit_id" in baseline.columns:
@@ -621,8 +609,8 @@ def _audit(
             units["unit_left_slum"] = (units["level_before"].astype("string") != NOT_SLUM) & (
                 units["level_after"].astype("string") == NOT_SLUM
             )
-        units["unit_id"] = _ids(units["unit_id"]).to_numpy()
-        red["unit_id"] = _ids(red["unit_id"]).to_numpy()
+        units["unit_id"] = id_strings(units["unit_id"]).to_numpy()
+        red["unit_id"] = id_strings(red["unit_id"]).to_numpy()
         red = red.merge(units.drop_duplicates("unit_id"), on="unit_id", how="left")
     order = [c for c in ("unit_id", "criterion", "intervention_id") if c in red.columns]
     return red.sort_values(order, kind="stable").reset_index(drop=True)
@@ -630,8 +618,8 @@ def _audit(
 
 def _traced(reductions: pd.DataFrame, interventions: pd.DataFrame) -> np.ndarray:
     """Whether each reduction's ``intervention_id`` names one of the interventions."""
-    known = _ids(interventions["intervention_id"]).dropna()
-    return _ids(reductions["intervention_id"]).isin(known).to_numpy(dtype=bool)
+    known = id_strings(interventions["intervention_id"]).dropna()
+    return id_strings(reductions["intervention_id"]).isin(known).to_numpy(dtype=bool)
 
 
 def _untraced(
@@ -657,7 +645,7 @@ def _untraced(
             "check the id or add the intervention."
             for vol, crit, unit, iid in zip(
                 rows["volume"].tolist(), rows["criterion"].tolist(), rows["unit_id"].tolist(),
-                _ids(rows["intervention_id"]).astype(object).tolist(), strict=True,
+                id_strings(rows["intervention_id"]).astype(object).tolist(), strict=True,
             )
         ]  # fmt: skip
         rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction", messages)

@@ -44,7 +44,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from .errors import InputError
-from .io import atomic_path, read_units
+from .io import atomic_path, id_strings, id_text, read_units
 from .report import ValidationReport
 from .reports import frame_to_sheet
 from .rulesets import RULESETS
@@ -278,32 +278,9 @@ def _find_header(
     return top, bottom, [map_r0_header(t, extra=extra) for t in texts], texts
 
 
-def _id_text(value: Any) -> Any:
-    if _blank(value):
-        return pd.NA
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _grouped(text: str, sep: str) -> bool:
     """Whether ``text`` is digits grouped in threes by ``sep`` ("1.234.567")."""
     return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", text) is not None
-
-
-def _id_strings(values: pd.Series) -> pd.Series:
-    """Ids as text, like :func:`_id_text` cell by cell: whole floats (101.0) as "101"."""
-    if pd.api.types.is_float_dtype(values.dtype):
-        numbers = values.to_numpy(dtype=float, na_value=np.nan)
-        whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**63)
-        text = values.astype("string")
-        text[whole] = pd.array(numbers[whole].astype(np.int64), dtype="Int64").astype("string")
-        return text
-    if values.dtype == object:
-        return pd.Series(
-            pd.array([_id_text(v) for v in values], dtype="string"), index=values.index
-        )
-    return values.astype("string").str.strip()
 
 
 def _number(value: Any, *, count: bool = False) -> tuple[float, bool, bool]:
@@ -502,7 +479,7 @@ def _typed(
     ``letter`` is the column's Excel letter, to name the cells in the report.
     """
     if col == "unit_id" or col in _TEXT:
-        return pd.array([_id_text(v) for v in values], dtype="string")
+        return pd.array([id_text(v) for v in values], dtype="string")
     if col not in _NUMERIC:
         return _infer(values)
     count = col in _COUNT
@@ -765,7 +742,7 @@ def join_r0(
     if old is not None:
         report.extend(old)
 
-    pids = _id_strings(polygons[polygon_id])
+    pids = id_strings(polygons[polygon_id])
     no_id = pids.isna().to_numpy(dtype=bool)
     if no_id.any():
         report.add_rows(
@@ -782,7 +759,7 @@ def join_r0(
     first = ~no_id & ~dup
     lookup = pd.Index(pids[first].to_numpy())
     geoms = np.asarray(polygons.geometry.array, dtype=object)[first]
-    ids = _id_strings(table["unit_id"])
+    ids = id_strings(table["unit_id"])
     pos = lookup.get_indexer(ids.to_numpy())
     hit = pos >= 0
 

@@ -317,3 +317,10 @@ def test_coverage_is_the_same_in_every_crs(units_epsg, works_epsg):
     # The 10 m disc lies inside the 40 m square: its whole area (within 0.2 % of πr²).
     assert cov["covered_ha"].iloc[0] == pytest.approx(np.pi * 10**2 / 1e4, rel=2e-3)
     assert "outside_units" not in cov.attrs["report"].checks()
+
+
+def test_whole_number_ids_from_numeric_fields_read_as_integer_text(tmp_path):
+    src = _units(2).assign(unit_id=[101.0, 102.0])
+    path = tmp_path / "numeric_ids.gpkg"
+    src.to_file(path)
+    assert kg.read_units(path)["unit_id"].tolist() == ["101", "102"]
