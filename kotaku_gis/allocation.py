@@ -64,6 +64,7 @@ from .interventions import completed_by, is_prepared, prepare_interventions
 from .overlay import _buffer, _lonlat_boxes, _Works
 from .report import ValidationReport
 from .rulesets import RULESETS, all_codes
+from .schema import id_strings
 
 __all__ = ["REDUCTION_COLUMNS", "allocate"]
 
@@ -224,7 +225,7 @@ def _table_rows(
     if works.empty:
         return None
     crit = works["criterion"].astype("string").str.strip().str.lower()
-    uid = works["unit_id"].astype("string").str.strip()
+    uid = id_strings(works["unit_id"])
     vol = pd.to_numeric(works["volume"], errors="coerce").astype(float)
     known_crit = crit.isin(all_codes()).fillna(False).to_numpy(dtype=bool)
     known_unit = ids.get_indexer(uid) >= 0
@@ -484,7 +485,7 @@ def allocate(
         else interventions
     )
     works = works[completed_by(works, year).to_numpy()]
-    ids = pd.Index(units["unit_id"].astype("string").str.strip())
+    ids = pd.Index(id_strings(units["unit_id"]))
     if ids.has_duplicates:
         raise InputError(
             f"unit_id values repeat ({ids[ids.duplicated()].unique().tolist()[:10]}); "

@@ -48,12 +48,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import InputError
-from .io import atomic_path, id_strings, write_gpkg
+from .io import atomic_path, write_gpkg
 from .ledger import _hectares, progress, summarize
 from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
 from .report import ValidationReport
 from .rulesets import NOT_SLUM, normalise_levels, ruleset_of
-from .schema import ADMIN_COLUMNS, LEVELS
+from .schema import ADMIN_COLUMNS, LEVELS, id_strings
 
 __all__ = [
     "frame_to_sheet",

@@ -29,6 +29,7 @@ from .area import area_ha
 from .errors import InputError, reject_dask
 from .report import ValidationReport
 from .rulesets import DEFAULT_RULESET, Ruleset, get_ruleset
+from .schema import id_strings
 
 __all__ = ["as_year", "assess", "round_half_up"]
 
@@ -165,7 +166,7 @@ def _reductions(
             "units need a 'unit_id' column to apply reductions to; the reductions name the "
             "units by unit_id."
         )
-    ids = pd.Index(units["unit_id"].astype("string").str.strip())
+    ids = pd.Index(id_strings(units["unit_id"]))
     if ids.has_duplicates:
         dup = ids[ids.duplicated()].unique().tolist()[:10]
         raise InputError(f"unit_id values repeat ({dup}); make unit_id unique first.")
@@ -202,7 +203,7 @@ def _reductions(
              for c in crit[unknown_crit]],
         )  # fmt: skip
     keep &= ~unknown_crit
-    pos = ids.get_indexer(red["unit_id"].astype("string").str.strip())
+    pos = ids.get_indexer(id_strings(red["unit_id"]))
     unknown_unit = keep & (pos < 0)
     if unknown_unit.any():
         report.add_rows(

@@ -44,10 +44,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from .errors import InputError
-from .io import atomic_path, id_strings, id_text, read_units
+from .io import atomic_path, read_units
 from .report import ValidationReport
 from .reports import frame_to_sheet
 from .rulesets import RULESETS
+from .schema import id_strings, id_text
 
 __all__ = ["R0_HEADERS", "join_r0", "map_r0_header", "read_r0_workbook", "write_r0_workbook"]
 

@@ -252,3 +252,13 @@ def test_years_that_are_not_whole_numbers_raise_input_error(year: object) -> Non
                         "year": [2022]})  # fmt: skip
     with pytest.raises(kg.InputError, match="year must be a whole number"):
         kg.assess(units, reductions=red, year=year)  # type: ignore[arg-type]
+
+
+def test_reductions_match_units_whose_ids_are_whole_floats():
+    # ids read from a numeric field (101.0) and a reductions table that writes them as text
+    units = pd.DataFrame({"unit_id": [101.0, 102.0], "buildings": [10.0, 10.0],
+                          "7a": [10.0, 10.0], "area_ha": [1.0, 1.0]})  # fmt: skip
+    red = pd.DataFrame({"unit_id": ["101"], "criterion": ["7a"], "volume": [10.0],
+                        "year": [2022]})  # fmt: skip
+    out = kg.assess(units, reductions=red, year=2022)
+    assert out["pct_7a"].tolist() == [0.0, 100.0]
