@@ -315,6 +315,23 @@ pd.crosstab(before["level"], after["level"], rownames=["typed 4a"], colnames=["r
 people = kg.population_per_unit(mataram, population, persons_per_household=3.8)
 people.head()""",
         ),
+        (
+            "md",
+            """\
+## Sharing without exact boundaries
+
+Exact slum boundaries can expose residents to eviction. A regular grid carries the slum
+hectares and the dominant level instead, and conserves the hectares exactly.""",
+        ),
+        (
+            "code",
+            """\
+grid = kg.grid_summary(after, cell_m=100)
+print(f"{len(grid)} cells, {grid['slum_ha'].sum():.2f} slum ha on the grid; "
+      f"{kg.summarize(after)['slum_ha'].iloc[0]:.2f} slum ha in the units")
+kg.write_grid_tiff(grid, "slum_grid_mataram.tif")
+grid.nlargest(5, "slum_ha")[["slum_ha", "level", "units"]]""",
+        ),
     ],
 }
 
