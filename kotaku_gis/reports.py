@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -1154,6 +1155,12 @@ def plot_ledger(
 # ---------------------------------------------------------------- everything at once
 
 
+def _slug(name: object) -> str:
+    """A file-name part from a place name: "Kota Mataram" → "kota_mataram"."""
+    text = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+    return text or "tanpa_nama"
+
+
 def write_reports(
     out_dir: str | os.PathLike,
     *,
@@ -1174,8 +1181,9 @@ def write_reports(
     Files: ``kotaku_report.xlsx`` (:func:`write_excel_report`), ``kotaku_report.gpkg``
     (:func:`write_gpkg_report`), ``units_assessed.csv`` (per-unit scores and levels, and
     ``served_ha`` and ``unserved_ha`` as in the summaries), and
-    with ``figures`` ``map_levels.png`` (:func:`plot_levels`, when the units have geometry)
-    and ``chart_ledger.png`` (:func:`plot_ledger`, when there is a ledger).
+    with ``figures`` ``map_levels.png`` (:func:`plot_levels`, when the units have geometry;
+    with several kota also ``map_levels_<kota>.png`` for each) and ``chart_ledger.png``
+    (:func:`plot_ledger`, when there is a ledger).
 
     Parameters
     ----------
@@ -1228,6 +1236,16 @@ def write_reports(
             fig = plot_levels(units_assessed, before=before, lang=lang)
             _save(fig, out / "map_levels.png", 150)
             written.append(out / "map_levels.png")
+            # A province's RTs are dots on one map: each kota gets a page of its own too.
+            kota = units_assessed["kota"] if "kota" in units_assessed.columns else None
+            if kota is not None and kota.nunique() > 1:
+                for name in sorted(kota.dropna().unique(), key=str):
+                    rows = (kota == name).to_numpy(dtype=bool)
+                    part_before = before[rows] if before is not None else None
+                    fig = plot_levels(units_assessed[rows], before=part_before, lang=lang)
+                    path = out / f"map_levels_{_slug(name)}.png"
+                    _save(fig, path, 150)
+                    written.append(path)
         if ledger is not None and len(ledger):
             _save(plot_ledger(ledger, lang=lang), out / "chart_ledger.png", 150)
             written.append(out / "chart_ledger.png")

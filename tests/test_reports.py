@@ -240,6 +240,8 @@ def test_gpkg_csv_and_figures(run: dict, tmp_path) -> None:
         "kotaku_report.gpkg",
         "units_assessed.csv",
         "map_levels.png",
+        "map_levels_kota_bima.png",
+        "map_levels_kota_mataram.png",
         "chart_ledger.png",
     ]
     gpkg = paths[1]
