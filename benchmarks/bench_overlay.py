@@ -141,8 +141,9 @@ def _ensure_data(size: str, data_dir: Path, seed: int) -> tuple[int, int]:
     units_path = data_dir / f"{size}_units.parquet"
     works_path = data_dir / f"{size}_works.parquet"
     stamp = data_dir / f"{size}.seed"
+    version = f"{seed} ids-v2"  # the generator's seed and the version of its output
     if not (units_path.exists() and works_path.exists() and stamp.exists()) or (
-        stamp.read_text() != str(seed)
+        stamp.read_text() != version
     ):
         data_dir.mkdir(parents=True, exist_ok=True)
         units, works = make_layers(
@@ -150,7 +151,7 @@ def _ensure_data(size: str, data_dir: Path, seed: int) -> tuple[int, int]:
         )
         units.to_parquet(units_path)
         works.to_parquet(works_path)
-        stamp.write_text(str(seed))
+        stamp.write_text(version)
     return (
         pq.ParquetFile(units_path).metadata.num_rows,
         pq.ParquetFile(works_path).metadata.num_rows,

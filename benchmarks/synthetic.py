@@ -181,14 +181,14 @@ def make_layers(
     work_parts: list[gpd.GeoDataFrame] = []
     per_city_units = np.diff(np.linspace(0, n_units, n_cities + 1).round().astype(int))
     per_city_works = np.diff(np.linspace(0, n_works, n_cities + 1).round().astype(int))
-    for (name, lon0, lat0), nu, nw in zip(
-        CITIES[:n_cities], per_city_units, per_city_works, strict=False
+    for k, ((name, lon0, lat0), nu, nw) in enumerate(
+        zip(CITIES[:n_cities], per_city_units, per_city_works, strict=False)
     ):
         rings, extent = _city_units(rng, int(nu))
         polys = shapely.polygons(_to_lonlat(rings, lon0, lat0))
         area_m2 = shapely.area(shapely.polygons(rings))
         households = np.round(area_m2 / 10_000 * rng.uniform(40.0, 120.0, len(rings)))
-        code = name[:3].upper()
+        code = f"{name[:3].upper()}{k:02d}"  # towns may share their first letters
         unit_parts.append(
             gpd.GeoDataFrame(
                 {
