@@ -28,7 +28,7 @@ from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import remaining_area
 from .raster import with_inundation
 from .report import ValidationReport
-from .reports import summary_by
+from .reports import summary_by, write_csv
 from .scoring import as_year, assess
 
 __all__ = ["JobResult", "run_job"]
@@ -275,12 +275,6 @@ def _layer(source: Source, name: str) -> str | None:
     return None
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, float_format="%.4f", index=index)
-    return path
-
-
 def _write_outputs(
     result: JobResult, out: Path, step: Step, write_map: bool, write_workbook: bool
 ) -> list[Path]:
@@ -326,9 +320,9 @@ def _write_all(
                 result.baseline, after=result.after, remaining=result.remaining, by=cols,
                 total=None,
             )  # fmt: skip
-            _write_csv(table, out / f"summary_{name}.csv", index=False)
-        _write_csv(result.ledger.set_index("year"), out / "ledger.csv")
-        _write_csv(result.reductions, out / "reductions.csv", index=False)
+            write_csv(table, out / f"summary_{name}.csv")
+        write_csv(result.ledger, out / "ledger.csv")
+        write_csv(result.reductions, out / "reductions.csv")
     if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
         with step(f"summarising slum hectares on a {result.grid_m:g} m grid"):
             grid = grid_summary(result.after, cell_m=result.grid_m)
