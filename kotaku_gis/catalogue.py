@@ -58,9 +58,9 @@ Names that resolve
     words ("beton", "paving", "perkerasan", "pasangan batu", and "jalan" itself) name a road
     only when the part of the label they are in names nothing else ("drainase beton" is a
     drain). A label within a small edit of a whole name of another kind ("hidran umun") is
-    taken as a misspelling and reported, not resolved by its one matching word. When every phrase found falls in one category the label
-    resolves: to the activity found first, or to the category when only the category is
-    named; phrases of several categories ("Jalan dan Saluran") leave the label unresolved
+    taken as a misspelling and reported, not resolved by its one matching word. When every
+    phrase found falls in one category the label resolves: to the activity found first, or
+    to the category when only the category is named; phrases of several categories ("Jalan dan Saluran") leave the label unresolved
     and reported as ambiguous, since one row cannot be two works. Labels of works that build
     nothing ("sosialisasi", "pelatihan", "DED", …) resolve to nothing. Unknown labels are
     reported with the closest catalogue names (:func:`kind_problems`).
@@ -107,9 +107,7 @@ PLANNING_DEFAULT = "planning default"
 #: 237.6 million people in about 61 million households; SUSENAS since gives 3.8-3.9).
 PERSONS_PER_HOUSEHOLD = 3.9
 
-_PERMEN_2018 = (
-    "Permen PUPR 14/PRT/M/2018, Lampiran I (criteria of the aspect the work serves)"
-)
+_PERMEN_2018 = "Permen PUPR 14/PRT/M/2018, Lampiran I (criteria of the aspect the work serves)"
 _PERMEN_2018_URL = "https://id.scribd.com/document/414814150/Lamp-i-Permen-14-Prt-m-2018"
 _SNI_1733 = "https://panbelog.wordpress.com/2014/02/19/sanitasi-rencana-jaringan-air-minum/"
 _TPS3R_URL = "https://id.scribd.com/document/492276702/materi-elearning-tps3r"
@@ -418,8 +416,12 @@ _ACTIVITY_ROWS: tuple[_Activity, ...] = (
         ),
         criteria_url="https://123dok.com/document/y65e1poz-lampiran.html",
         aliases=(
-            "pembersihan saluran", "pembersihan drainase", "pengerukan saluran",
-            "pemeliharaan saluran", "pemeliharaan drainase", "pengerukan sedimen",
+            "pembersihan saluran",
+            "pembersihan drainase",
+            "pengerukan saluran",
+            "pemeliharaan saluran",
+            "pemeliharaan drainase",
+            "pengerukan sedimen",
         ),
     ),
     _Activity(
@@ -618,8 +620,12 @@ _ACTIVITY_ROWS: tuple[_Activity, ...] = (
         radius_basis="A transfer point or integrated TPS serves a kelurahan's slum area: 500 m.",
         radius_source=PLANNING_DEFAULT,
         aliases=(
-            "tps", "tpst", "tempat penampungan sementara", "tempat pengolahan sampah terpadu",
-            "depo sampah", "transfer depo",
+            "tps",
+            "tpst",
+            "tempat penampungan sementara",
+            "tempat pengolahan sampah terpadu",
+            "depo sampah",
+            "transfer depo",
         ),
     ),
     _Activity(
@@ -872,9 +878,7 @@ def _build() -> dict[str, Kind]:
             radius_basis=pick("radius_basis"),
             aliases=tuple(act.aliases),
             by_volume=act.by_volume,
-            radius_source=(
-                pick("radius_source") if own_radius else cat.radius_source
-            ),
+            radius_source=(pick("radius_source") if own_radius else cat.radius_source),
             radius_url=act.radius_url if own_radius else cat.radius_url,
             criteria_source=pick("criteria_source"),
             criteria_url=act.criteria_url if own_criteria else cat.criteria_url,

@@ -49,7 +49,7 @@ def test_line_crossing_two_units_splits_by_length(units: gpd.GeoDataFrame) -> No
     # From x=50 to x=130 at y=50: 50 m in A, 30 m in B, 80 m in all.
     works = _works([{"intervention_id": "W1", "kind": "drainase_lingkungan"}],
                    [shapely.LineString([(50, 50), (130, 50)])])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     for code in ("4b", "4c"):
         got = _vol(red, code)
         assert got["A"] == pytest.approx(50.0, rel=EXACT)
@@ -67,7 +67,7 @@ def test_point_disc_inside_unit_gives_share_times_households(
     # It lies wholly in A (1 ha), so 3a = 3b = 60 households x area / 10 000 m².
     works = _works([{"intervention_id": "HU1", "kind": "hidran_umum", "radius_m": 20.0}],
                    [shapely.Point(50, 50)])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     disc = 48 * 20.0**2 * math.sin(2 * math.pi / 96)
     expected = 60 * disc / 10_000
     assert _vol(red, "3a") == {"A": pytest.approx(expected, rel=EXACT)}
@@ -81,7 +81,7 @@ def test_polygon_hectares_split_between_units(units: gpd.GeoDataFrame) -> None:
     # 1c gets the covered share (0.2 of each unit) of 50 and 30 buildings.
     works = _works([{"intervention_id": "RD1", "kind": "rumah_deret"}],
                    [shapely.box(60, 25, 140, 75)])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert _vol(red, "1b") == {
         "A": pytest.approx(0.2, rel=EXACT),
         "B": pytest.approx(0.2, rel=EXACT),
@@ -95,7 +95,7 @@ def test_polygon_hectares_split_between_units(units: gpd.GeoDataFrame) -> None:
 def test_point_volume_goes_to_the_containing_unit(units: gpd.GeoDataFrame) -> None:
     works = _works([{"intervention_id": "R1", "kind": "Rehab RTLH", "volume": 7}],
                    [shapely.Point(150, 50)])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert red[["unit_id", "criterion", "volume", "method"]].values.tolist() == [
         ["B", "1c", 7.0, "point_volume"]
     ]
@@ -108,7 +108,7 @@ def test_table_rows_are_taken_as_they_are(units: gpd.GeoDataFrame) -> None:
         "status": ["selesai"] * 3, "year": [2021, 2021, 2021],
         "unit_id": ["A", "ZZ", "B"], "criterion": ["2A", "2a", "8x"],
         "volume": [120.0, 5.0, 1.0]})  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert red[["intervention_id", "unit_id", "criterion", "volume", "method"]].values.tolist() == [
         ["T1", "A", "2a", 120.0, "table"]
     ]
@@ -124,7 +124,7 @@ def test_work_in_no_unit_and_unknown_kind_are_reported(units: gpd.GeoDataFrame) 
         [shapely.Point(5000, 5000), shapely.Point(50, 50),
          shapely.LineString([(5000, 0), (5100, 0)])],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert red.empty
     checks = {(i.row, i.check) for i in red.attrs["report"]}
     assert {(0, "outside_units"), (1, "unknown_kind"), (2, "outside_units")} <= checks
@@ -138,8 +138,8 @@ def test_only_completed_works_by_the_year(units: gpd.GeoDataFrame) -> None:
          {"intervention_id": "plan", "kind": "paving", "status": "rencana"}],
         [line, line, line],
     )  # fmt: skip
-    assert set(kg.allocate(works, units, year=2022)["intervention_id"]) == {"done21"}
-    assert set(kg.allocate(works, units)["intervention_id"]) == {"done21", "done23"}
+    assert set(kg.allocate(units, works, year=2022)["intervention_id"]) == {"done21"}
+    assert set(kg.allocate(units, works)["intervention_id"]) == {"done21", "done23"}
 
 
 def test_allocated_reductions_feed_assess(units: gpd.GeoDataFrame) -> None:
@@ -147,7 +147,7 @@ def test_allocated_reductions_feed_assess(units: gpd.GeoDataFrame) -> None:
     units = units.assign(drain_length_m=100.0, **{"4b": [80.0, 0.0]})
     works = _works([{"intervention_id": "D", "kind": "drainase"}],
                    [shapely.LineString([(10, 50), (90, 50)])])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     before = kg.assess(units)
     after = kg.assess(units, reductions=red, year=2022)
     assert before.loc[0, "score_4b"] == 5
@@ -186,7 +186,7 @@ def test_identical_discs_count_once_and_the_earlier_claims_them(
          {"intervention_id": "HU-B", "kind": "hidran_umum", "radius_m": 30.0, "year": 2020}],
         [shapely.Point(50, 50), shapely.Point(50, 50)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     served = 60 * _disc(50, 50, 30).area / 10_000
     for code in ("3a", "3b"):
         rows = _rows(red, code)
@@ -209,7 +209,7 @@ def test_overlapping_discs_share_their_lens() -> None:
          {"intervention_id": "T2", "kind": "hidran_umum", "radius_m": r, "year": 2021}],
         [shapely.Point(35, 50), shapely.Point(35 + d, 50)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     first, second = _disc(35, 50, r), _disc(35 + d, 50, r)
     lens = first.intersection(second).area
     circle_lens = 2 * r**2 * math.acos(d / (2 * r)) - (d / 2) * math.sqrt(4 * r**2 - d**2)
@@ -234,7 +234,7 @@ def test_the_earlier_year_claims_first_whatever_the_order_of_rows() -> None:
          {"intervention_id": "Z-2020", "kind": "hidran_umum", "radius_m": 25.0, "year": 2020}],
         [shapely.Point(40, 50), shapely.Point(60, 50)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     early, late = _disc(60, 50, 25.0), _disc(40, 50, 25.0)
     rows = _rows(red, "3a")
     assert rows["Z-2020", "A"][0] == pytest.approx(60 * early.area / 10_000, rel=EXACT)
@@ -242,7 +242,7 @@ def test_the_earlier_year_claims_first_whatever_the_order_of_rows() -> None:
         60 * late.difference(early).area / 10_000, rel=EXACT
     )
     # Cut at 2020, the table holds the 2020 tap's rows of the full table, unchanged.
-    cut = kg.allocate(works, units, year=2020)
+    cut = kg.allocate(units, works, year=2020)
     full = red[red["year"] <= 2020].reset_index(drop=True)
     pd.testing.assert_frame_equal(cut, full)
 
@@ -257,7 +257,7 @@ def test_works_without_a_year_claim_last() -> None:
          {"intervention_id": "B-2023", "kind": "hidran_umum", "radius_m": 20.0, "year": 2023}],
         [shapely.Point(50, 50), shapely.Point(50, 50)],
     )  # fmt: skip
-    rows = _rows(kg.allocate(works, units), "3a")
+    rows = _rows(kg.allocate(units, works), "3a")
     assert rows["B-2023", "A"] == (pytest.approx(60 * _disc(50, 50, 20).area / 1e4, rel=EXACT), 0.0)
     assert rows["A-undated", "A"] == (0.0, 1.0)
 
@@ -272,7 +272,7 @@ def test_hectares_of_a_drain_corridor_and_a_pond_count_once(units: gpd.GeoDataFr
          {"intervention_id": "DRAIN", "kind": "drainase", "radius_m": 10.0, "year": 2021}],
         [shapely.box(20, 20, 80, 80), shapely.LineString([(-50, 50), (250, 50)])],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     rows = _rows(red, "4a")
     assert rows.keys() == {("POND", "A"), ("DRAIN", "A"), ("DRAIN", "B")}
     assert rows["POND", "A"] == (pytest.approx(0.36, rel=EXACT), 0.0)
@@ -300,7 +300,7 @@ def test_criteria_with_different_works_take_their_own_unions(units: gpd.GeoDataF
          {"intervention_id": "HK", "kind": "hidran_kebakaran", "radius_m": 20.0, "year": 2021}],
         [shapely.LineString([(-50, 50), (150, 50)]), shapely.Point(50, 65)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     band, disc = shapely.box(0, 40, 100, 60), _disc(50, 65, 20.0)
     assert _rows(red, "1a")["LANE", "A"] == (pytest.approx(50 * 0.2, rel=EXACT), 0.0)
     rows = _rows(red, "7a")
@@ -326,7 +326,7 @@ def test_the_ledger_counts_shared_households_once(units: gpd.GeoDataFrame) -> No
          {"intervention_id": "SR-2", "kind": "sambungan_rumah", "radius_m": 0.0, "year": 2021}],
         [half, half],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert _rows(red, "3a") == {
         ("SR-1", "A"): (pytest.approx(30.0, rel=EXACT), 0.0),
         ("SR-2", "A"): (0.0, 1.0),
