@@ -51,19 +51,19 @@ Criteria of the 2016 ruleset
 Names that resolve
     :func:`resolve_kinds` matches a work's ``kind`` label first exactly (case, spacing and
     punctuation ignored) against the keys, names and aliases of the kinds; failing that, by
-    phrases: the label is cut at ``+ / , ; & ( )`` and the words "dan" / "and", and in each
-    part the longest catalogue names and aliases found as whole words are taken, left to
-    right, without overlap. Words that name no kind (verbs such as "pembangunan",
-    "peningkatan", "rehabilitasi", "pengadaan"; place names; sizes) are ignored. Material
-    words ("beton", "paving", "perkerasan", "pasangan batu", and "jalan" itself) name a road
-    only when the part of the label they are in names nothing else ("drainase beton" is a
-    drain). A label within a small edit of a whole name of another kind ("hidran umun") is
-    taken as a misspelling and reported, not resolved by its one matching word. When every
-    phrase found falls in one category the label resolves: to the activity found first, or
-    to the category when only the category is named; phrases of several categories ("Jalan dan Saluran") leave the label unresolved
-    and reported as ambiguous, since one row cannot be two works. Labels of works that build
-    nothing ("sosialisasi", "pelatihan", "DED", …) resolve to nothing. Unknown labels are
-    reported with the closest catalogue names (:func:`kind_problems`).
+    phrases: the label is cut at ``+ / , ; & ( )`` and the words "dan" / "and", and in each part
+    the longest catalogue names and aliases found as whole words are taken, left to right,
+    without overlap. Words that name no kind (verbs such as "pembangunan", "peningkatan",
+    "rehabilitasi", "pengadaan"; place names; sizes) are ignored. Material words ("beton",
+    "paving", "perkerasan", "pasangan batu", and "jalan" itself) name a road only when the part
+    of the label they are in names nothing else ("drainase beton" is a drain). A label within a
+    small edit of a whole name of another kind ("hidran umun") is taken as a misspelling and
+    reported, not resolved by its one matching word. When every phrase found falls in one
+    category the label resolves: to the activity found first, or to the category when only the
+    category is named; phrases of several categories ("Jalan dan Saluran") leave the label
+    unresolved and reported as ambiguous, since one row cannot be two works. Labels of works
+    that build nothing ("sosialisasi", "pelatihan", "DED", …) resolve to nothing. Unknown labels
+    are reported with the closest catalogue names (:func:`kind_problems`).
 """
 
 from __future__ import annotations
