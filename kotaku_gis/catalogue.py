@@ -62,7 +62,8 @@ Names that resolve
     category the label resolves: to the activity found first, or to the category when only the
     category is named; phrases of several categories ("Jalan dan Saluran") leave the label
     unresolved and reported as ambiguous, since one row cannot be two works. Labels of works
-    that build nothing ("sosialisasi", "pelatihan", "DED", …) resolve to nothing. Unknown labels
+    that build nothing ("sosialisasi", "pelatihan", "DED", …), and labels with markup characters
+    (``< > { } = | `` …), resolve to nothing. Unknown labels
     are reported with the closest catalogue names (:func:`kind_problems`).
 """
 
@@ -928,6 +929,7 @@ def _tables() -> tuple[dict[str, str], dict[tuple[str, ...], str], dict[tuple[st
 
 _EXACT, _STRONG, _WEAK = _tables()
 _LONGEST = max(len(p) for p in (*_STRONG, *_WEAK))
+_MARKUP = re.compile(r"[<>{}=\\|`$]")
 #: Similarity (difflib ratio) above which a label is taken as a misspelling of a whole name.
 _TYPO_CUTOFF = 0.85
 _SEPARATORS = re.compile(r"[+/,;&()\[\]]|\bdan\b|\band\b", flags=re.IGNORECASE)
@@ -980,6 +982,9 @@ def _resolve_one(label: str) -> _Resolution:
         return _Resolution(_EXACT[norm], "exact")
     if set(norm.split()) & _NOT_WORKS:
         return _Resolution(None, "not_a_work")
+    if _MARKUP.search(str(label)):
+        # Markup or code is no planner's name for a work: only an exact name resolves it.
+        return _Resolution(None, "unknown")
     parts = _SEPARATORS.split(str(label))
     keys = list(dict.fromkeys(k for part in parts for k in _part_keys(part)))
     if not keys:
