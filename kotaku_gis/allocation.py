@@ -505,10 +505,8 @@ def _capacity_factors(
     """``r_w = min(1, C_w / own_w)`` of each work, from its own pieces before overlaps."""
     r = np.ones(len(kind_key))
     for measure in CAPACITY_MEASURES:
-        size = np.array(
-            [c[0] if c is not None and c[1] == measure else np.nan
-             for c in (capacity.get(k) for k in kind_key)]
-        )  # fmt: skip
+        sizes = {k: c[0] for k, c in capacity.items() if c is not None and c[1] == measure}
+        size = pd.Series(kind_key, dtype=object).map(sizes).to_numpy(dtype=float)
         has = ~np.isnan(size)
         n = counts[measure]
         if not has.any() or n is None:
@@ -573,7 +571,7 @@ def _service_rows(
 def _in_order(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Units and interventions, whichever order they came in (the old order warns).
 
-    The units are the frame with ``unit_id`` and no ``kind``; the works have ``kind``.
+    The works are the frame with a ``kind`` column; the units have none.
     """
     for frame in (first, second):
         if not isinstance(frame, pd.DataFrame):
@@ -585,10 +583,7 @@ def _in_order(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, 
     def is_works(frame: pd.DataFrame) -> bool:
         return "kind" in frame.columns
 
-    def is_units(frame: pd.DataFrame) -> bool:
-        return "unit_id" in frame.columns and not is_works(frame)
-
-    if is_works(first) and is_units(second):
+    if is_works(first) and not is_works(second):
         warnings.warn(
             "kg.allocate(interventions, units) is the old order of the arguments; call "
             "kg.allocate(units, interventions), as coverage and remaining_area take them.",
@@ -882,8 +877,8 @@ def allocate(
     0              T1    0.00            1.0              1.0
     2              T2    7.53            0.0              1.0
 
-    A tap for 200 people whose 100 m disc covers all of A (60 households, 234 people at 3.9
-    a household) serves 200 / 234 of them:
+    A tap for 200 people whose disc covers all of A (60 households, 234 people at 3.9 a
+    household) serves 200 / 234 of them:
 
     >>> tap = taps.iloc[[0]].assign(radius_m=150.0)
     >>> row = kg.allocate(units.iloc[[0]], tap).query("criterion == '3a'").iloc[0]
