@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_allocate.py --sizes province,national
 
 For each size the seeded synthetic layers of :mod:`bench_overlay` (written once to
-``benchmarks/data/``) are read, then ``kg.allocate(works, units)`` builds the reductions
+``benchmarks/data/``) are read, then ``kg.allocate(units, works)`` builds the reductions
 table and ``kg.assess(units, reductions=...)`` re-scores the units after the works. Times are
 wall-clock seconds of each call; the peak is the process's resident memory, layers included.
 """
@@ -43,7 +43,7 @@ def main() -> None:
         works = gpd.read_parquet(args.data_dir / f"{size}_works.parquet")
         units["area_ha"] = kg.area_ha(units)
         start = time.perf_counter()
-        reductions = kg.allocate(works, units)
+        reductions = kg.allocate(units, works)
         t_alloc = time.perf_counter() - start
         start = time.perf_counter()
         kg.assess(units, reductions=reductions)

@@ -11,28 +11,69 @@ reduces and in what measure:
 ``"households"`` / ``"buildings"`` (method ``service_share``)
     the unit's households or buildings times the share of the unit's area that the service
     area covers (a public tap's 100 m disc covering 40 % of an RT with 60 households gives
-    24 households for 3a and for 3b);
+    24 households for 3a and for 3b), times the work's capacity factor (below);
 kinds counted per item (``Kind.by_volume``, e.g. rehab RTLH; method ``point_volume``)
     the work's volume goes whole to the unit that contains the point;
 table rows with ``unit_id`` and ``criterion`` (method ``table``)
     taken as they are.
 
-Service areas that overlap are counted once (DESIGN §5), attributed in time order. For each
-unit and each criterion measured in hectares, households or buildings, the works of every kind
-that reduces the criterion are taken in order of ``(year, intervention_id)``, works without a
-year last (they count only when no year is asked for, as in :func:`kotaku_gis.assess`), ties
-by row. Each work claims only the part of its service area in the unit that earlier works have
-not claimed: with ``p_i`` the work's piece (service area ∩ unit) and ``u_{i-1}`` the union of
-the earlier pieces, its claim is ``area(u_{i-1} ∪ p_i) - area(u_{i-1})``. The claims of the
-works done by any year add up to the area of the union of their pieces, so
-:func:`kotaku_gis.assess` with ``year`` and :func:`kotaku_gis.progress` count each served
-household once in every year, and ``allocate(..., year=Y)`` gives the rows of ``allocate(...)``
-done by ``Y``. Column ``overlap_share`` (0–1) is the part of the work's own piece that earlier
-works had already claimed: 0 without overlap, 1 for a work wholly inside earlier ones, which
-keeps its row, with volume 0, in the audit trail. Rows in metres, per item or from a table
-leave ``overlap_share`` blank: two lines rarely share their metres (a line along the shared
-edge of two units counts in both, as it serves both sides), and items and table rows have no
-area to overlap.
+A kind reduces only the criteria it names: rows for the 2016 criteria 4d, 4e and 6c come
+only from kinds that name them (a connecting channel, cleaning a drain, a waste collection
+round; see :mod:`kotaku_gis.catalogue`), and scoring under the 2018 ruleset, which has no such
+criteria, leaves them aside.
+
+Overlaps
+    Service areas that overlap are counted once (DESIGN §5), attributed in time order. For
+    each unit and each criterion measured in hectares, households or buildings, the works of
+    every kind that reduces the criterion are taken in order of ``(year, intervention_id)``,
+    works without a year last (they count only when no year is asked for, as in
+    :func:`kotaku_gis.assess`), ties by row. Each work claims only the part of its service
+    area in the unit that earlier works have not claimed: with ``p_i`` the work's piece
+    (service area ∩ unit) and ``u_{i-1}`` the union of the earlier pieces, its claim is
+    ``area(u_{i-1} ∪ p_i) - area(u_{i-1})``. The claims of the works done by any year add up
+    to the area of the union of their pieces, so :func:`kotaku_gis.assess` with ``year`` and
+    :func:`kotaku_gis.progress` count each served household once in every year, and
+    ``allocate(..., year=Y)`` gives the rows of ``allocate(...)`` done by ``Y``. Column
+    ``overlap_share`` (0–1) is the part of the work's own piece that earlier works had
+    already claimed: 0 without overlap, 1 for a work wholly inside earlier ones, which keeps
+    its row, with volume 0, in the audit trail. Rows in metres, per item or from a table
+    leave ``overlap_share`` blank: two lines rarely share their metres (a line along the
+    shared edge of two units counts in both, as it serves both sides), and items and table
+    rows have no area to overlap.
+
+Capacity, and how it combines with the share
+    A kind may carry a capacity (:attr:`Kind.capacity`): a public tap serves 200 people, a
+    TPS 3R 200 households, a shared septic tank 10 households. For a work ``w`` with a
+    capacity ``C_w``, its *reach* is computed from its own service area alone, before any
+    overlap is claimed::
+
+        own_w = Σ_units  (area of w's piece in the unit / area of the unit) × n_unit
+
+    where ``n_unit`` is the unit's count in the capacity's measure: ``households``,
+    ``buildings``, or people, which are the unit's ``penduduk`` where given and else its
+    households × ``persons_per_household`` (3.9, BPS; see
+    :data:`kotaku_gis.catalogue.PERSONS_PER_HOUSEHOLD`). A unit whose count is blank adds
+    nothing to a reach (its own claims are not allocated either, and are reported). The
+    work's factor is ``r_w = min(1, C_w / own_w)`` (1 without a capacity, or when the work
+    reaches nobody). Overlaps are then claimed exactly as above, and every claim of ``w`` in
+    households or buildings is multiplied by ``r_w``::
+
+        volume(w, unit) = (claimed area / unit area) × n_unit × r_w
+
+    So a work never serves more than its capacity (its claims are at most its own reach ×
+    ``r_w`` ≤ ``C_w``), the claims stay linear in the pieces, and the rule is conservative:
+    the part of an overlap that a capped earlier work cannot serve is not handed on to a
+    later work. Hectare (``ha``), metre, per-item and table rows have no capacity factor.
+    Column ``capacity_factor`` holds ``r_w`` on household and building rows (1.0 where no
+    capacity applies) and is blank on the others.
+
+    Worked example: a public tap (200 people) whose disc covers 40 % of RT A (100
+    households, no ``penduduk``: 390 people) and 10 % of RT B (200 households: 780 people)
+    reaches 0.4 × 390 + 0.1 × 780 = 234 people, so ``r = 200 / 234 = 0.8547``. It serves
+    0.4 × 100 × 0.8547 = 34.19 households of A and 0.1 × 200 × 0.8547 = 17.09 of B for 3a
+    and 3b: 51.28 households, 200 people. A second tap of 2023 on the same spot claims
+    nothing (its piece is wholly claimed), even though A and B have households left: the
+    overlap is not handed on.
 
 Lengths and areas are measured in the local Lambert azimuthal equal-area frame of each unit
 (:mod:`kotaku_gis.crs`): areas are exact and lengths are within 1e-5 of the geodesic. Service
@@ -41,15 +82,23 @@ areas are buffered in that frame, from the work projected into it, with the arcs
 every criterion of the work; unions are built only where a unit and criterion has several
 pieces.
 
-Only completed works are allocated, and with ``year`` only those done by that year; others are
-left out without comment. Every allocated work keeps its ``intervention_id``; works that
-cannot be allocated (in no unit, unknown kind, no geometry and no ``unit_id``/``criterion``,
-unknown unit or criterion, blank volume) are listed in ``attrs["report"]``.
+Which works, and what is reported
+    Only completed works are allocated, and with ``year`` only those done by that year; the
+    others are counted by reason in ``attrs["report"]`` (``works_left_out``: planned, in
+    progress, cancelled, unrecognised status, after ``year``, no year).
+    ``include_planned=True`` counts planned and in-progress works as done: a what-if, marked
+    ``attrs["what_if"] = True``. Every allocated work keeps its ``intervention_id``; works
+    that cannot be allocated (in no unit, unknown or ambiguous kind, no geometry and no
+    ``unit_id``/``criterion``, unknown unit or criterion, blank volume) are listed in the
+    report, and a denominator the units lack (``households``, ``buildings``) is named with
+    the criteria and works it holds back (``missing_denominator``).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -57,10 +106,15 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .catalogue import INTERVENTION_KINDS
+from .catalogue import (
+    CAPACITY_MEASURES,
+    INTERVENTION_KINDS,
+    PERSONS_PER_HOUSEHOLD,
+    kind_problems,
+)
 from .crs import local_frames, require_crs, to_frame_crs
 from .errors import InputError
-from .interventions import completed_by, is_prepared, prepare_interventions
+from .interventions import is_prepared, prepare_interventions, select_works
 from .overlay import _buffer, _lonlat_boxes, _Works
 from .report import ValidationReport
 from .rulesets import RULESETS, all_codes
@@ -78,9 +132,25 @@ REDUCTION_COLUMNS: tuple[str, ...] = (
     "year",
     "method",
     "overlap_share",
+    "capacity_factor",
     "kind",
     "source_row",
 )
+
+#: The dtype of each column of the reductions table.
+_DTYPES: dict[str, object] = {
+    "intervention_id": "string",
+    "unit_id": "string",
+    "criterion": "string",
+    "volume": float,
+    "measure": "string",
+    "year": "Int64",
+    "method": "string",
+    "overlap_share": float,
+    "capacity_factor": float,
+    "kind": "string",
+    "source_row": object,
+}
 
 _SERVICE_COUNT = ("households", "buildings")
 #: Claims and overlaps within this many square metres (a square centimetre) of nothing, or of
@@ -203,20 +273,7 @@ def _as_geoms(frame: pd.DataFrame, crs: pyproj.CRS | None) -> np.ndarray:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "intervention_id": pd.Series(dtype="string"),
-            "unit_id": pd.Series(dtype="string"),
-            "criterion": pd.Series(dtype="string"),
-            "volume": pd.Series(dtype=float),
-            "measure": pd.Series(dtype="string"),
-            "year": pd.Series(dtype="Int64"),
-            "method": pd.Series(dtype="string"),
-            "overlap_share": pd.Series(dtype=float),
-            "kind": pd.Series(dtype="string"),
-            "source_row": pd.Series(dtype=object),
-        }
-    )
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in _DTYPES.items()})
 
 
 def _table_rows(
@@ -254,6 +311,7 @@ def _table_rows(
             "year": rows["year"].to_numpy(),
             "method": "table",
             "overlap_share": np.nan,
+            "capacity_factor": np.nan,
             "kind": rows["kind_key"].to_numpy(),
             "source_row": rows.index.to_numpy(),
         }
@@ -367,13 +425,106 @@ def _claims(
     return claim[starts[same_as[of_row]] + rank_of]
 
 
+@dataclass
+class _Counts:
+    """The units' counts a share of a unit is turned into, NaN where a cell is blank;
+    ``None`` for a column the units lack."""
+
+    households: np.ndarray | None
+    buildings: np.ndarray | None
+    people: np.ndarray | None
+
+    @classmethod
+    def of(cls, units: pd.DataFrame, persons_per_household: float) -> _Counts:
+        def column(name: str) -> np.ndarray | None:
+            if name not in units.columns:
+                return None
+            return pd.to_numeric(units[name], errors="coerce").to_numpy(dtype=float)
+
+        households = column("households")
+        people = column("penduduk")
+        from_households = None if households is None else households * persons_per_household
+        if people is None:
+            people = from_households
+        elif from_households is not None:
+            people = np.where(np.isnan(people), from_households, people)
+        return cls(households, column("buildings"), people)
+
+    def __getitem__(self, measure: str) -> np.ndarray | None:
+        return getattr(self, measure)
+
+
+def _capacities(
+    capacities: Mapping[str, float | tuple[float, str] | None] | None,
+) -> dict[str, tuple[float, str] | None]:
+    """Capacity (size, measure) of each kind key, from the catalogue and the overrides."""
+    out = {
+        k: (float(v.capacity), v.capacity_measure) if v.capacity is not None else None
+        for k, v in INTERVENTION_KINDS.items()
+    }
+    given = dict(capacities or {})
+    unknown = [k for k in given if k not in INTERVENTION_KINDS]
+    if unknown:
+        raise InputError(
+            f"capacities names unknown kinds {unknown}; use keys of kg.INTERVENTION_KINDS."
+        )
+    parsed: dict[str, tuple[float, str] | None] = {}
+    for key, value in given.items():
+        if value is None:
+            parsed[key] = None
+            continue
+        size, measure = value if isinstance(value, tuple) else (value, None)
+        measure = measure or INTERVENTION_KINDS[key].capacity_measure
+        try:
+            size = float(size)
+        except (TypeError, ValueError):
+            size = np.nan
+        if measure not in CAPACITY_MEASURES or not size > 0:
+            raise InputError(
+                f"capacities[{key!r}] must be a positive number in the kind's measure, or a "
+                f"(number, measure) pair with measure one of {list(CAPACITY_MEASURES)}; not "
+                f"{value!r}."
+            )
+        parsed[key] = (size, measure)
+    for key, kind in INTERVENTION_KINDS.items():
+        for name in (key, kind.category):
+            if name in parsed:
+                out[key] = parsed[name]
+                break
+    return out
+
+
+def _capacity_factors(
+    w: np.ndarray,
+    u: np.ndarray,
+    own_share: np.ndarray,
+    kind_key: np.ndarray,
+    counts: _Counts,
+    capacity: dict[str, tuple[float, str] | None],
+) -> np.ndarray:
+    """``r_w = min(1, C_w / own_w)`` of each work, from its own pieces before overlaps."""
+    r = np.ones(len(kind_key))
+    for measure in CAPACITY_MEASURES:
+        sizes = {k: c[0] for k, c in capacity.items() if c is not None and c[1] == measure}
+        size = pd.Series(kind_key, dtype=object).map(sizes).to_numpy(dtype=float)
+        has = ~np.isnan(size)
+        n = counts[measure]
+        if not has.any() or n is None:
+            continue
+        reach = np.bincount(w, weights=np.nan_to_num(own_share * n[u]), minlength=len(kind_key))
+        capped = has & (reach > size)
+        r[capped] = size[capped] / reach[capped]
+    return r
+
+
 def _service_rows(
     works: _Works,
     kind_key: np.ndarray,
     order: np.ndarray,
     uf: _UnitFrames,
     kt: pd.DataFrame,
-    counts: dict[str, np.ndarray | None],
+    counts: _Counts,
+    capacity: dict[str, tuple[float, str] | None],
 ) -> tuple[pd.DataFrame | None, np.ndarray]:
     """Hectare and share rows of the service areas, overlaps claimed in ``order`` (ranks)."""
     hit = np.zeros(len(kind_key), dtype=bool)
@@ -381,6 +532,10 @@ def _service_rows(
         return None, hit
     w, u, pieces, m2 = uf.pieces(works)
     hit[w] = True
+    own_share = np.minimum(
+        np.divide(m2, uf.area_m2[u], out=np.zeros(len(w)), where=uf.area_m2[u] > 0), 1.0
+    )
+    factor = _capacity_factors(w, u, own_share, kind_key, counts, capacity)
     pairs = pd.DataFrame({"pair": np.arange(len(w)), "w": w, "u": u, "kind_key": kind_key[w]})
     pairs = pairs.merge(kt[(kt["measure"] != "m") & ~kt["by_volume"]], on="kind_key")
     # Each unit and criterion takes the pieces of its works in claiming order.
@@ -388,48 +543,294 @@ def _service_rows(
     pairs = pairs.sort_values(["u", "criterion", "rank"], kind="stable", ignore_index=True)
     pair = pairs["pair"].to_numpy()
     uu = pairs["u"].to_numpy()
+    ww = pairs["w"].to_numpy()
     crit = pairs["criterion"].to_numpy()
     group = np.cumsum(np.r_[True, (uu[1:] != uu[:-1]) | (crit[1:] != crit[:-1])])
     claim = _claims(group, pair, pieces, m2, uf.area_m2[uu])
     own = m2[pair]
     measure = pairs["measure"].to_numpy()
     vol = np.full(len(pairs), np.nan)
+    cap = np.full(len(pairs), np.nan)
     is_ha = measure == "ha"
     vol[is_ha] = claim[is_ha] / 10_000.0
     share = np.divide(claim, uf.area_m2[uu], out=np.zeros(len(pairs)), where=uf.area_m2[uu] > 0)
     share = np.minimum(share, 1.0)
     for col in _SERVICE_COUNT:
         sel = measure == col
-        if sel.any() and counts[col] is not None:
-            vol[sel] = share[sel] * counts[col][uu[sel]]
+        cap[sel] = factor[ww[sel]]
+        n = counts[col]
+        if sel.any() and n is not None:
+            vol[sel] = share[sel] * n[uu[sel]] * factor[ww[sel]]
     pairs["volume"] = vol
     pairs["overlap_share"] = np.clip(1.0 - claim / own, 0.0, 1.0)
+    pairs["capacity_factor"] = cap
     pairs["method"] = np.where(is_ha, "polygon_area", "service_share")
     return pairs, hit
 
 
-def allocate(
-    interventions: pd.DataFrame,
+def _in_order(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Units and interventions, whichever order they came in (the old order warns).
+
+    The works are the frame with a ``kind`` column; the units have none.
+    """
+    for frame in (first, second):
+        if not isinstance(frame, pd.DataFrame):
+            raise InputError(
+                "allocate needs the units and the interventions as (Geo)DataFrames: "
+                "kg.allocate(units, interventions)."
+            )
+
+    def is_works(frame: pd.DataFrame) -> bool:
+        return "kind" in frame.columns
+
+    if is_works(first) and not is_works(second):
+        warnings.warn(
+            "kg.allocate(interventions, units) is the old order of the arguments; call "
+            "kg.allocate(units, interventions), as coverage and remaining_area take them.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return second, first
+    return first, second
+
+
+def _prepare_inputs(
     units: pd.DataFrame,
+    interventions: pd.DataFrame,
+    *,
+    year: int | None,
+    radii: Mapping[str, float] | None,
+    include_planned: bool,
+    report: ValidationReport,
+) -> tuple[pd.DataFrame, pd.Index, pyproj.CRS | None]:
+    """The works that count, the units' ids and the units' CRS (None without geometry)."""
+    if "unit_id" not in units.columns:
+        raise InputError("units have no 'unit_id' column; the reductions name units by it.")
+    if isinstance(interventions, gpd.GeoDataFrame) and interventions.active_geometry_name:
+        require_crs(interventions.crs, name="the interventions layer")
+    works = (
+        prepare_interventions(interventions, report=report, radii=dict(radii) if radii else None)
+        if radii or not is_prepared(interventions)
+        else interventions
+    )
+    works = works[select_works(works, year=year, include_planned=include_planned, report=report)]
+    ids = pd.Index(id_strings(units["unit_id"]))
+    if ids.has_duplicates:
+        raise InputError(
+            f"unit_id values repeat ({ids[ids.duplicated()].unique().tolist()[:10]}); "
+            "make them unique before allocating."
+        )
+    spatial_units = isinstance(units, gpd.GeoDataFrame) and units.active_geometry_name
+    ucrs = require_crs(units.crs, name="the units layer") if spatial_units else None
+    return works, ids, ucrs
+
+
+def _report_unplaced(
+    works: pd.DataFrame, located: np.ndarray, is_table: np.ndarray, report: ValidationReport
+) -> np.ndarray:
+    """Report works without a place or a known kind; the mask of the spatial works left."""
+    nowhere = ~is_table & ~located
+    if nowhere.any():
+        report.add_rows(
+            works.index[nowhere], "geometry", "warning", "unlocated",
+            "no geometry and no unit_id/criterion, so the work cannot be placed in a unit; "
+            "not allocated",
+        )  # fmt: skip
+    unknown = ~is_table & located & works["kind_key"].isna().to_numpy()
+    if unknown.any():
+        report.add_rows(
+            works.index[unknown], "kind", "warning", "unknown_kind",
+            [f"{msg}; not allocated" for msg in kind_problems(works["kind"][unknown])],
+        )  # fmt: skip
+    return ~is_table & located & ~unknown
+
+
+def _report_missing_counts(
+    rows: pd.DataFrame, sw: pd.DataFrame, counts: _Counts, report: ValidationReport
+) -> pd.DataFrame:
+    """Name the denominators the units lack, or leave blank, and drop the rows they hold back."""
+    measure = rows["measure"].to_numpy()
+    vol = rows["volume"].to_numpy(dtype=float)
+    keep = ~np.isnan(vol)
+    for col in _SERVICE_COUNT:
+        sel = (measure == col) & ~keep
+        if not sel.any():
+            continue
+        w = rows["w"].to_numpy()[sel]
+        codes = "/".join(sorted(set(rows["criterion"].to_numpy()[sel].astype(str))))
+        kinds = ", ".join(
+            INTERVENTION_KINDS[k].name for k in sorted(set(sw["kind_key"].to_numpy()[w]))
+        )
+        n_works = len(np.unique(w))
+        if counts[col] is None:
+            report.add(
+                None, col, "error", "missing_denominator",
+                f"units have no {col!r} column, so {codes} of {n_works} work(s) ({kinds}) "
+                f"could not be allocated; add {col!r} (the number of {col} of each unit) to "
+                "the units",
+            )  # fmt: skip
+        else:
+            units_blank = len(np.unique(rows["u"].to_numpy()[sel]))
+            report.add(
+                None, col, "warning", "blank_denominator",
+                f"{units_blank} unit(s) have a blank {col!r}, so {codes} of {n_works} work(s) "
+                f"({kinds}) in them could not be allocated; fill in {col!r} for those units",
+            )  # fmt: skip
+    return rows[keep]
+
+
+def _spatial_rows(
+    sw: pd.DataFrame,
+    sg: np.ndarray,
+    units: gpd.GeoDataFrame,
+    ucrs: pyproj.CRS,
+    counts: _Counts,
+    capacity: dict[str, tuple[float, str] | None],
+    report: ValidationReport,
+) -> list[pd.DataFrame]:
+    """Rows of works with geometry: items, lines, service areas; report what misses."""
+    uf = _UnitFrames(np.asarray(units.geometry.array, dtype=object), ucrs)
+    kt = _kind_table()
+    keys = sw["kind_key"].astype(object)
+    by_volume = keys.map(_KIND_BY_VOLUME).to_numpy(dtype=bool)
+    wants_m = keys.map(_KIND_HAS_METRES).to_numpy(dtype=bool) & ~by_volume
+    wants_svc = keys.map(_KIND_HAS_SERVICE).to_numpy(dtype=bool) & ~by_volume
+    dims = shapely.get_dimensions(sg)
+    lines = wants_m & (dims == 1)
+    no_line = wants_m & (dims != 1)
+    if no_line.any():
+        report.add_rows(
+            sw.index[no_line], "geometry", "info", "no_line",
+            "metre criteria (e.g. 2a/2b, 4b/4c) need the work drawn as a line; only its "
+            "other criteria were allocated",
+        )  # fmt: skip
+    hit = np.zeros(len(sw), dtype=bool)
+    got: list[pd.DataFrame | None] = []
+
+    pts_rows, pts_hit = _point_rows(sw[by_volume], sg[by_volume], uf, kt[kt["by_volume"]])
+    got.append(_relabel(pts_rows, np.flatnonzero(by_volume)))
+    hit[by_volume] |= pts_hit
+    line_rows, line_hit = _line_rows(sw[lines], sg[lines], uf, kt)
+    got.append(_relabel(line_rows, np.flatnonzero(lines)))
+    hit[lines] |= line_hit
+    if wants_svc.any():
+        svc_works = _Works.from_frame(sw[wants_svc], None)
+        empty = (svc_works.radius <= 0) & (dims[wants_svc] < 2)
+        if empty.any():
+            report.add_rows(
+                sw.index[wants_svc][empty], "radius_m", "info", "no_service_area",
+                "radius 0 on a point or line gives no service area; its household, "
+                "building and hectare criteria were not allocated",
+            )  # fmt: skip
+        svc_rows, svc_hit = _service_rows(
+            svc_works,
+            sw["kind_key"].to_numpy(dtype=object)[wants_svc],
+            _claiming_order(sw)[wants_svc],
+            uf,
+            kt,
+            counts,
+            capacity,
+        )
+        svc_rows = _relabel(svc_rows, np.flatnonzero(wants_svc))
+        if svc_rows is not None:
+            svc_rows = _report_missing_counts(svc_rows, sw, counts, report)
+        got.append(svc_rows)
+        hit[wants_svc] |= svc_hit
+    outside = ~hit & (by_volume | lines | wants_svc)
+    if outside.any():
+        report.add_rows(
+            sw.index[outside], "geometry", "warning", "outside_units",
+            "the work lies in no unit (or its service area touches none); not allocated",
+        )  # fmt: skip
+    parts = []
+    ids = id_strings(units["unit_id"]).to_numpy()
+    for rows in got:
+        if rows is None or rows.empty:
+            continue
+        vol = rows["volume"].to_numpy(dtype=float)
+        bad = np.isnan(vol)
+        if bad.any():
+            report.add_rows(
+                sw.index[np.unique(rows["w"].to_numpy()[bad])], "volume", "warning",
+                "bad_volume",
+                "the work has no volume (none given, none measured from its geometry); its "
+                "per-item criteria were not allocated: fill in its volume",
+            )  # fmt: skip
+        rows = rows[~bad]
+        w = rows["w"].to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "intervention_id": sw["intervention_id"].to_numpy()[w],
+                    "unit_id": ids[rows["u"].to_numpy()],
+                    "criterion": rows["criterion"].to_numpy(),
+                    "volume": rows["volume"].to_numpy(dtype=float),
+                    "measure": rows["measure"].to_numpy(),
+                    "year": sw["year"].to_numpy()[w],
+                    "method": rows["method"].to_numpy(),
+                    "overlap_share": _column(rows, "overlap_share"),
+                    "capacity_factor": _column(rows, "capacity_factor"),
+                    "kind": sw["kind_key"].to_numpy()[w],
+                    "source_row": sw.index.to_numpy()[w],
+                }
+            )
+        )
+    return parts
+
+
+def _column(rows: pd.DataFrame, name: str) -> np.ndarray | float:
+    return rows[name].to_numpy(dtype=float) if name in rows.columns else np.nan
+
+
+def _report_category_kinds(works: pd.DataFrame, report: ValidationReport) -> None:
+    """Say where a work named only by its category takes the category's whole package."""
+    split = {"persampahan"}  # categories whose activities split the category's criteria
+    named = works["kind_key"].isin(list(split)).fillna(False).to_numpy(dtype=bool)
+    if named.any():
+        report.add(
+            None, "kind", "info", "category_kind",
+            f"{int(named.sum())} work(s) are named only by a category ({', '.join(sorted(split))}) "
+            "and reduce all its criteria (6a and 6b); name the activity (e.g. 'gerobak_sampah', "
+            "'bak_sampah') to credit only what it serves",
+        )  # fmt: skip
+
+
+def allocate(
+    units: pd.DataFrame,
+    interventions: pd.DataFrame,
     *,
     year: int | None = None,
     radii: Mapping[str, float] | None = None,
+    include_planned: bool = False,
+    capacities: Mapping[str, float | tuple[float, str] | None] | None = None,
+    persons_per_household: float = PERSONS_PER_HOUSEHOLD,
 ) -> pd.DataFrame:
     """Turn completed works into reductions per unit and criterion (the audit trail).
 
     Parameters
     ----------
+    units : GeoDataFrame or DataFrame
+        Units with ``unit_id``, polygons for spatial works, and ``households`` /
+        ``buildings`` (and ``penduduk``, for capacities in people) for the share-based
+        criteria. The older order ``allocate(interventions, units)`` still works, with a
+        ``DeprecationWarning``: the frame with ``unit_id`` and no ``kind`` is the units.
     interventions : DataFrame or GeoDataFrame
         Works as read by :func:`kotaku_gis.read_interventions` (raw frames with ``kind``,
         ``status``, ``year`` are prepared on the fly). Rows with ``unit_id`` and
         ``criterion`` are table rows and are taken as they are.
-    units : GeoDataFrame or DataFrame
-        Units with ``unit_id``, polygons for spatial works, and ``households`` /
-        ``buildings`` for the share-based criteria.
     year : int, optional
         Allocate only works completed by this year (``year <= year``).
     radii : mapping, optional
         Service radii in metres by kind key or category, overriding the catalogue.
+    include_planned : bool, default False
+        A what-if: count planned and in-progress works as done (not cancelled ones). The
+        result carries ``attrs["what_if"] = True`` and a ``what_if`` report entry.
+    capacities : mapping, optional
+        Capacities by kind key or category, overriding the catalogue's: a number in the
+        kind's own measure, a ``(number, measure)`` pair (measure ``"people"``,
+        ``"households"`` or ``"buildings"``), or None for no capacity.
+    persons_per_household : float, default 3.9
+        Turns a capacity in people into households where a unit has no ``penduduk``.
 
     Returns
     -------
@@ -439,10 +840,13 @@ def allocate(
         ``buildings``), ``year``, ``method`` (``line_length``, ``polygon_area``,
         ``service_share``, ``point_volume``, ``table``), ``overlap_share`` (the part of the
         work's service area in the unit that earlier works had claimed, 0–1; blank for
-        metres, items and table rows), ``kind`` (catalogue key) and ``source_row`` (the
-        work's index label). Overlapping service areas are counted once, claimed in order of
-        ``(year, intervention_id)``, undated works last (see the module notes).
-        ``attrs["report"]`` lists the works that could not be allocated and why.
+        metres, items and table rows), ``capacity_factor`` (the work's ``r_w`` on household
+        and building rows, 1.0 without a capacity; blank on the others), ``kind``
+        (catalogue key) and ``source_row`` (the work's index label). Overlapping service
+        areas are counted once, claimed in order of ``(year, intervention_id)``, undated
+        works last; capacities cap what each work serves (see the module notes).
+        ``attrs["report"]`` lists the works left out or not allocated and why;
+        ``attrs["what_if"]`` says whether planned works were counted.
 
     Examples
     --------
@@ -455,7 +859,7 @@ def allocate(
     >>> works = gpd.GeoDataFrame({"intervention_id": ["W1"], "kind": ["jalan_beton"],
     ...     "year": [2022], "status": ["selesai"]},
     ...     geometry=[shapely.LineString([(50, 50), (130, 50)])], crs=laea)
-    >>> red = kg.allocate(works, units)
+    >>> red = kg.allocate(units, works)
     >>> m = red[red["criterion"] == "2a"].set_index("unit_id")["volume"].round(1)
     >>> m.to_dict()
     {'A': 50.0, 'B': 30.0}
@@ -466,36 +870,34 @@ def allocate(
     >>> taps = gpd.GeoDataFrame({"intervention_id": ["T1", "T2"], "kind": ["hidran_umum"] * 2,
     ...     "year": [2021, 2020], "status": ["selesai"] * 2, "radius_m": [20.0, 20.0]},
     ...     geometry=[shapely.Point(50, 50)] * 2, crs=laea)
-    >>> red = kg.allocate(taps, units)
-    >>> red.loc[red["criterion"] == "3a", ["intervention_id", "volume", "overlap_share"]].round(2)
-      intervention_id  volume  overlap_share
-    0              T1    0.00            1.0
-    2              T2    7.53            0.0
+    >>> red = kg.allocate(units, taps)
+    >>> cols = ["intervention_id", "volume", "overlap_share", "capacity_factor"]
+    >>> red.loc[red["criterion"] == "3a", cols].round(2)
+      intervention_id  volume  overlap_share  capacity_factor
+    0              T1    0.00            1.0              1.0
+    2              T2    7.53            0.0              1.0
+
+    A tap for 200 people whose disc covers all of A (60 households, 234 people at 3.9 a
+    household) serves 200 / 234 of them:
+
+    >>> tap = taps.iloc[[0]].assign(radius_m=150.0)
+    >>> row = kg.allocate(units.iloc[[0]], tap).query("criterion == '3a'").iloc[0]
+    >>> round(float(row["capacity_factor"]), 4), round(float(row["volume"]), 2)
+    (0.8547, 51.28)
     """
-    if not isinstance(interventions, pd.DataFrame) or not isinstance(units, pd.DataFrame):
-        raise InputError("allocate needs the interventions and the units as (Geo)DataFrames.")
-    if "unit_id" not in units.columns:
-        raise InputError("units have no 'unit_id' column; the reductions name units by it.")
+    units, interventions = _in_order(units, interventions)
     report = ValidationReport(what="allocation")
-    if isinstance(interventions, gpd.GeoDataFrame) and interventions.active_geometry_name:
-        require_crs(interventions.crs, name="the interventions layer")
-    works = (
-        prepare_interventions(interventions, report=report, radii=dict(radii) if radii else None)
-        if radii or not is_prepared(interventions)
-        else interventions
-    )
-    works = works[completed_by(works, year).to_numpy()]
-    ids = pd.Index(id_strings(units["unit_id"]))
-    if ids.has_duplicates:
+    works, ids, ucrs = _prepare_inputs(
+        units, interventions, year=year, radii=radii, include_planned=include_planned,
+        report=report,
+    )  # fmt: skip
+    capacity = _capacities(capacities)
+    if not (np.isfinite(persons_per_household) and persons_per_household > 0):
         raise InputError(
-            f"unit_id values repeat ({ids[ids.duplicated()].unique().tolist()[:10]}); "
-            "make them unique before allocating."
+            f"persons_per_household must be a positive number, not {persons_per_household!r}."
         )
-    spatial_units = isinstance(units, gpd.GeoDataFrame) and units.active_geometry_name
-    ucrs = require_crs(units.crs, name="the units layer") if spatial_units else None
     wgeoms = _as_geoms(works, ucrs)
     located = ~(shapely.is_missing(wgeoms) | shapely.is_empty(wgeoms))
-
     is_table = np.zeros(len(works), dtype=bool)
     if "unit_id" in works.columns and "criterion" in works.columns:
         is_table = (works["unit_id"].notna() & works["criterion"].notna()).to_numpy()
@@ -503,153 +905,27 @@ def allocate(
     table = _table_rows(works[is_table], ids, report)
     if table is not None:
         parts.append(table)
-
-    nowhere = ~is_table & ~located
-    if nowhere.any():
-        report.add_rows(
-            works.index[nowhere], "geometry", "warning", "unlocated",
-            "no geometry and no unit_id/criterion, so the work cannot be placed in a unit; "
-            "not allocated",
-        )  # fmt: skip
-    unknown = ~is_table & located & works["kind_key"].isna().to_numpy()
-    if unknown.any():
-        report.add_rows(
-            works.index[unknown], "kind", "warning", "unknown_kind",
-            [f"kind {k!r} is not in the catalogue; not allocated"
-             for k in works["kind"][unknown]],
-        )  # fmt: skip
-    spatial = ~is_table & located & ~unknown
-    if spatial.any() and not spatial_units:
+    spatial = _report_unplaced(works, located, is_table, report)
+    if spatial.any() and ucrs is None:
         report.add_rows(
             works.index[spatial], "geometry", "error", "units_without_geometry",
             "the units have no polygons, so works with geometry cannot be placed; read the "
             "units with their geometry",
         )  # fmt: skip
         spatial[:] = False
-
+    _report_category_kinds(works[spatial | is_table], report)
     if spatial.any():
-        sw = works[spatial]
-        sg = wgeoms[spatial]
-        uf = _UnitFrames(np.asarray(units.geometry.array, dtype=object), ucrs)
-        counts: dict[str, np.ndarray | None] = {}
-        for col in _SERVICE_COUNT:
-            if col in units.columns:
-                counts[col] = np.nan_to_num(
-                    pd.to_numeric(units[col], errors="coerce").to_numpy(dtype=float)
-                )
-            else:
-                counts[col] = None
-        kt = _kind_table()
-        keys = sw["kind_key"].astype(object)
-        by_volume = keys.map(_KIND_BY_VOLUME).to_numpy(dtype=bool)
-        wants_m = keys.map(_KIND_HAS_METRES).to_numpy(dtype=bool) & ~by_volume
-        wants_svc = keys.map(_KIND_HAS_SERVICE).to_numpy(dtype=bool) & ~by_volume
-        dims = shapely.get_dimensions(sg)
-        lines = wants_m & (dims == 1)
-        no_line = wants_m & (dims != 1)
-        if no_line.any():
-            report.add_rows(
-                sw.index[no_line], "geometry", "info", "no_line",
-                "metre criteria (e.g. 2a/2b, 4b/4c) need the work drawn as a line; only its "
-                "other criteria were allocated",
-            )  # fmt: skip
-        hit = np.zeros(len(sw), dtype=bool)
-        got: list[pd.DataFrame | None] = []
-
-        pts_rows, pts_hit = _point_rows(sw[by_volume], sg[by_volume], uf, kt[kt["by_volume"]])
-        got.append(_relabel(pts_rows, np.flatnonzero(by_volume)))
-        hit[by_volume] |= pts_hit
-        line_rows, line_hit = _line_rows(sw[lines], sg[lines], uf, kt)
-        got.append(_relabel(line_rows, np.flatnonzero(lines)))
-        hit[lines] |= line_hit
-        if wants_svc.any():
-            svc_works = _Works.from_frame(sw[wants_svc], None)
-            empty = (svc_works.radius <= 0) & (dims[wants_svc] < 2)
-            if empty.any():
-                report.add_rows(
-                    sw.index[wants_svc][empty], "radius_m", "info", "no_service_area",
-                    "radius 0 on a point or line gives no service area; its household, "
-                    "building and hectare criteria were not allocated",
-                )  # fmt: skip
-            svc_rows, svc_hit = _service_rows(
-                svc_works,
-                sw["kind_key"].to_numpy(dtype=object)[wants_svc],
-                _claiming_order(sw)[wants_svc],
-                uf,
-                kt,
-                counts,
-            )
-            got.append(_relabel(svc_rows, np.flatnonzero(wants_svc)))
-            hit[wants_svc] |= svc_hit
-            for col in _SERVICE_COUNT:
-                if (
-                    counts[col] is None
-                    and svc_rows is not None
-                    and (svc_rows["measure"] == col).any()
-                ):
-                    report.add(
-                        None, col, "error", "missing_denominator",
-                        f"units have no {col!r} column, so {col} criteria of service areas "
-                        "could not be allocated",
-                    )  # fmt: skip
-        outside = ~hit & (by_volume | lines | wants_svc)
-        if outside.any():
-            report.add_rows(
-                sw.index[outside], "geometry", "warning", "outside_units",
-                "the work lies in no unit (or its service area touches none); not allocated",
-            )  # fmt: skip
-        for rows in got:
-            if rows is None or rows.empty:
-                continue
-            w = rows["w"].to_numpy()
-            vol = rows["volume"].to_numpy(dtype=float)
-            bad = np.isnan(vol)
-            if bad.any():
-                report.add_rows(
-                    sw.index[np.unique(w[bad])], "volume", "warning", "bad_volume",
-                    "no volume could be measured or was given; not allocated",
-                )  # fmt: skip
-            rows = rows[~bad]
-            w = rows["w"].to_numpy()
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "intervention_id": sw["intervention_id"].to_numpy()[w],
-                        "unit_id": ids.to_numpy()[rows["u"].to_numpy()],
-                        "criterion": rows["criterion"].to_numpy(),
-                        "volume": rows["volume"].to_numpy(dtype=float),
-                        "measure": rows["measure"].to_numpy(),
-                        "year": sw["year"].to_numpy()[w],
-                        "method": rows["method"].to_numpy(),
-                        "overlap_share": (
-                            rows["overlap_share"].to_numpy(dtype=float)
-                            if "overlap_share" in rows.columns
-                            else np.nan
-                        ),
-                        "kind": sw["kind_key"].to_numpy()[w],
-                        "source_row": sw.index.to_numpy()[w],
-                    }
-                )
-            )
-
+        counts = _Counts.of(units, float(persons_per_household))
+        parts += _spatial_rows(
+            works[spatial], wgeoms[spatial], units, ucrs, counts, capacity, report
+        )
     out = pd.concat([_empty(), *parts], ignore_index=True) if parts else _empty()
-    out = out.astype(
-        {
-            "intervention_id": "string",
-            "unit_id": "string",
-            "criterion": "string",
-            "volume": float,
-            "measure": "string",
-            "year": "Int64",
-            "method": "string",
-            "overlap_share": float,
-            "kind": "string",
-        }
-    )
+    out = out.astype(_DTYPES)
     out = out.sort_values(
         ["intervention_id", "unit_id", "criterion"], kind="stable", ignore_index=True
     )
     out.attrs["report"] = report
+    out.attrs["what_if"] = bool(include_planned)
     return out[list(REDUCTION_COLUMNS)]
 
 

@@ -41,8 +41,14 @@ def _stepper(quiet: bool):
 
 
 def _print_result(result, elapsed: float) -> None:
+    from .pipeline import WHAT_IF_NOTE
+
     head = result.headline()
-    table = Table(title=f"KOTAKU: works done by {result.year}", show_header=True)
+    title = f"KOTAKU: works done by {result.year}"
+    if result.what_if:
+        out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
+        title = f"KOTAKU what-if: works done or planned by {result.year}"
+    table = Table(title=title, show_header=True)
     table.add_column("figure")
     table.add_column("value", justify="right")
     labels = {
@@ -87,6 +93,8 @@ def _print_result(result, elapsed: float) -> None:
             out_console.print(f"[yellow]{name}[/]: {report.summary()}")
     for path in result.outputs:
         out_console.print(f"wrote {path}")
+    if result.what_if:
+        out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
     out_console.print(f"[dim]done in {elapsed:.1f} s[/]")
 
 
@@ -117,17 +125,26 @@ def _run(
     _print_result(result, time.perf_counter() - start)
 
 
+_INCLUDE_PLANNED_HELP = (
+    "What-if: count planned and in-progress works as done (not cancelled ones); every "
+    "output says so."
+)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("kotaku_gis_output"),
     year: Annotated[int | None, typer.Option(help="Count works done by this year.")] = None,
+    include_planned: Annotated[
+        bool, typer.Option("--include-planned", help=_INCLUDE_PLANNED_HELP)
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Run the main job on the bundled NTB sample and write its outputs."""
     from . import datasets
 
     sample = datasets.get_path("ntb_sample")
-    _run(sample, sample, year=year, out=out, quiet=quiet)
+    _run(sample, sample, year=year, out=out, quiet=quiet, include_planned=include_planned)
 
 
 @app.command()
@@ -155,6 +172,9 @@ def run(
             "--keep-going", help="Go on when the units have errors (they are kept and reported)."
         ),
     ] = False,
+    include_planned: Annotated[
+        bool, typer.Option("--include-planned", help=_INCLUDE_PLANNED_HELP)
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Score units, overlay completed works and write remaining.gpkg, summaries and a map."""
@@ -170,6 +190,7 @@ def run(
         flood_threshold=flood_threshold,
         grid_m=grid_m or None,
         strict=not keep_going,
+        include_planned=include_planned,
     )
 
 

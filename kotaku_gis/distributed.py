@@ -20,7 +20,9 @@ Partition units spatially so that each partition's box, and the works it keeps, 
 Hilbert distance). The answer does not depend on the partitioning, only the speed does.
 
 What the single-machine functions put in ``attrs["report"]`` about the selection of works
-(not completed, without geometry, of unknown kind) goes into ``report`` when one is given.
+(left out by status or year, without geometry, of unknown kind) goes into ``report`` when one
+is given. With ``include_planned=True`` each computed partition carries
+``attrs["what_if"] = True``, as the single-machine answer does.
 Units are checked and repaired per partition as on one machine (units without geometry or off
 the globe come out with blank hectares, invalid ones are repaired), but those entries, and
 works whose service area touches no unit, are not collected from the partitions: run
@@ -121,6 +123,7 @@ def _prepare(
     radii: Mapping[str, float] | None,
     report: ValidationReport | None,
     what: str,
+    include_planned: bool = False,
 ) -> gpd.GeoDataFrame:
     """Check the units' schema and select the works, as on one machine."""
     _as_units(units._meta)
@@ -128,7 +131,9 @@ def _prepare(
         interventions = interventions.compute()
     works = _as_works(interventions, radii)
     own = ValidationReport(what=what)
-    chosen = _select_works(works, year=year, kinds=kinds, report=own)
+    chosen = _select_works(
+        works, year=year, kinds=kinds, report=own, include_planned=include_planned
+    )
     if report is not None:
         report.extend(own)
     return chosen
@@ -151,16 +156,22 @@ def _near(part: gpd.GeoDataFrame, works: _Works) -> _Works:
     return works.take(works.near(total))
 
 
-def _remaining_partition(part: gpd.GeoDataFrame, works: _Works) -> gpd.GeoDataFrame:
+def _remaining_partition(
+    part: gpd.GeoDataFrame, works: _Works, what_if: bool = False
+) -> gpd.GeoDataFrame:
     part = _checked_units(part, ValidationReport(what="remaining_area"))
-    return _remaining_table(part, _near(part, works), workers=1)
+    out = _remaining_table(part, _near(part, works), workers=1)
+    out.attrs["what_if"] = what_if
+    return out
 
 
 def _coverage_partition(
-    part: gpd.GeoDataFrame, works: _Works, groups: list[str | None]
+    part: gpd.GeoDataFrame, works: _Works, groups: list[str | None], what_if: bool = False
 ) -> pd.DataFrame:
     part = _checked_units(part, ValidationReport(what="coverage"))
-    return _coverage_table(part, _near(part, works), groups=groups, workers=1)
+    out = _coverage_table(part, _near(part, works), groups=groups, workers=1)
+    out.attrs["what_if"] = what_if
+    return out
 
 
 def remaining_area(
@@ -171,6 +182,7 @@ def remaining_area(
     year: int | None = None,
     radii: Mapping[str, float] | None = None,
     report: ValidationReport | None = None,
+    include_planned: bool = False,
 ) -> dask_geopandas.GeoDataFrame:
     """:func:`kotaku_gis.remaining_area` over the partitions of dask-geopandas units.
 
@@ -184,7 +196,7 @@ def remaining_area(
         (:func:`partition_units`).
     interventions : GeoDataFrame
         Works, in memory or as a dask frame (computed first).
-    kinds, year, radii
+    kinds, year, radii, include_planned
         As for :func:`kotaku_gis.remaining_area`.
     report : ValidationReport, optional
         Receives the entries about works left out.
@@ -212,11 +224,13 @@ def remaining_area(
     dask, _ = _dask_geopandas()
     chosen = _prepare(
         units, interventions, year=year, kinds=kinds, radii=radii, report=report,
-        what="remaining_area",
+        what="remaining_area", include_planned=include_planned,
     )  # fmt: skip
     works = _Works.from_frame(chosen, None)
     meta = _remaining_table(units._meta, works.take(np.zeros(0, dtype=np.int64)), workers=1)
-    return units.map_partitions(_remaining_partition, _broadcast(dask, works), meta=meta)
+    return units.map_partitions(
+        _remaining_partition, _broadcast(dask, works), bool(include_planned), meta=meta
+    )
 
 
 def coverage(
@@ -228,6 +242,7 @@ def coverage(
     kinds: Iterable[str] | None = None,
     radii: Mapping[str, float] | None = None,
     report: ValidationReport | None = None,
+    include_planned: bool = False,
 ) -> dd.DataFrame:
     """:func:`kotaku_gis.coverage` over the partitions of dask-geopandas units.
 
@@ -241,7 +256,7 @@ def coverage(
         Units with ``unit_id`` and polygons, best partitioned spatially.
     interventions : GeoDataFrame
         Works, in memory or as a dask frame (computed first).
-    by, year, kinds, radii
+    by, year, kinds, radii, include_planned
         As for :func:`kotaku_gis.coverage`.
     report : ValidationReport, optional
         Receives the entries about works left out.
@@ -265,11 +280,11 @@ def coverage(
     0.196
     """
     if by not in ("kind", "category", None):
-        raise InputError(f"by must be 'kind' or None, not {by!r}.")
+        raise InputError(f"by must be 'kind', 'category' or None, not {by!r}.")
     dask, _ = _dask_geopandas()
     chosen = _prepare(
         units, interventions, year=year, kinds=kinds, radii=radii, report=report,
-        what="coverage",
+        what="coverage", include_planned=include_planned,
     )  # fmt: skip
     split_by = "category" if by else None
     groups = _groups(chosen, split_by)
@@ -277,5 +292,6 @@ def coverage(
     empty = works.take(np.zeros(0, dtype=np.int64))
     meta = _coverage_table(units._meta, empty, groups=groups, workers=1)
     return units.map_partitions(
-        _coverage_partition, _broadcast(dask, works), groups, meta=meta, align_dataframes=False
-    )
+        _coverage_partition, _broadcast(dask, works), groups, bool(include_planned), meta=meta,
+        align_dataframes=False,
+    )  # fmt: skip

@@ -1,4 +1,14 @@
-"""Normalising intervention layers: catalogue keys, completion, volumes and radii."""
+"""Normalising intervention layers: catalogue keys, completion, volumes and radii.
+
+Which works count
+    Only completed works reduce a slum: a work's ``status`` is read as one of the states of
+    :data:`WORK_STATES` (:func:`work_states`), and with a ``year`` only works done by that
+    year count. :func:`select_works` picks them for :func:`kotaku_gis.allocate`,
+    :func:`kotaku_gis.coverage` and :func:`kotaku_gis.remaining_area`, and says out loud
+    what it left out and why (report entries ``works_left_out``, one per reason, with the
+    count). ``include_planned=True`` is a what-if: planned and in-progress works count as
+    done (cancelled ones and unrecognised statuses still do not), and the results say so.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +25,38 @@ from .report import ValidationReport
 from .scoring import as_year
 from .validation import status_completed
 
-__all__ = ["completed_by", "is_prepared", "prepare_interventions"]
+__all__ = [
+    "WORK_STATES",
+    "completed_by",
+    "is_prepared",
+    "prepare_interventions",
+    "select_works",
+    "work_states",
+]
+
+#: States of a work, from its ``status``: ``completed``; ``planned`` (rencana, planned,
+#: belum, usulan, and the "not done" values false / 0 / tidak); ``in_progress`` (proses,
+#: progress, berjalan, a percentage below 100, …); ``cancelled`` (batal, cancelled, …);
+#: ``unknown`` (blank or unrecognised).
+WORK_STATES: tuple[str, ...] = ("completed", "planned", "in_progress", "cancelled", "unknown")
+_PLANNED_WORDS = frozenset(
+    {"rencana", "planned", "plan", "belum", "usulan", "direncanakan", "false", "0", "tidak",
+     "belum dilaksanakan"}
+)  # fmt: skip
+_IN_PROGRESS_WORDS = frozenset(
+    {"proses", "progress", "in progress", "ongoing", "on going", "berjalan", "belum selesai",
+     "dalam proses", "pelaksanaan", "sedang berjalan", "dikerjakan", "konstruksi"}
+)  # fmt: skip
+_CANCELLED_WORDS = frozenset({"batal", "dibatalkan", "cancelled", "canceled", "gagal"})
+#: Reasons a work is left out, in the order they are reported, with what to say.
+_LEFT_OUT = {
+    "planned": ("status", "info", "planned (status {statuses})"),
+    "in_progress": ("status", "info", "still in progress (status {statuses})"),
+    "cancelled": ("status", "info", "cancelled (status {statuses})"),
+    "unknown": ("status", "warning", "of unrecognised or blank status ({statuses})"),
+    "after_year": ("year", "info", "dated after {year}"),
+    "no_year": ("year", "warning", "without a year, so not placed by {year}"),
+}
 
 _PREPARED = (
     "intervention_id", "kind_key", "category", "year", "completed", "volume",
@@ -172,10 +213,49 @@ def prepare_interventions(
     return out
 
 
-def completed_by(frame: pd.DataFrame, year: int | None) -> pd.Series:
+def work_states(frame: pd.DataFrame) -> pd.Series:
+    """The state of each work (one of :data:`WORK_STATES`), from its ``status``.
+
+    Without a ``status`` column every work is taken as completed (as
+    :func:`prepare_interventions` does), or the frame's ``completed`` decides.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.interventions import work_states
+    >>> works = pd.DataFrame({"status": ["Selesai", "rencana", "Proses", "50%", "batal", "?"]})
+    >>> work_states(works).tolist()
+    ['completed', 'planned', 'in_progress', 'in_progress', 'cancelled', 'unknown']
+    """
+    if "status" not in frame.columns:
+        done = frame["completed"] if "completed" in frame.columns else True
+        done = pd.Series(done, index=frame.index).fillna(False).astype(bool)
+        return pd.Series(np.where(done, "completed", "planned"), index=frame.index, dtype="string")
+    status = frame["status"]
+    if status.dtype == bool:
+        return pd.Series(
+            np.where(status.to_numpy(), "completed", "planned"), index=frame.index, dtype="string"
+        )
+    done = status_completed(status)[0].to_numpy(dtype=bool)
+    text = status.astype("string").str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    pct = pd.to_numeric(text.str.extract(r"^(\d+(?:[.,]\d+)?)\s*%$")[0].str.replace(",", "."))
+    out = np.full(len(frame), "unknown", dtype=object)
+    out[text.isin(_PLANNED_WORDS).fillna(False).to_numpy(dtype=bool)] = "planned"
+    partly = (pct > 0) & (pct < 100)
+    in_progress = text.isin(_IN_PROGRESS_WORDS) | partly
+    out[in_progress.fillna(False).to_numpy(dtype=bool)] = "in_progress"
+    out[text.isin(_CANCELLED_WORDS).fillna(False).to_numpy(dtype=bool)] = "cancelled"
+    out[done] = "completed"
+    return pd.Series(out, index=frame.index, dtype="string")
+
+
+def completed_by(
+    frame: pd.DataFrame, year: int | None, *, include_planned: bool = False
+) -> pd.Series:
     """Boolean mask of works that are completed and, given a year, done by that year.
 
-    Works without a year count only when no year is asked for.
+    Works without a year count only when no year is asked for. With ``include_planned``,
+    planned and in-progress works count as completed (a what-if).
 
     Examples
     --------
@@ -185,8 +265,96 @@ def completed_by(frame: pd.DataFrame, year: int | None) -> pd.Series:
     ...     "status": ["selesai", "rencana", "selesai"], "year": [2021, 2021, None]}))
     >>> completed_by(works, 2022).tolist(), completed_by(works, None).tolist()
     ([True, False, False], [True, False, True])
+    >>> completed_by(works, 2022, include_planned=True).tolist()
+    [True, True, False]
     """
     mask = frame["completed"].astype(bool)
+    if include_planned:
+        mask = mask | work_states(frame).isin(["planned", "in_progress"]).to_numpy(dtype=bool)
     if year is not None:
         mask &= (frame["year"] <= as_year(year)).fillna(False).astype(bool)
     return mask
+
+
+def _ids(frame: pd.DataFrame, mask: np.ndarray, n: int = 5) -> str:
+    ids = frame["intervention_id"].astype("string").to_numpy()[mask] if len(frame) else []
+    shown = ", ".join(str(i) for i in ids[:n])
+    return shown + (f", … ({len(ids) - n} more)" if len(ids) > n else "")
+
+
+def select_works(
+    works: pd.DataFrame,
+    *,
+    year: int | None,
+    include_planned: bool = False,
+    report: ValidationReport | None = None,
+) -> np.ndarray:
+    """Which works count (completed, or with ``include_planned`` also planned / in progress,
+    and done by ``year``); report the others by reason.
+
+    Each reason a work is left out (planned, in progress, cancelled, unrecognised status,
+    dated after ``year``, no year while a year is asked) gives one ``works_left_out`` entry
+    in ``report`` with the count and the first ids; with ``include_planned`` a ``what_if``
+    entry counts the planned and in-progress works taken as done.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.interventions import prepare_interventions, select_works
+    >>> from kotaku_gis.report import ValidationReport
+    >>> works = prepare_interventions(pd.DataFrame({"intervention_id": ["A", "B", "C"],
+    ...     "kind": ["jalan"] * 3, "status": ["selesai", "rencana", "selesai"],
+    ...     "year": [2021, 2022, 2024]}))
+    >>> rep = ValidationReport(what="allocation")
+    >>> select_works(works, year=2023, report=rep).tolist()
+    [True, False, False]
+    >>> for issue in rep:
+    ...     print(issue.check, "|", issue.message)  # doctest: +NORMALIZE_WHITESPACE
+    works_left_out | 1 work(s) left out: planned (status 'rencana'): B. Only completed works
+    count; include_planned=True counts planned and in-progress works as done (a what-if).
+    works_left_out | 1 work(s) left out: dated after 2023: C.
+    """
+    states = work_states(works).to_numpy(dtype=object)
+    counted = states == "completed"
+    if include_planned:
+        counted |= (states == "planned") | (states == "in_progress")
+    years = pd.to_numeric(works["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    in_time = np.ones(len(works), dtype=bool)
+    if year is not None:
+        in_time = np.nan_to_num(years, nan=np.inf) <= as_year(year)
+    if report is None:
+        return counted & in_time
+    reasons = {state: ~counted & (states == state) for state in WORK_STATES[1:]}
+    reasons["after_year"] = counted & ~in_time & ~np.isnan(years)
+    reasons["no_year"] = counted & ~in_time & np.isnan(years)
+    status = works["status"] if "status" in works.columns else pd.Series(pd.NA, works.index)
+    for reason, mask in reasons.items():
+        if not mask.any():
+            continue
+        column, severity, text = _LEFT_OUT[reason]
+        values = status.astype("string").fillna("blank").to_numpy()[mask]
+        statuses = ", ".join(repr(v) for v in dict.fromkeys(values))
+        message = (
+            f"{int(mask.sum())} work(s) left out: "
+            f"{text.format(statuses=statuses, year=year)}: {_ids(works, mask)}."
+        )
+        if reason in ("planned", "in_progress"):
+            message += (
+                " Only completed works count; include_planned=True counts planned and "
+                "in-progress works as done (a what-if)."
+            )
+        elif reason == "unknown":
+            message += " Use 'selesai' for completed works, 'rencana' for planned ones."
+        elif reason == "no_year":
+            message += " Fill in the year the work was completed."
+        report.add(None, column, severity, "works_left_out", message)
+    if include_planned:
+        assumed = counted & in_time & (states != "completed")
+        if assumed.any():
+            report.add(
+                None, "status", "info", "what_if",
+                f"what-if: {int(assumed.sum())} planned or in-progress work(s) counted as "
+                f"done: {_ids(works, assumed)}; the results are not a record of completed "
+                "works",
+            )  # fmt: skip
+    return counted & in_time

@@ -140,6 +140,7 @@ def progress(
     years: int | Iterable[int],
     by: str | Sequence[str] | None = None,
     ruleset: str | Ruleset = DEFAULT_RULESET,
+    include_planned: bool = False,
 ) -> pd.DataFrame:
     """The ledger: baseline, slum and reduced hectares per year, per level, optionally per group.
 
@@ -160,6 +161,10 @@ def progress(
         Group column(s), e.g. ``"kota"``.
     ruleset : str or Ruleset
         Regulation to score with.
+    include_planned : bool, default False
+        Say that the reductions count planned works as done (a what-if): pass the output of
+        ``kg.allocate(..., include_planned=True)``. Reductions made that way mark the ledger
+        as a what-if in any case.
 
     Returns
     -------
@@ -169,7 +174,8 @@ def progress(
         for the four levels, ``slum_units``, ``units_left`` and ``units_entered`` (units that
         left or joined the slum list since the previous row's year, or since the baseline for
         the first year) with ``ha_left`` and ``ha_entered``. ``attrs["report"]`` is the report
-        of the last year's assessment.
+        of the last year's assessment, with the allocation's count of the works it left out
+        (``works_left_out``); ``attrs["what_if"]`` says whether planned works were counted.
 
     Examples
     --------
@@ -233,7 +239,18 @@ def progress(
     order = ["year", *cols, "baseline_ha", "slum_ha", "reduced_ha"]
     out = out[order + [c for c in out.columns if c not in order]]
     out = out.reset_index(drop=True)
-    out.attrs["report"] = last.attrs["report"]
+    out.attrs["report"] = report = last.attrs["report"]
+    made = getattr(reductions, "attrs", {})
+    for issue in getattr(made.get("report"), "issues", []):
+        if issue.check in ("works_left_out", "what_if"):
+            report.issues.append(issue)
+    if include_planned and not made.get("what_if", False):
+        report.add(
+            None, "status", "warning", "what_if",
+            "include_planned=True, but the reductions were allocated from completed works "
+            "only; allocate them with include_planned=True for the what-if",
+        )  # fmt: skip
+    out.attrs["what_if"] = bool(include_planned or made.get("what_if", False))
     return out
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .catalogue import CATEGORIES, INTERVENTION_KINDS
+from .catalogue import CATEGORIES, INTERVENTION_KINDS, kind_problems
 from .crs import (
     WGS84,
     Frame,
@@ -38,7 +38,7 @@ from .crs import (
     to_lonlat,
 )
 from .errors import InputError, is_dask
-from .interventions import completed_by, is_prepared, prepare_interventions
+from .interventions import is_prepared, prepare_interventions, select_works
 from .io import repair_invalid
 from .report import ValidationReport
 from .schema import ADMIN_COLUMNS
@@ -111,19 +111,28 @@ def _select_works(
     year: int | None,
     kinds: Iterable[str] | None,
     report: ValidationReport,
+    include_planned: bool = False,
 ) -> gpd.GeoDataFrame:
-    """Completed works (by ``year``) of the asked kinds that have a geometry; report the rest."""
+    """Completed works (by ``year``) of the asked kinds that have a geometry; report the rest.
+
+    With ``include_planned`` planned and in-progress works count as completed (a what-if).
+    """
+    wanted = _kind_filter(works, kinds).to_numpy(dtype=bool)
+    done = np.zeros(len(works), dtype=bool)
+    done[wanted] = select_works(
+        works[wanted], year=year, include_planned=include_planned, report=report
+    )
     if not isinstance(works, gpd.GeoDataFrame):
         report.add(
             None, "geometry", "info", "no_geometry",
-            f"{len(works)} work(s) come without geometry and serve no area; they count "
-            "only in allocation (kg.allocate)",
+            f"{int(done.sum())} counted work(s) come without geometry and serve no area; they "
+            "count only in allocation (kg.allocate)",
         )  # fmt: skip
         return gpd.GeoDataFrame(works.iloc[0:0], geometry=[], crs=WGS84)
     geoms = np.asarray(works.geometry.array, dtype=object)
     located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     known = works["kind_key"].notna().to_numpy()
-    chosen = (completed_by(works, year) & _kind_filter(works, kinds)).to_numpy()
+    chosen = done
     unlocated = chosen & ~located
     if unlocated.any():
         report.add_rows(
@@ -134,7 +143,8 @@ def _select_works(
     if unknown.any():
         report.add_rows(
             works.index[unknown], "kind", "warning", "unknown_kind",
-            "the kind is not in the catalogue, so the work has no service area",
+            [f"{msg}; the work has no service area"
+             for msg in kind_problems(works["kind"][unknown])],
         )  # fmt: skip
     return works[chosen & located & known]
 
@@ -511,6 +521,7 @@ def _inputs(
     kinds: Iterable[str] | None,
     radii: Mapping[str, float] | None,
     what: str,
+    include_planned: bool = False,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, ValidationReport]:
     """Checked units, the selected works and the report of both, for :func:`coverage` and
     :func:`remaining_area`."""
@@ -518,7 +529,9 @@ def _inputs(
     works = _as_works(interventions, radii)
     report = ValidationReport(what=what)
     units = _checked_units(units, report)
-    chosen = _select_works(works, year=year, kinds=kinds, report=report)
+    chosen = _select_works(
+        works, year=year, kinds=kinds, report=report, include_planned=include_planned
+    )
     return units, chosen, report
 
 
@@ -595,11 +608,13 @@ def coverage(
     year: int | None = None,
     kinds: Iterable[str] | None = None,
     radii: Mapping[str, float] | None = None,
+    include_planned: bool = False,
 ) -> pd.DataFrame:
     """Hectares and share of each unit served by completed works, overall and per kind.
 
-    Only completed works count, and with ``year`` only those done by that year. Service areas
-    that overlap are counted once.
+    Only completed works count, and with ``year`` only those done by that year; the works
+    left out are counted by reason in the report (``works_left_out``). Service areas that
+    overlap are counted once.
 
     Parameters
     ----------
@@ -618,12 +633,16 @@ def coverage(
         Count only these categories or activity keys.
     radii : mapping, optional
         Service radii in metres by kind key or category.
+    include_planned : bool, default False
+        A what-if: count planned and in-progress works as done (not cancelled ones). The
+        result carries ``attrs["what_if"] = True`` and a ``what_if`` report entry.
 
     Returns
     -------
     DataFrame
         Indexed like ``units``: ``unit_id``, ``area_ha``, ``covered_ha``, ``covered_share``
-        (0–1), and the per-kind columns; ``attrs["report"]`` lists works and units left out.
+        (0–1), and the per-kind columns; ``attrs["report"]`` lists works and units left out,
+        ``attrs["what_if"]`` says whether planned works were counted.
 
     Examples
     --------
@@ -638,14 +657,18 @@ def coverage(
     0.196
     """
     if by not in ("kind", "category", None):
-        raise InputError(f"by must be 'kind' or None, not {by!r}.")
+        raise InputError(f"by must be 'kind', 'category' or None, not {by!r}.")
     if is_dask(units):
         from .distributed import coverage as dask_coverage
 
-        return dask_coverage(units, interventions, by=by, year=year, kinds=kinds, radii=radii)
+        return dask_coverage(
+            units, interventions, by=by, year=year, kinds=kinds, radii=radii,
+            include_planned=include_planned,
+        )  # fmt: skip
     units, chosen, report = _inputs(
-        units, interventions, year=year, kinds=kinds, radii=radii, what="coverage"
-    )
+        units, interventions, year=year, kinds=kinds, radii=radii, what="coverage",
+        include_planned=include_planned,
+    )  # fmt: skip
     split_by = "category" if by else None
     out = _coverage_table(
         units,
@@ -655,6 +678,7 @@ def coverage(
         report=report,
     )
     out.attrs["report"] = report
+    out.attrs["what_if"] = bool(include_planned)
     return out
 
 
@@ -665,8 +689,12 @@ def remaining_area(
     kinds: Iterable[str] | None = None,
     year: int | None = None,
     radii: Mapping[str, float] | None = None,
+    include_planned: bool = False,
 ) -> gpd.GeoDataFrame:
     """The part of each unit that completed works do not serve, and its hectares.
+
+    Works left out (planned, in progress, cancelled, after ``year``, without a year) are
+    counted by reason in the report (``works_left_out``).
 
     Parameters
     ----------
@@ -681,6 +709,9 @@ def remaining_area(
         Count works done in or before this year.
     radii : mapping, optional
         Service radii in metres by kind key or category.
+    include_planned : bool, default False
+        A what-if: count planned and in-progress works as done (not cancelled ones). The
+        result carries ``attrs["what_if"] = True`` and a ``what_if`` report entry.
 
     Returns
     -------
@@ -688,7 +719,8 @@ def remaining_area(
         One row per unit, indexed like ``units``, in the units' CRS: ``unit_id``, the
         administrative columns present, ``area_ha`` (the geometry's ellipsoidal hectares),
         ``covered_ha``, ``remaining_ha`` (``remaining_ha + covered_ha == area_ha``) and the
-        unserved part as geometry. ``attrs["report"]`` lists what was left out.
+        unserved part as geometry. ``attrs["report"]`` lists what was left out,
+        ``attrs["what_if"]`` says whether planned works were counted.
 
     Examples
     --------
@@ -708,10 +740,15 @@ def remaining_area(
     if is_dask(units):
         from .distributed import remaining_area as dask_remaining_area
 
-        return dask_remaining_area(units, interventions, kinds=kinds, year=year, radii=radii)
+        return dask_remaining_area(
+            units, interventions, kinds=kinds, year=year, radii=radii,
+            include_planned=include_planned,
+        )  # fmt: skip
     units, chosen, report = _inputs(
-        units, interventions, year=year, kinds=kinds, radii=radii, what="remaining_area"
-    )
+        units, interventions, year=year, kinds=kinds, radii=radii, what="remaining_area",
+        include_planned=include_planned,
+    )  # fmt: skip
     out = _remaining_table(units, _Works.from_frame(chosen, None), chosen=chosen, report=report)
     out.attrs["report"] = report
+    out.attrs["what_if"] = bool(include_planned)
     return out

@@ -58,6 +58,8 @@ class JobResult:
     grid_m: float | None = None
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    #: True when planned and in-progress works were counted as done (``include_planned``).
+    what_if: bool = False
 
     def headline(self) -> dict[str, float]:
         """Baseline, reduced and remaining slum hectares, and the served and unserved hectares.
@@ -106,6 +108,7 @@ def run_job(
     write_map: bool = True,
     write_workbook: bool = True,
     strict: bool = True,
+    include_planned: bool = False,
     step: Step = _quiet,
 ) -> JobResult:
     """Read, score, overlay and summarise; write the outputs when ``out_dir`` is given.
@@ -136,6 +139,10 @@ def run_job(
         (duplicate ids, overlapping units, swapped or absurd coordinates, non-numeric volumes),
         since they would make the hectares wrong. With False the run goes on, those rows are
         kept, and the report lists them; repeated or missing ids stop the run all the same.
+    include_planned : bool, default False
+        A what-if: count planned and in-progress works as done (not cancelled ones) in the
+        allocation, the overlay and the ledger. The result's ``what_if`` is True, and every
+        output says so (``run.json``, the Excel notes sheet).
     step : callable, optional
         ``step(name)`` returns a context manager around each long step (progress display).
 
@@ -180,15 +187,17 @@ def run_job(
     with step("scoring the baseline"):
         baseline = assess(u, ruleset=ruleset)
     with step("allocating works to criteria"):
-        reductions = allocate(w, u, year=year)
+        reductions = allocate(u, w, year=year, include_planned=include_planned)
     with step(f"re-scoring after works done by {year}"):
         after = assess(u, ruleset=ruleset, reductions=reductions, year=year)
     with step("overlaying service areas"):
-        remaining = remaining_area(u, w, year=year)
+        remaining = remaining_area(u, w, year=year, include_planned=include_planned)
     with step("building the ledger"):
         first = int(w["year"].dropna().min()) if w["year"].notna().any() else year
         years = list(range(min(first, year), year + 1))
-        ledger = progress(u, reductions, years=years, ruleset=ruleset)
+        ledger = progress(
+            u, reductions, years=years, ruleset=ruleset, include_planned=include_planned
+        )
         by_cols = [c for c in by if c in u.columns]
         summary = summary_by(baseline, after=after, remaining=remaining, by=by_cols, total=None)
         rec = _reconcile_flows(baseline, after, ledger)
@@ -210,6 +219,7 @@ def run_job(
             "allocation": reductions.attrs.get("report"),
             "overlay": remaining.attrs.get("report"),
         },
+        what_if=bool(include_planned),
     )
     if out_dir is not None:
         result.outputs = _write_outputs(result, Path(out_dir), step, write_map, write_workbook)
@@ -341,6 +351,11 @@ def _write_all(
 
 
 MANIFEST = "run.json"
+#: What every output of a run with ``include_planned=True`` says.
+WHAT_IF_NOTE = (
+    "WHAT-IF: planned and in-progress works are counted as done (include_planned); these "
+    "figures are not a record of completed works"
+)
 
 
 def _previous_outputs(path: Path) -> set[str]:
@@ -361,6 +376,7 @@ def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list
         "kotaku_gis": __version__,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "year": result.year,
+        "what_if": result.what_if,
         "ruleset": result.baseline.attrs.get("ruleset"),
         "inputs": {"units": sources.get("units"), "interventions": sources.get("interventions")},
         "headline": result.headline(),
@@ -372,6 +388,8 @@ def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list
         "notes": notes,
         "outputs": names,
     }
+    if result.what_if:
+        manifest["notes"] = [WHAT_IF_NOTE, *notes]
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
 
@@ -388,4 +406,5 @@ def _workbook(result: JobResult, out: Path) -> None:
         reductions=result.reductions,
         ledger=result.ledger,
         summary=result.summary,
+        parameters={"what-if": WHAT_IF_NOTE} if result.what_if else None,
     )

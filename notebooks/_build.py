@@ -191,7 +191,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     units = kg.datasets.load_units()
     works = kg.datasets.load_interventions()
-reductions = kg.allocate(works, units, year=2023)
+reductions = kg.allocate(units, works, year=2023)
 print(len(reductions), "reduction rows from", reductions["intervention_id"].nunique(), "works")
 reductions.head()""",
         ),

@@ -49,7 +49,7 @@ def test_line_crossing_two_units_splits_by_length(units: gpd.GeoDataFrame) -> No
     # From x=50 to x=130 at y=50: 50 m in A, 30 m in B, 80 m in all.
     works = _works([{"intervention_id": "W1", "kind": "drainase_lingkungan"}],
                    [shapely.LineString([(50, 50), (130, 50)])])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     for code in ("4b", "4c"):
         got = _vol(red, code)
         assert got["A"] == pytest.approx(50.0, rel=EXACT)
@@ -67,7 +67,7 @@ def test_point_disc_inside_unit_gives_share_times_households(
     # It lies wholly in A (1 ha), so 3a = 3b = 60 households x area / 10 000 m².
     works = _works([{"intervention_id": "HU1", "kind": "hidran_umum", "radius_m": 20.0}],
                    [shapely.Point(50, 50)])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     disc = 48 * 20.0**2 * math.sin(2 * math.pi / 96)
     expected = 60 * disc / 10_000
     assert _vol(red, "3a") == {"A": pytest.approx(expected, rel=EXACT)}
@@ -81,7 +81,7 @@ def test_polygon_hectares_split_between_units(units: gpd.GeoDataFrame) -> None:
     # 1c gets the covered share (0.2 of each unit) of 50 and 30 buildings.
     works = _works([{"intervention_id": "RD1", "kind": "rumah_deret"}],
                    [shapely.box(60, 25, 140, 75)])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert _vol(red, "1b") == {
         "A": pytest.approx(0.2, rel=EXACT),
         "B": pytest.approx(0.2, rel=EXACT),
@@ -95,7 +95,7 @@ def test_polygon_hectares_split_between_units(units: gpd.GeoDataFrame) -> None:
 def test_point_volume_goes_to_the_containing_unit(units: gpd.GeoDataFrame) -> None:
     works = _works([{"intervention_id": "R1", "kind": "Rehab RTLH", "volume": 7}],
                    [shapely.Point(150, 50)])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert red[["unit_id", "criterion", "volume", "method"]].values.tolist() == [
         ["B", "1c", 7.0, "point_volume"]
     ]
@@ -108,7 +108,7 @@ def test_table_rows_are_taken_as_they_are(units: gpd.GeoDataFrame) -> None:
         "status": ["selesai"] * 3, "year": [2021, 2021, 2021],
         "unit_id": ["A", "ZZ", "B"], "criterion": ["2A", "2a", "8x"],
         "volume": [120.0, 5.0, 1.0]})  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert red[["intervention_id", "unit_id", "criterion", "volume", "method"]].values.tolist() == [
         ["T1", "A", "2a", 120.0, "table"]
     ]
@@ -124,7 +124,7 @@ def test_work_in_no_unit_and_unknown_kind_are_reported(units: gpd.GeoDataFrame) 
         [shapely.Point(5000, 5000), shapely.Point(50, 50),
          shapely.LineString([(5000, 0), (5100, 0)])],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert red.empty
     checks = {(i.row, i.check) for i in red.attrs["report"]}
     assert {(0, "outside_units"), (1, "unknown_kind"), (2, "outside_units")} <= checks
@@ -138,8 +138,8 @@ def test_only_completed_works_by_the_year(units: gpd.GeoDataFrame) -> None:
          {"intervention_id": "plan", "kind": "paving", "status": "rencana"}],
         [line, line, line],
     )  # fmt: skip
-    assert set(kg.allocate(works, units, year=2022)["intervention_id"]) == {"done21"}
-    assert set(kg.allocate(works, units)["intervention_id"]) == {"done21", "done23"}
+    assert set(kg.allocate(units, works, year=2022)["intervention_id"]) == {"done21"}
+    assert set(kg.allocate(units, works)["intervention_id"]) == {"done21", "done23"}
 
 
 def test_allocated_reductions_feed_assess(units: gpd.GeoDataFrame) -> None:
@@ -147,7 +147,7 @@ def test_allocated_reductions_feed_assess(units: gpd.GeoDataFrame) -> None:
     units = units.assign(drain_length_m=100.0, **{"4b": [80.0, 0.0]})
     works = _works([{"intervention_id": "D", "kind": "drainase"}],
                    [shapely.LineString([(10, 50), (90, 50)])])  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     before = kg.assess(units)
     after = kg.assess(units, reductions=red, year=2022)
     assert before.loc[0, "score_4b"] == 5
@@ -186,7 +186,7 @@ def test_identical_discs_count_once_and_the_earlier_claims_them(
          {"intervention_id": "HU-B", "kind": "hidran_umum", "radius_m": 30.0, "year": 2020}],
         [shapely.Point(50, 50), shapely.Point(50, 50)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     served = 60 * _disc(50, 50, 30).area / 10_000
     for code in ("3a", "3b"):
         rows = _rows(red, code)
@@ -209,7 +209,7 @@ def test_overlapping_discs_share_their_lens() -> None:
          {"intervention_id": "T2", "kind": "hidran_umum", "radius_m": r, "year": 2021}],
         [shapely.Point(35, 50), shapely.Point(35 + d, 50)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     first, second = _disc(35, 50, r), _disc(35 + d, 50, r)
     lens = first.intersection(second).area
     circle_lens = 2 * r**2 * math.acos(d / (2 * r)) - (d / 2) * math.sqrt(4 * r**2 - d**2)
@@ -234,7 +234,7 @@ def test_the_earlier_year_claims_first_whatever_the_order_of_rows() -> None:
          {"intervention_id": "Z-2020", "kind": "hidran_umum", "radius_m": 25.0, "year": 2020}],
         [shapely.Point(40, 50), shapely.Point(60, 50)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     early, late = _disc(60, 50, 25.0), _disc(40, 50, 25.0)
     rows = _rows(red, "3a")
     assert rows["Z-2020", "A"][0] == pytest.approx(60 * early.area / 10_000, rel=EXACT)
@@ -242,7 +242,7 @@ def test_the_earlier_year_claims_first_whatever_the_order_of_rows() -> None:
         60 * late.difference(early).area / 10_000, rel=EXACT
     )
     # Cut at 2020, the table holds the 2020 tap's rows of the full table, unchanged.
-    cut = kg.allocate(works, units, year=2020)
+    cut = kg.allocate(units, works, year=2020)
     full = red[red["year"] <= 2020].reset_index(drop=True)
     pd.testing.assert_frame_equal(cut, full)
 
@@ -257,7 +257,7 @@ def test_works_without_a_year_claim_last() -> None:
          {"intervention_id": "B-2023", "kind": "hidran_umum", "radius_m": 20.0, "year": 2023}],
         [shapely.Point(50, 50), shapely.Point(50, 50)],
     )  # fmt: skip
-    rows = _rows(kg.allocate(works, units), "3a")
+    rows = _rows(kg.allocate(units, works), "3a")
     assert rows["B-2023", "A"] == (pytest.approx(60 * _disc(50, 50, 20).area / 1e4, rel=EXACT), 0.0)
     assert rows["A-undated", "A"] == (0.0, 1.0)
 
@@ -272,7 +272,7 @@ def test_hectares_of_a_drain_corridor_and_a_pond_count_once(units: gpd.GeoDataFr
          {"intervention_id": "DRAIN", "kind": "drainase", "radius_m": 10.0, "year": 2021}],
         [shapely.box(20, 20, 80, 80), shapely.LineString([(-50, 50), (250, 50)])],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     rows = _rows(red, "4a")
     assert rows.keys() == {("POND", "A"), ("DRAIN", "A"), ("DRAIN", "B")}
     assert rows["POND", "A"] == (pytest.approx(0.36, rel=EXACT), 0.0)
@@ -300,7 +300,7 @@ def test_criteria_with_different_works_take_their_own_unions(units: gpd.GeoDataF
          {"intervention_id": "HK", "kind": "hidran_kebakaran", "radius_m": 20.0, "year": 2021}],
         [shapely.LineString([(-50, 50), (150, 50)]), shapely.Point(50, 65)],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     band, disc = shapely.box(0, 40, 100, 60), _disc(50, 65, 20.0)
     assert _rows(red, "1a")["LANE", "A"] == (pytest.approx(50 * 0.2, rel=EXACT), 0.0)
     rows = _rows(red, "7a")
@@ -326,7 +326,7 @@ def test_the_ledger_counts_shared_households_once(units: gpd.GeoDataFrame) -> No
          {"intervention_id": "SR-2", "kind": "sambungan_rumah", "radius_m": 0.0, "year": 2021}],
         [half, half],
     )  # fmt: skip
-    red = kg.allocate(works, units)
+    red = kg.allocate(units, works)
     assert _rows(red, "3a") == {
         ("SR-1", "A"): (pytest.approx(30.0, rel=EXACT), 0.0),
         ("SR-2", "A"): (0.0, 1.0),
@@ -341,3 +341,240 @@ def test_the_ledger_counts_shared_households_once(units: gpd.GeoDataFrame) -> No
     assert led["slum_ha"].tolist() == [1.0, 1.0, 1.0]
     assert led["reduced_ha"].tolist() == [0.0, 0.0, 0.0]
     assert np.all(led["units_left"] == 0)
+
+
+# ---------------------------------------------------------------- capacity
+
+
+def _one_unit(households: float = 100.0, **extra) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"unit_id": ["A"], "households": [households], **{k: [v] for k, v in extra.items()}},
+        geometry=[shapely.box(0, 0, 100, 100)],
+        crs=CRS,
+    )
+
+
+def test_a_capped_tap_inside_one_unit_serves_its_capacity() -> None:
+    # A 45 m disc (a 96-gon of 6 336 m²) in a 1 ha unit of 100 households reaches 63.4 of
+    # them; with a capacity of 50 households it serves exactly 50.
+    works = _works([{"intervention_id": "HU", "kind": "hidran_umum", "radius_m": 45.0}],
+                   [shapely.Point(50, 50)])  # fmt: skip
+    red = kg.allocate(_one_unit(), works, capacities={"hidran_umum": (50, "households")})
+    reach = 100 * _disc(50, 50, 45).area / 10_000
+    assert reach > 50
+    for code in ("3a", "3b"):
+        row = red[red["criterion"] == code].iloc[0]
+        assert row["volume"] == pytest.approx(50.0, rel=EXACT)
+        assert row["capacity_factor"] == pytest.approx(50 / reach, rel=EXACT)
+
+
+def test_a_capped_disc_over_two_units_splits_its_capacity_in_proportion(
+    units: gpd.GeoDataFrame,
+) -> None:
+    # A 40 m disc on the shared edge: half in A (60 households), half in B (40). It reaches
+    # (60 + 40) x half the disc; capped at 20 households, A gets 20 x 60/100 and B 20 x 40/100.
+    works = _works([{"intervention_id": "HU", "kind": "hidran_umum", "radius_m": 40.0}],
+                   [shapely.Point(100, 50)])  # fmt: skip
+    red = kg.allocate(units, works, capacities={"hidran_umum": (20, "households")})
+    assert _vol(red, "3a") == {
+        "A": pytest.approx(12.0, rel=EXACT),
+        "B": pytest.approx(8.0, rel=EXACT),
+    }
+    half = _disc(100, 50, 40).area / 2 / 10_000
+    assert red["capacity_factor"].unique() == pytest.approx([20 / (half * 100)], rel=EXACT)
+
+
+def test_an_overlap_a_capped_earlier_work_cannot_serve_is_not_handed_on() -> None:
+    # T1 (2020, capped at 10 households) and T2 (2021, no capacity) on the same 30 m disc:
+    # T1 serves 10, T2 claims nothing though 18.3 households of the disc are left.
+    caps = {"hidran_umum": (10, "households"), "sumur_bor": None}
+    same = _works(
+        [{"intervention_id": "T1", "kind": "hidran_umum", "radius_m": 30.0, "year": 2020},
+         {"intervention_id": "T2", "kind": "sumur_bor", "radius_m": 30.0, "year": 2021}],
+        [shapely.Point(50, 50), shapely.Point(50, 50)],
+    )  # fmt: skip
+    rows = _rows(kg.allocate(_one_unit(), same, capacities=caps), "3a")
+    assert rows["T1", "A"] == (pytest.approx(10.0, rel=EXACT), 0.0)
+    assert rows["T2", "A"] == (0.0, 1.0)
+    # Moved 20 m east, T2 claims its disc less T1's, times its own factor: 1 without a
+    # capacity, 5 / (its own reach) with a capacity of 5 households.
+    first, second = _disc(50, 50, 30), _disc(70, 50, 30)
+    fresh = 100 * second.difference(first).area / 10_000
+    moved = same.assign(geometry=[shapely.Point(50, 50), shapely.Point(70, 50)])
+    rows = _rows(kg.allocate(_one_unit(), moved, capacities=caps), "3a")
+    assert rows["T1", "A"][0] == pytest.approx(10.0, rel=EXACT)
+    assert rows["T2", "A"][0] == pytest.approx(fresh, rel=EXACT)
+    caps["sumur_bor"] = (5, "households")
+    red = kg.allocate(_one_unit(), moved, capacities=caps)
+    own = 100 * second.area / 10_000
+    assert _rows(red, "3a")["T2", "A"][0] == pytest.approx(fresh * 5 / own, rel=EXACT)
+    # the reductions of a unit never exceed what the capacities allow
+    assert red.loc[red["criterion"] == "3a", "volume"].sum() <= 15.0 + 1e-9
+
+
+def test_a_capacity_in_people_counts_penduduk_or_households_times_3_9() -> None:
+    # A work whose service area is the whole unit (a polygon, radius 0) and a capacity of 200
+    # people (a public tap's): 350 penduduk -> 200/350 of the 100 households; without
+    # penduduk 100 x 3.9 = 390 people -> 200/390; with 4 a household -> 200/400.
+    works = _works([{"intervention_id": "HU", "kind": "hidran_umum", "radius_m": 0.0}],
+                   [shapely.box(0, 0, 100, 100)])  # fmt: skip
+
+    def served(units: gpd.GeoDataFrame, **kw) -> float:
+        red = kg.allocate(units, works, **kw)
+        return float(red.loc[red["criterion"] == "3a", "volume"].iloc[0])
+
+    assert served(_one_unit(penduduk=350.0)) == pytest.approx(100 * 200 / 350, rel=EXACT)
+    assert served(_one_unit()) == pytest.approx(100 * 200 / 390, rel=EXACT)
+    assert served(_one_unit(penduduk=np.nan)) == pytest.approx(100 * 200 / 390, rel=EXACT)
+    assert served(_one_unit(), persons_per_household=4) == pytest.approx(50.0, rel=EXACT)
+    assert served(_one_unit(penduduk=150.0)) == pytest.approx(100.0, rel=EXACT)  # not capped
+    with pytest.raises(kg.InputError, match="capacities"):
+        kg.allocate(_one_unit(), works, capacities={"jalan": 5})  # jalan has no measure
+    with pytest.raises(kg.InputError, match="unknown kinds"):
+        kg.allocate(_one_unit(), works, capacities={"kapal": 5})
+
+
+def test_capacity_factor_is_blank_where_no_capacity_can_apply(units: gpd.GeoDataFrame) -> None:
+    works = _works(
+        [{"intervention_id": "LANE", "kind": "paving", "radius_m": 10.0},
+         {"intervention_id": "POND", "kind": "kolam_retensi", "radius_m": 0.0},
+         {"intervention_id": "R1", "kind": "rehab_rtlh", "volume": 3}],
+        [shapely.LineString([(10, 50), (90, 50)]), shapely.box(20, 0, 40, 20),
+         shapely.Point(150, 50)],
+    )  # fmt: skip
+    red = kg.allocate(units, works)
+    by_measure = red.groupby("measure")["capacity_factor"]
+    assert by_measure.apply(lambda s: s.isna().all()).to_dict() == {
+        "buildings": False,
+        "ha": True,
+        "m": True,
+    }
+    assert red.loc[red["method"] == "service_share", "capacity_factor"].eq(1.0).all()
+    assert red.loc[red["method"] == "point_volume", "capacity_factor"].isna().all()
+
+
+# ---------------------------------------------------------------- what each kind reduces
+
+
+def test_waste_works_reduce_their_own_criteria(units: gpd.GeoDataFrame) -> None:
+    # A bin and a handcart with the same 20 m disc in A: the bin serves 6a, the cart 6b (and
+    # 6c of 2016); neither claims the other's criterion, so both keep their whole disc.
+    works = _works(
+        [{"intervention_id": "BAK", "kind": "Bak Sampah", "radius_m": 20.0},
+         {"intervention_id": "GRB", "kind": "Gerobak Sampah", "radius_m": 20.0}],
+        [shapely.Point(50, 50), shapely.Point(50, 50)],
+    )  # fmt: skip
+    red = kg.allocate(units, works)
+    served = 60 * _disc(50, 50, 20).area / 10_000
+    cols = zip(red["intervention_id"], red["criterion"], red["volume"], strict=True)
+    got = {(i, c): v for i, c, v in cols}
+    assert got == {
+        ("BAK", "6a"): pytest.approx(served, rel=EXACT),
+        ("GRB", "6b"): pytest.approx(served, rel=EXACT),
+        ("GRB", "6c"): pytest.approx(served, rel=EXACT),
+    }
+
+
+def test_rumah_deret_also_reduces_1a(units: gpd.GeoDataFrame) -> None:
+    # The 80 x 50 m block of test_polygon_hectares_split_between_units: 0.2 of each unit.
+    works = _works([{"intervention_id": "RD1", "kind": "Rumah Deret"}],
+                   [shapely.box(60, 25, 140, 75)])  # fmt: skip
+    red = kg.allocate(units, works)
+    assert _vol(red, "1a") == {
+        "A": pytest.approx(10.0, rel=EXACT),
+        "B": pytest.approx(6.0, rel=EXACT),
+    }
+
+
+def test_2016_criteria_come_only_from_the_kinds_that_name_them(units: gpd.GeoDataFrame) -> None:
+    # An 80 m normalised channel in A: 4c and 4e (2016) in metres, no 4b; a new drain on the
+    # same line: 4b and 4c, no 4e. Under 2016 the 4e volume falls by 80 m; under 2018 the
+    # 4e rows change nothing.
+    line = shapely.LineString([(10, 50), (90, 50)])
+    works = _works(
+        [{"intervention_id": "NRM", "kind": "Normalisasi Saluran", "radius_m": 5.0},
+         {"intervention_id": "DRN", "kind": "Drainase Lingkungan", "radius_m": 5.0}],
+        [line, line],
+    )  # fmt: skip
+    red = kg.allocate(units, works)
+    metres = red[red["measure"] == "m"]
+    assert set(zip(metres["intervention_id"], metres["criterion"], strict=True)) == {
+        ("NRM", "4c"), ("NRM", "4e"), ("DRN", "4b"), ("DRN", "4c"),
+    }  # fmt: skip
+    assert metres["volume"].to_numpy() == pytest.approx([80.0] * 4, rel=EXACT)
+    base = units.assign(
+        area_ha=1.0, road_length_m=100.0, drain_length_m=100.0,
+        **{c: 0.0 for c in ("1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "4d",
+                            "5a", "5b", "6a", "6b", "6c", "7a", "7b")},
+        **{"4e": [90.0, 0.0]},
+    )  # fmt: skip
+    after16 = kg.assess(base, ruleset="permen-02-2016", reductions=red)
+    assert after16.loc[0, "pct_4e"] == 10.0
+    without = red[red["criterion"] != "4e"]
+    after18 = kg.assess(base, reductions=red)
+    pd.testing.assert_series_equal(
+        after18["total_score"], kg.assess(base, reductions=without)["total_score"]
+    )
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_a_missing_denominator_is_named_with_the_works_it_holds_back() -> None:
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["A"], "households": [60]}, geometry=[shapely.box(0, 0, 100, 100)], crs=CRS
+    )
+    works = _works(
+        [{"intervention_id": "AP", "kind": "APAR"},
+         {"intervention_id": "HK", "kind": "hidran kebakaran"},
+         {"intervention_id": "HK2", "kind": "hidran kebakaran"},
+         {"intervention_id": "LN", "kind": "jalan beton"}],
+        [shapely.Point(50, 50), shapely.Point(40, 40), shapely.Point(60, 60),
+         shapely.LineString([(10, 50), (90, 50)])],
+    )  # fmt: skip
+    red = kg.allocate(units, works)
+    assert set(red["criterion"]) == {"2a", "2b"}  # the metres are measured all the same
+    issues = [i for i in red.attrs["report"] if i.check == "missing_denominator"]
+    assert len(issues) == 1 and issues[0].severity == "error"
+    assert issues[0].message == (
+        "units have no 'buildings' column, so 1a/7a/7b of 4 work(s) (APAR, Hidran kebakaran, "
+        "Jalan beton) could not be allocated; add 'buildings' (the number of buildings of "
+        "each unit) to the units"
+    )
+    assert "bad_volume" not in red.attrs["report"].checks()
+
+
+def test_a_blank_count_leaves_that_unit_out_and_says_so(units: gpd.GeoDataFrame) -> None:
+    units = units.assign(households=[60.0, np.nan])
+    works = _works([{"intervention_id": "HU", "kind": "hidran_umum", "radius_m": 20.0}],
+                   [shapely.Point(100, 50)])  # fmt: skip
+    red = kg.allocate(units, works)
+    assert set(red["unit_id"]) == {"A"}
+    issue = next(i for i in red.attrs["report"] if i.check == "blank_denominator")
+    assert issue.message.startswith("1 unit(s) have a blank 'households', so 3a/3b of 1 work")
+
+
+def test_unknown_kinds_are_reported_with_the_closest_names(units: gpd.GeoDataFrame) -> None:
+    works = _works([{"intervention_id": "X", "kind": "hidran umun"}], [shapely.Point(50, 50)])
+    red = kg.allocate(units, works)
+    (issue,) = [i for i in red.attrs["report"] if i.check == "unknown_kind"]
+    assert "closest: 'hidran_umum'" in issue.message
+
+
+# ---------------------------------------------------------------- argument order
+
+
+def test_units_first_and_the_old_order_with_a_warning(units: gpd.GeoDataFrame) -> None:
+    import warnings
+
+    works = _works([{"intervention_id": "W1", "kind": "drainase_lingkungan"}],
+                   [shapely.LineString([(50, 50), (130, 50)])])  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        new = kg.allocate(units, works)
+        by_name = kg.allocate(interventions=works, units=units)
+    with pytest.warns(DeprecationWarning, match=r"allocate\(units, interventions\)"):
+        old = kg.allocate(works, units)
+    pd.testing.assert_frame_equal(new, old)
+    pd.testing.assert_frame_equal(new, by_name)
+    assert _vol(new, "4b") == {"A": pytest.approx(50.0), "B": pytest.approx(30.0)}

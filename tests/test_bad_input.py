@@ -579,7 +579,7 @@ def test_works_outside_every_unit_are_reported_by_allocation():
     works = _works()
     works.loc[2, "geometry"] = shapely.LineString([(116.5, -8.5), (116.51, -8.5)])
     out = kg.read_interventions(works)
-    red = kg.allocate(out, units)
+    red = kg.allocate(units, out)
     assert "W3" not in set(red["intervention_id"])
     assert _rows(red, "outside_units") == [2]
 

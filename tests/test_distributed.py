@@ -88,7 +88,12 @@ def test_spatial_shuffle_and_works_as_a_dask_frame_give_the_same_hectares(client
     local_report = kg.remaining_area(units, works).attrs["report"]
     left_out = [(i.row, i.check) for i in local_report.issues if i.check != "outside_units"]
     assert [(i.row, i.check) for i in report.issues] == left_out
-    assert left_out == [(1, "no_geometry"), (0, "unknown_kind")]
+    assert [x for x in left_out if x[1] != "works_left_out"] == [
+        (1, "no_geometry"),
+        (0, "unknown_kind"),
+    ]
+    # works not completed are counted, once per reason, on partitions as on one machine
+    assert (None, "works_left_out") in left_out
 
 
 def test_partition_units_keeps_every_row_and_the_index():

@@ -216,7 +216,7 @@ def test_radii_apply_to_frames_already_read():
         assert rem["covered_ha"].iloc[0] == pytest.approx(disc_150, rel=2e-3)
         sa = kg.service_areas(works, radii={"air_minum": 150})
         assert sa["radius_m"].tolist() == [150.0]
-        red = kg.allocate(works, unit, radii={"hidran_umum": 150})
+        red = kg.allocate(unit, works, radii={"hidran_umum": 150})
         share = disc_150 / 16.0  # of the unit's 16 ha, and so of its 100 households
         assert red.loc[red["criterion"] == "3a", "volume"].iloc[0] == pytest.approx(
             100 * share, rel=2e-3
@@ -268,7 +268,7 @@ def test_per_item_kind_drawn_as_polygon_counts_houses_not_hectares():
         {"unit_id": ["A"], "buildings": [80]},
         geometry=[shapely.box(400_000, 9_050_000, 400_200, 9_050_200)], crs=_UTM,
     )  # fmt: skip
-    red = kg.allocate(works.iloc[[0]], unit)
+    red = kg.allocate(unit, works.iloc[[0]])
     assert red.loc[red["criterion"] == "1c", "volume"].tolist() == [1.0]
 
 

@@ -150,8 +150,8 @@ def test_adding_works_never_raises_remaining_or_slum_hectares(data):
     assert (rem_more <= rem_fewer + EXACT * units["area_ha"].to_numpy()).all()
 
     base = kg.assess(units)
-    after_fewer = kg.assess(units, reductions=kg.allocate(fewer, units))
-    after_more = kg.assess(units, reductions=kg.allocate(more, units))
+    after_fewer = kg.assess(units, reductions=kg.allocate(units, fewer))
+    after_more = kg.assess(units, reductions=kg.allocate(units, more))
     assert (after_fewer["total_score"] <= base["total_score"]).all()
     assert (after_more["total_score"] <= after_fewer["total_score"]).all()
     assert _slum_ha(after_more) <= _slum_ha(after_fewer) + 1e-12 <= _slum_ha(base) + 2e-12
@@ -197,8 +197,8 @@ def test_results_do_not_depend_on_row_order(layers, rnd):
     def totals(red: pd.DataFrame) -> pd.Series:
         return red.groupby(["unit_id", "criterion"])["volume"].sum().sort_index()
 
-    ra = totals(kg.allocate(works_a, units_a))
-    rb = totals(kg.allocate(works_b, units_b))
+    ra = totals(kg.allocate(units_a, works_a))
+    rb = totals(kg.allocate(units_b, works_b))
     assert ra.index.equals(rb.index)
     np.testing.assert_allclose(rb.to_numpy(), ra.to_numpy(), rtol=EXACT, atol=1e-9)
 
@@ -417,7 +417,7 @@ def test_every_work_is_kept_and_allocated_or_reported(data):
         assert row in reported, (row, fault, out.attrs["report"].to_frame())
 
     # Every completed work ends in the reductions table or in the allocation report.
-    red = kg.allocate(out, units)
+    red = kg.allocate(units, out)
     allocated = set(red["intervention_id"])
     why = {i.row for i in red.attrs["report"]}
     for row in out.index[out["completed"].to_numpy()]:

@@ -300,7 +300,7 @@ def test_sample_report_totals(tmp_path) -> None:
         units = kg.datasets.load_units()
         works = kg.datasets.load_interventions()
         base = kg.assess(units)
-        red = kg.allocate(works, units, year=2023)
+        red = kg.allocate(units, works, year=2023)
         after = kg.assess(units, reductions=red, year=2023)
     path = kg.write_excel_report(
         tmp_path / "ntb.xlsx", units_assessed=after, baseline=base, interventions=works,
