@@ -107,25 +107,58 @@ def is_database_url(source: object) -> bool:
 def mask_url(url: str) -> str:
     """The URL with its password replaced by ``***``, fit to print or write.
 
+    The password is whatever stands between the user name's colon and the last ``@`` before
+    the host, so a password typed without percent-encoding (with ``:``, ``/``, ``@`` or
+    spaces in it) is hidden too; a ``password=`` query option as well.
+
     Examples
     --------
     >>> from kotaku_gis.database import mask_url
     >>> mask_url("postgresql://planner:s3cret@db.example:5432/kumuh")
     'postgresql://planner:***@db.example:5432/kumuh'
+    >>> mask_url("postgresql://planner:p@ss: w/rd@db.example/kumuh")
+    'postgresql://planner:***@db.example/kumuh'
     >>> mask_url("postgresql://planner@/kumuh?host=/run/pg&password=s3cret")
     'postgresql://planner@/kumuh?host=/run/pg&password=***'
     """
-    return _mask_text(url.strip(), None)
+    url = url.strip()
+    raw = _raw_password(url)
+    if raw is not None:
+        head, rest = url.split("://", 1)
+        at = _userinfo_end(rest)
+        user = rest[:at].split(":", 1)[0]
+        url = f"{head}://{user}:***{rest[at:]}"
+    return _KEYWORD_RE.sub(lambda m: f"{m['head']}***", url)
 
 
-def _mask_text(text: str, secret: str | None) -> str:
+def _userinfo_end(rest: str) -> int:
+    """Position of the ``@`` that ends the user information (-1 when there is none)."""
+    query = rest.find("?")
+    return rest.rfind("@", 0, query if query >= 0 else len(rest))
+
+
+def _raw_password(url: str) -> str | None:
+    """The password as written in the URL (not decoded), or None."""
+    if "://" not in url:
+        return None
+    rest = url.split("://", 1)[1]
+    at = _userinfo_end(rest)
+    if at < 0 or ":" not in rest[:at]:
+        return None
+    return rest[:at].split(":", 1)[1]
+
+
+def _mask_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """A message with any URL password, ``password=`` option or known secret hidden."""
     text = _USERINFO_RE.sub(lambda m: f"{m['head']}:***@", text)
     text = _KEYWORD_RE.sub(lambda m: f"{m['head']}***", text)
-    if secret and len(secret) >= 4:
-        from urllib.parse import quote
+    from urllib.parse import quote
 
-        for form in {secret, quote(secret, safe="")}:
-            text = text.replace(form, "***")
+    for secret in secrets:
+        # very short secrets would garble the message; they are masked in URLs above
+        if secret and len(secret) >= 4:
+            for form in {secret, quote(secret, safe=""), quote(secret)}:
+                text = text.replace(form, "***")
     return text
 
 
@@ -146,10 +179,10 @@ class _Target:
 
     url: Any  # sqlalchemy.engine.URL, driver psycopg
     shown: str
-    secret: str | None
+    secrets: tuple[str, ...]
 
     def mask(self, text: object) -> str:
-        return _mask_text(str(text), self.secret)
+        return _mask_text(str(text), self.secrets)
 
     def connect_args(self) -> dict[str, Any]:
         """libpq options this module adds unless the URL or the environment sets them."""
@@ -164,6 +197,11 @@ class _Target:
 def _target(url: str) -> _Target:
     sa, _ = _modules()
     shown = mask_url(url)
+    if "@" in (_raw_password(url.strip()) or ""):
+        raise InputError(
+            f"{shown}: the password holds an '@' that is not percent-encoded; write it as %40 "
+            "(or leave the password out of the URL: PGPASSWORD or ~/.pgpass)."
+        )
     try:
         parsed = sa.engine.make_url(url.strip())
     except Exception:
@@ -171,7 +209,8 @@ def _target(url: str) -> _Target:
             f"{shown} is not a database URL; write it as postgresql://user@host:5432/database."
         ) from None
     parsed = parsed.set(drivername="postgresql+psycopg")
-    return _Target(url=parsed, shown=shown, secret=parsed.password)
+    secrets = tuple(x for x in (_raw_password(url.strip()), parsed.password) if x)
+    return _Target(url=parsed, shown=shown, secrets=secrets)
 
 
 def check_database_url(url: str) -> None:
@@ -553,9 +592,9 @@ def read_table(url: str, *, layer: str | None = None, what: str = "units") -> pd
 
 def read_source(url: str, layer: object, what: str) -> tuple[pd.DataFrame, str]:
     """(frame, name for reports) of a database layer: what the readers call for a URL."""
+    target = _target(url)
     from psycopg import sql
 
-    target = _target(url)
     if layer is not None and not isinstance(layer, str):
         raise InputError(
             f"{target.shown}: a database layer is a table name or a query, not {layer!r}."
