@@ -770,3 +770,23 @@ def test_tables_not_written_by_kotaku_gis_are_never_replaced(server, url, file_r
     )
     assert tables == [("units",)]
     assert _query(server, "SELECT count(*) FROM milik_kota.units") == [(2,)]
+
+
+@needs_server
+def test_docs_page_python_examples_run(url, capsys):
+    """docs/postgis.md: its Python blocks, in order, against the test database."""
+    import re
+    import textwrap
+
+    page = (Path(__file__).parents[1] / "docs" / "postgis.md").read_text()
+    blocks = [textwrap.dedent(b) for b in re.findall(r"```python\n(.*?)```", page, re.S)]
+    assert len(blocks) == 3
+    assert blocks[0].count('URL = "postgresql://planner@db.kota.go.id:5432/kumuh"') == 1
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for block in blocks:
+            exec(block.replace("postgresql://planner@db.kota.go.id:5432/kumuh", url), namespace)
+    assert len(namespace["units"]) == 366 and len(namespace["mataram"]) > 0
+    assert namespace["written"].schema == "kotaku"
+    assert "wrote run" in capsys.readouterr().out
