@@ -560,6 +560,37 @@ def test_cli_run_into_the_database_masks_the_password(server, tmp_path):
     assert "wrote run" in result.output and "postgresql://kotaku:***@127.0.0.1" in result.output
     manifest = _query(server, "SELECT manifest::text FROM dari_cli.run")[0][0]
     assert "cli-Sandi" not in manifest and "kotaku:***@" in manifest
+    result = CliRunner().invoke(app, ["validate", url, "--layer", "sumber.units"])
+    assert result.exit_code == 0, result.output
+    assert "366 rows read" in result.output and "cli-Sandi" not in result.output
+    result = CliRunner().invoke(app, ["validate", url, "--layer", "sumber.tidak_ada"])
+    assert result.exit_code == 2 and "no table 'sumber.tidak_ada'" in result.output
+    assert "cli-Sandi" not in result.output
+
+
+@needs_server
+def test_database_without_postgis(server, file_run):
+    """Plain tables read without PostGIS; writing geometry asks for the extension."""
+    from psycopg import sql
+
+    with server.connect() as conn:
+        conn.execute("DROP DATABASE IF EXISTS tanpa_postgis")
+        conn.execute("CREATE DATABASE tanpa_postgis")
+    with server.connect("tanpa_postgis") as conn:
+        conn.execute("CREATE TABLE units (unit_id text PRIMARY KEY, area_ha float8)")
+        conn.execute("INSERT INTO units VALUES ('RT02', 2.0), ('RT01', 1.5)")
+    url = server.url("tanpa_postgis")
+    units = kg.read_units(url)
+    assert units["unit_id"].tolist() == ["RT01", "RT02"]  # primary-key order
+    with pytest.raises(kg.InputError, match="CREATE EXTENSION postgis"):
+        kg.write_postgis(file_run, url)
+    with server.connect("tanpa_postgis") as conn:
+        schemas = conn.execute(
+            sql.SQL("SELECT count(*) FROM pg_namespace WHERE nspname = {}").format(
+                sql.Literal("kotaku")
+            )
+        ).fetchone()
+    assert schemas == (0,)
 
 
 @needs_server
