@@ -472,7 +472,7 @@ def _query_geometry_columns(conn: Any, postgis: str | None, body: str) -> list[s
             "SELECT oid FROM pg_type WHERE typname IN ('geometry', 'geography')"
         ).fetchall()
     }
-    result = conn.execute(_text(f"SELECT * FROM ({body}) AS kotaku_query LIMIT 0"))
+    result = conn.execute(_text(f"SELECT * FROM (\n{body}\n) AS kotaku_query LIMIT 0"))
     cols = [(d.name, d.type_code) for d in result.cursor.description]
     result.close()
     return [name for name, oid in cols if oid in oids]
@@ -630,7 +630,7 @@ def _read(
         name = f"query in {target.shown}"
         geoms = _query_geometry_columns(conn, postgis, body)
         declared = 0
-        relation = f"({body}) AS kotaku_query"
+        relation = f"(\n{body}\n) AS kotaku_query"  # a closing -- comment stays closed
         select = f"SELECT * FROM {relation}"
     else:
         schema, table = _split_layer(layer) if layer is not None else (None, what)
@@ -795,9 +795,7 @@ def _geometry_values(geoms: np.ndarray, srid: int) -> tuple[str, list[Any]]:
             kind = f"Multi{family}"
         else:
             kind = family
-    elif not types and not empty.any():
-        kind = "Geometry"
-    else:
+    else:  # several families, collections, 3D, or no geometry at all
         kind = "Geometry"
     hexes = shapely.to_wkb(shapely.set_srid(geoms, srid), hex=True, include_srid=True)
     return f"geometry({kind}, {srid})", [None if h is None else str(h) for h in hexes]
