@@ -278,7 +278,7 @@ def test_default_table_follows_the_search_path(server):
 def test_query_layer_reads_its_rows_and_cannot_write(server, url):
     units = kg.read_units(
         url,
-        layer="SELECT * FROM sumber.units WHERE kota = 'Kota Mataram' ORDER BY unit_id -- RT Mataram",
+        layer="SELECT * FROM sumber.units WHERE kota = 'Kota Mataram' ORDER BY unit_id -- RT",
     )
     expected = _query(server, "SELECT count(*) FROM sumber.units WHERE kota = 'Kota Mataram'")
     assert len(units) == expected[0][0] > 0
