@@ -99,7 +99,9 @@ class PostgisServer:
 
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="kotaku-pg-"))
+        # under root the cluster's owner must reach the folder: /tmp, not root's TMPDIR
+        where = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
+        self.root = Path(tempfile.mkdtemp(prefix="kotaku-pg-", dir=where))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.port = _free_port()

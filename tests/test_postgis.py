@@ -134,13 +134,17 @@ def test_unreachable_server_is_an_input_error_without_the_password():
 def server():
     if BINDIR is None or NO_DRIVER:
         pytest.skip(NO_SERVER or NO_DRIVER)
+    from psycopg import sql
+
     srv = PostgisServer(BINDIR)
     try:
         seconds = srv.start()
         print(f"\nPostgreSQL cluster started in {seconds:.1f} s on port {srv.port}")
         srv.create_database(DB)
         with srv.connect(DB) as conn:
-            conn.execute(f"CREATE ROLE auditor LOGIN PASSWORD '{PASSWORD.replace(chr(39), '')}'")
+            conn.execute(
+                sql.SQL("CREATE ROLE auditor LOGIN PASSWORD {}").format(sql.Literal(PASSWORD))
+            )
             conn.execute("CREATE ROLE pengamat LOGIN")  # no CREATE on the database
             conn.execute("GRANT USAGE ON SCHEMA public TO pengamat")
             for layer in ("units", "interventions"):
@@ -408,7 +412,7 @@ def test_several_geometry_columns_ask_for_a_query(server, url):
 
 @needs_server
 def test_password_from_url_env_and_pgpass_never_shown(server, tmp_path, monkeypatch):
-    with_password = server.url(DB, user="auditor", password=PASSWORD.replace("'", ""), tcp=True)
+    with_password = server.url(DB, user="auditor", password=PASSWORD, tcp=True)
     assert len(kg.read_units(with_password, layer="sumber.units")) == 366
     bare = server.url(DB, user="auditor", tcp=True)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
@@ -596,7 +600,7 @@ def test_database_without_postgis(server, file_run):
 
 @needs_server
 def test_database_in_files_out_masks_the_password_in_run_json(server, tmp_path):
-    url = server.url(DB, user="auditor", password=PASSWORD.replace("'", ""), tcp=True)
+    url = server.url(DB, user="auditor", password=PASSWORD, tcp=True)
     out = tmp_path / "hasil"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -663,15 +667,19 @@ def _blocked_writer(result, url, schema, *, lock_timeout=60.0, run_id=None):
 
 
 def _wait_for_lock_wait(server, *, count=1, timeout=30.0):
-    """Backend pids of kotaku_gis writers waiting on a lock (at least ``count`` of them)."""
+    """Backend pids of writers waiting on a lock (at least ``count`` of them).
+
+    Only the writers wait: the sessions of the tests hold their locks without waiting.
+    """
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         pids = [
             r[0]
             for r in _query(
                 server,
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'kotaku_gis' "
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s "
                 "AND wait_event_type = 'Lock' ORDER BY backend_start",
+                (DB,),
             )
         ]
         if len(pids) >= count:
