@@ -10,6 +10,7 @@ from . import datasets
 from .allocation import allocate
 from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
+from .database import write_postgis
 from .distributed import partition_units
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
@@ -78,6 +79,7 @@ __all__ = [
     "write_excel_report",
     "write_gpkg_report",
     "write_grid_tiff",
+    "write_postgis",
     "write_r0_workbook",
     "write_reports",
     "zonal_stats",

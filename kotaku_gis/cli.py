@@ -95,6 +95,8 @@ def _print_result(result, elapsed: float) -> None:
         out_console.print(f"wrote {path}")
     if result.what_if:
         out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
+    if result.database is not None:
+        out_console.print(str(result.database))
     out_console.print(f"[dim]done in {elapsed:.1f} s[/]")
 
 
@@ -150,12 +152,23 @@ def demo(
 @app.command()
 def run(
     units: Annotated[
-        Path, typer.Option(help="Slum units file (GPKG, GeoJSON, SHP, ZIP, Parquet).")
+        str,
+        typer.Option(
+            help="Slum units file (GPKG, GeoJSON, SHP, ZIP, Parquet), or a PostGIS URL "
+            "postgresql://user@host:5432/db with --units-layer schema.table."
+        ),
     ],
-    interventions: Annotated[Path, typer.Option(help="Interventions file.")],
-    out: Annotated[Path, typer.Option(help="Output folder.")],
+    interventions: Annotated[str, typer.Option(help="Interventions file or PostGIS URL.")],
+    out: Annotated[
+        str,
+        typer.Option(
+            help="Output folder, or a PostGIS URL: the run's tables go into --schema there."
+        ),
+    ],
     year: Annotated[int | None, typer.Option(help="Count works done by this year.")] = None,
-    units_layer: Annotated[str | None, typer.Option(help="Layer of the units file.")] = None,
+    units_layer: Annotated[
+        str | None, typer.Option(help="Layer of the units file, or table / SELECT query.")
+    ] = None,
     interventions_layer: Annotated[
         str | None, typer.Option(help="Layer of the interventions file.")
     ] = None,
@@ -175,9 +188,15 @@ def run(
     include_planned: Annotated[
         bool, typer.Option("--include-planned", help=_INCLUDE_PLANNED_HELP)
     ] = False,
+    schema: Annotated[
+        str, typer.Option(help="Schema for the tables when --out is a PostGIS URL.")
+    ] = "kotaku",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
-    """Score units, overlay completed works and write remaining.gpkg, summaries and a map."""
+    """Score units, overlay completed works and write remaining.gpkg, summaries and a map.
+
+    With --out postgresql://… the same tables go into a PostGIS schema, in one transaction.
+    """
     _run(
         units,
         interventions,
@@ -191,12 +210,13 @@ def run(
         grid_m=grid_m or None,
         strict=not keep_going,
         include_planned=include_planned,
+        db_schema=schema,
     )
 
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="Layer to check.")],
+    file: Annotated[str, typer.Argument(help="Layer to check (a file, or a PostGIS URL).")],
     what: Annotated[str, typer.Option(help="'units' or 'interventions'.")] = "units",
     layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
     id_column: Annotated[str, typer.Option(help="Identifier column of units.")] = "unit_id",
@@ -220,7 +240,7 @@ def validate(
         console.print(f"[red]error:[/] {err}")
         raise typer.Exit(2) from None
     report = frame.attrs["report"]
-    table = Table(title=f"{file} ({what}): {report.summary()}")
+    table = Table(title=f"{report.source} ({what}): {report.summary()}")
     for col in ("row", "column", "severity", "check", "message"):
         table.add_column(col, overflow="fold")
     colours = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -1,7 +1,8 @@
 """Reading unit and intervention layers, and writing results without half-written files.
 
-The readers accept a path (GeoPackage, GeoJSON, Shapefile, zipped Shapefile, GeoParquet, CSV)
-or a (Geo)DataFrame, repair what can be repaired, validate the rest, and attach the
+The readers accept a path (GeoPackage, GeoJSON, Shapefile, zipped Shapefile, GeoParquet, CSV),
+a PostGIS table or query (a ``postgresql://`` URL; see :mod:`kotaku_gis.database`) or a
+(Geo)DataFrame, repair what can be repaired, validate the rest, and attach the
 :class:`~kotaku_gis.report.ValidationReport` of what they found and repaired as
 ``frame.attrs["report"]``.
 """
@@ -24,6 +25,7 @@ import shapely
 
 from .area import area_ha_array
 from .crs import require_crs
+from .database import is_database_url, read_source
 from .errors import InputError
 from .interventions import prepare_interventions
 from .report import ValidationReport
@@ -132,6 +134,8 @@ def _load(source: Source, layer: str | int | None, what: str) -> tuple[pd.DataFr
                     ".set_crs('EPSG:4326') (lon/lat) or the CRS it was drawn in."
                 )
         return source.copy(), f"<{what} frame>"
+    if isinstance(source, str) and is_database_url(source):
+        return read_source(source, layer, what)  # PostGIS: a table, view or query
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         return _read_path(path, layer, what), str(path)
@@ -322,7 +326,9 @@ def read_units(
     ----------
     source : path or (Geo)DataFrame
         GeoPackage, GeoJSON, Shapefile, zipped Shapefile, GeoParquet or CSV (a table without
-        geometry, for scoring alone), or a frame already in memory.
+        geometry, for scoring alone), a frame already in memory, or a PostGIS database URL
+        ``postgresql://user@host:5432/db`` with ``layer="schema.table"`` or a ``SELECT``
+        query as ``layer`` (see :mod:`kotaku_gis.database`).
     layer : str or int, optional
         Layer of a multi-layer file. Without it a single layer, or one named ``"units"``, is read.
     id_column : str, default "unit_id"

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .allocation import allocate
+from .database import DatabaseWrite, check_database_url, is_database_url
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
 from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
@@ -60,6 +61,7 @@ class JobResult:
     outputs: list[Path] = field(default_factory=list)
     #: True when planned and in-progress works were counted as done (``include_planned``).
     what_if: bool = False
+    database: DatabaseWrite | None = None
 
     def headline(self) -> dict[str, float]:
         """Baseline, reduced and remaining slum hectares, and the served and unserved hectares.
@@ -109,6 +111,7 @@ def run_job(
     write_workbook: bool = True,
     strict: bool = True,
     include_planned: bool = False,
+    db_schema: str = "kotaku",
     step: Step = _quiet,
 ) -> JobResult:
     """Read, score, overlay and summarise; write the outputs when ``out_dir`` is given.
@@ -119,10 +122,13 @@ def run_job(
         The slum units and the works.
     year : int, optional
         Count works done by this year (default: the latest year among the works).
-    out_dir : path, optional
-        Folder for ``remaining.gpkg``, ``summary_kelurahan.csv``, ``summary_kota.csv``,
-        ``ledger.csv``, ``reductions.csv``, ``grid.gpkg``/``grid.tif``, ``map.html`` and the
-        Excel report, and ``run.json`` (what was run, when, and on which files). Every result
+    out_dir : path or database URL, optional
+        A ``postgresql://`` URL writes the run's tables into the schema ``db_schema`` of
+        that database (:func:`kotaku_gis.write_postgis`; ``result.database`` says what was
+        written). A folder gets ``remaining.gpkg``, ``summary_kelurahan.csv``,
+        ``summary_kota.csv``, ``ledger.csv``, ``reductions.csv``, ``grid.gpkg``/``grid.tif``,
+        ``map.html`` and the Excel report, and ``run.json`` (what was run, when, and on which
+        files). Every result
         is computed before any file is written, and each file is written to a temporary name
         and moved into place, so a failed run leaves the previous outputs as they were and a
         second run into the same folder replaces the whole set.
@@ -134,6 +140,8 @@ def run_job(
     grid_m : float or None
         Cell size of the privacy grid (``grid.gpkg`` and ``grid.tif``: slum hectares without
         exact boundaries); None to skip it.
+    db_schema : str, default "kotaku"
+        Schema the tables go into when ``out_dir`` is a database URL.
     strict : bool, default True
         Stop with :class:`~kotaku_gis.InputError` when the units' validation finds errors
         (duplicate ids, overlapping units, swapped or absurd coordinates, non-numeric volumes),
@@ -221,7 +229,12 @@ def run_job(
         },
         what_if=bool(include_planned),
     )
-    if out_dir is not None:
+    if out_dir is not None and is_database_url(out_dir):
+        from .database import write_postgis
+
+        with step(f"writing the tables into schema {db_schema!r} of the database"):
+            result.database = write_postgis(result, str(out_dir), schema=db_schema)
+    elif out_dir is not None:
         result.outputs = _write_outputs(result, Path(out_dir), step, write_map, write_workbook)
     return result
 
@@ -236,7 +249,9 @@ def _check_options(
         raise InputError(f"the grid cell must be a positive number of metres, not {grid_m!r}.")
     if not np.isfinite(flood_threshold):
         raise InputError(f"the flood threshold must be a number of metres, not {flood_threshold}.")
-    if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
+    if is_database_url(out_dir):
+        check_database_url(out_dir)
+    elif out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise InputError(f"{out_dir} is a file; give a folder for the outputs.")
 
 
