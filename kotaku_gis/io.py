@@ -297,6 +297,7 @@ def _type_columns(
     known = conventions_for(what)
     geometry = getattr(frame, "_geometry_column_name", None)
     out = {}
+    separated: dict[str, tuple[int, int, str, float]] = {}
     for col in frame.columns:
         if col == geometry or col in loaded.added:
             continue
@@ -314,13 +315,9 @@ def _type_columns(
             marked = text & raw.str.contains(",", regex=False).fillna(False).to_numpy(bool)
             if marked.any() or thousands.any():
                 k = int(np.flatnonzero(marked | thousands)[0])
-                report.add(
-                    None, col, "info", "number_separators",
-                    f"{int((marked | thousands).sum())} value(s) of {col!r} written with "
-                    f"Indonesian or English separators were read as numbers (e.g. "
-                    f"{raw.iloc[k]!r} as {parsed.iloc[k]:g})"
-                    + (f"; in {int(thousands.sum())} of them '.' separates thousands"
-                       if thousands.any() else ""),
+                separated[col] = (
+                    int((marked | thousands).sum()), int(thousands.sum()), raw.iloc[k],
+                    float(parsed.iloc[k]),
                 )  # fmt: skip
         elif loaded.untyped and (conv is None or conv.kind not in ("id", "text")):
             present = values.dropna().astype(str)
@@ -331,6 +328,17 @@ def _type_columns(
                 if len(whole) == len(values) and (whole == np.round(whole)).all():
                     numbers = numbers.astype("int64")
                 out[col] = numbers
+    if separated:
+        count = sum(n for n, _, _, _ in separated.values())
+        thousands_n = sum(t for _, t, _, _ in separated.values())
+        col, (_, _, text_value, number) = next(iter(separated.items()))
+        names = ", ".join(repr(c) for c in separated)
+        report.add(
+            None, col if len(separated) == 1 else None, "info", "number_separators",
+            f"{count} value(s) written with Indonesian or English separators were read as "
+            f"numbers, in {names} (e.g. {text_value!r} as {number:g})"
+            + (f"; in {thousands_n} of them '.' separates thousands" if thousands_n else ""),
+        )  # fmt: skip
     if not out:
         return frame
     frame = frame.copy()
