@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from .columns import FOLDER_COLUMN
+from .columns import FOLDER_COLUMN, name_key
 from .errors import InputError
 from .report import ValidationReport
 
@@ -389,5 +389,13 @@ def _read_excel(path: Path, report: ValidationReport) -> tuple[pd.DataFrame, dic
     table = read_workbook_table(path)
     report.extend(table.attrs["report"])
     names = {col: text for col, text in table.attrs.get("r0_headers", {}).items()}
+    for col, text in names.items():
+        if text != col:
+            how = (
+                "the same name written differently"
+                if name_key(text) == name_key(col)
+                else ("recognised name")
+            )
+            report.add(None, text, "info", "column_mapped", f"{text!r} read as {col!r} ({how})")
     table.attrs = {}
     return table, names

@@ -57,6 +57,7 @@ __all__ = [
     "SHAPEFILE_FIELD_WIDTH",
     "Convention",
     "column_table",
+    "column_table_markdown",
     "conventions_for",
     "level_like",
     "match_name",
@@ -806,3 +807,20 @@ def column_table(what: What = "units", *, compact: bool = True) -> pd.DataFrame:
             continue
         rows.append((conv.name, conv.meaning, conv.unit, ", ".join(names)))
     return pd.DataFrame(rows, columns=["convention", "meaning", "unit", "names"])
+
+
+def column_table_markdown(what: What = "units") -> str:
+    """:func:`column_table` as a Markdown table (the README's tables are this text).
+
+    Examples
+    --------
+    >>> from kotaku_gis.columns import column_table_markdown
+    >>> print(column_table_markdown("interventions").splitlines()[2])
+    | `unit_id` | unique id of the RT or kawasan | text | ID RT, Kode RT, ID Unit, Kode Unit, ID Kawasan, Kode Kawasan, id_rt, kode_rt, kd_rt, id_unit, kode_unit, id_kawasan, kode_kawasan, id_lokasi, kode_lokasi |
+    """  # noqa: E501
+    table = column_table(what)
+    lines = ["| column | meaning | unit | recognised names |", "|---|---|---|---|"]
+    for row in table.itertuples(index=False):
+        cells = [f"`{row.convention}`", row.meaning, row.unit, row.names]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
