@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python sample_data/make_real_shaped.py      # rewrite the four files in kotaku_gis/datasets/data/
+    python sample_data/make_real_shaped.py   # rewrites four files in kotaku_gis/datasets/data/
 
 The script is seeded and deterministic. It reads the bundled sample (``ntb_sample.gpkg``,
 itself drawn on the MIT-licensed boundaries of ``ATTRIBUTION.txt``), scores it with
@@ -37,6 +37,7 @@ about Mataram or NTB.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import tempfile
@@ -121,8 +122,8 @@ def write_shapefile(units: pd.DataFrame, assessed: pd.DataFrame, path: Path) -> 
             if p.suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg")
         }
     members["data/BACA_SAYA.txt"] = (
-        "RT kumuh Kota Mataram (contoh sintetis dari kotaku_gis). Sistem koordinat: WGS 84.\n"
-    ).encode()
+        b"RT kumuh Kota Mataram (contoh sintetis dari kotaku_gis). Sistem koordinat: WGS 84.\n"
+    )
     _zip(path, members)
 
 
@@ -277,17 +278,29 @@ def write_sim_profile(units: pd.DataFrame, assessed: pd.DataFrame, path: Path) -
     path.write_text(text, encoding="utf-8")
 
 
-def main() -> None:
+#: The files written, in order.
+FILES = (
+    "mataram_rt_shapefile.zip", "mataram_kumuh.kmz", "ntb_kawasan_baseline.xlsx",
+    "mataram_sim_profile.csv",
+)  # fmt: skip
+
+
+def main(out: Path = DATA) -> list[Path]:
+    """Write the four files into ``out``; return their paths."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     units, assessed = _units()
     rng = np.random.default_rng(SEED)
-    write_shapefile(units, assessed, DATA / "mataram_rt_shapefile.zip")
-    write_kmz(units, assessed, DATA / "mataram_kumuh.kmz")
-    write_workbook(units, DATA / "ntb_kawasan_baseline.xlsx", rng)
-    write_sim_profile(units, assessed, DATA / "mataram_sim_profile.csv")
-    for name in ("mataram_rt_shapefile.zip", "mataram_kumuh.kmz", "ntb_kawasan_baseline.xlsx",
-                 "mataram_sim_profile.csv"):  # fmt: skip
-        print(f"{DATA / name}: {(DATA / name).stat().st_size / 1024:.0f} KB")
+    paths = [out / name for name in FILES]
+    write_shapefile(units, assessed, paths[0])
+    write_kmz(units, assessed, paths[1])
+    write_workbook(units, paths[2], rng)
+    write_sim_profile(units, assessed, paths[3])
+    return paths
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DATA, help="folder to write into")
+    for path in main(parser.parse_args().out):
+        print(f"{path}: {path.stat().st_size / 1024:.0f} KB")

@@ -657,3 +657,16 @@ def test_given_percentages_and_scores_that_are_not_numbers_are_reported():
     assert np.isnan(units["score_1a"].iloc[1])  # never a silent 0
     assert sorted((i.row, i.column) for i in _entries(units, "non_numeric")) == [
         (1, "pct_1a"), (1, "score_1a")]  # fmt: skip
+
+
+def test_real_shaped_files_are_rebuilt_byte_for_byte(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "make_real_shaped", ROOT / "sample_data" / "make_real_shaped.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for path in module.main(tmp_path):
+        shipped = Path(kg.datasets.get_path("ntb_sample")).parent / path.name
+        assert path.read_bytes() == shipped.read_bytes(), path.name
+    total = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert total < 200_000  # small enough to ship
