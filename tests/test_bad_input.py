@@ -612,7 +612,7 @@ def test_overlay_functions_reject_bad_arguments():
     for fn in (kg.remaining_area, kg.coverage):
         with pytest.raises(kg.InputError, match="units must be a GeoDataFrame"):
             fn([_box(0)], works)
-        with pytest.raises(kg.InputError, match="units must be a GeoDataFrame"):
+        with pytest.raises(kg.InputError, match="units are a table without geometry"):
             fn(pd.DataFrame(units.drop(columns="geometry")), works)
         with pytest.raises(kg.InputError, match="interventions must be a"):
             fn(units, [shapely.Point(116.1, -8.58)])
