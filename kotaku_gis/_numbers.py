@@ -114,27 +114,46 @@ def parse_text_numbers(
     text = np.zeros(n, dtype=bool)
     thousands = np.zeros(n, dtype=bool)
     bad = np.zeros(n, dtype=bool)
-    out = np.empty(n, dtype=object)
-    for i, value in enumerate(raw):
-        if missing[i]:
-            out[i] = np.nan
-            continue
-        if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-            value, bool
-        ):
-            out[i] = float(value)
-            continue
-        cell = str(value)
-        if currency:
-            cell = _CURRENCY_RE.sub("", cell)
-        if comma_separated and re.fullmatch(r"\s*[+-]?\d{1,3},\d{3}\s*", cell):
-            out[i], bad[i] = value, True
+    out = np.full(n, np.nan, dtype=object)
+    if values.dtype == object:
+        is_number = np.fromiter(
+            (isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+             for v in raw),
+            dtype=bool, count=n,
+        ) & ~missing  # fmt: skip
+    else:  # a text column holds no numbers
+        is_number = np.zeros(n, dtype=bool)
+    out[is_number] = raw[is_number].astype(float)
+    # Arrow strings: their .str methods run in C, not once per cell in Python.
+    if values.dtype == object:
+        cells = pd.Series(np.where(missing | is_number, None, raw), dtype="string[pyarrow]")
+    else:
+        cells = values.astype("string[pyarrow]").reset_index(drop=True)
+    if currency:
+        cells = cells.str.replace(_CURRENCY_RE, "", regex=True)
+    cells = cells.str.strip()
+    # The common spellings at once: "12", "12.5" (not "1.250" in a count), "12,5".
+    plain = cells.str.fullmatch(r"[+-]?\d+(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
+    if count:
+        plain &= ~cells.str.fullmatch(r"[+-]?[1-9]\d{0,2}\.\d{3}").fillna(False).to_numpy(bool)
+    comma = cells.str.fullmatch(r"[+-]?\d+,\d+").fillna(False).to_numpy(dtype=bool)
+    if comma_separated:
+        comma &= ~cells.str.fullmatch(r"[+-]?\d{1,3},\d{3}").fillna(False).to_numpy(bool)
+    for mask, texts in ((plain, cells), (comma, cells.str.replace(",", ".", regex=False))):
+        if mask.any():
+            out[mask] = texts[mask].astype("float64").to_numpy()
+            text[mask] = True
+    rest = np.flatnonzero(~(missing | is_number | plain | comma))
+    for i in rest:
+        cell = str(cells.iloc[i]) if not pd.isna(cells.iloc[i]) else ""
+        if comma_separated and re.fullmatch(r"[+-]?\d{1,3},\d{3}", cell):
+            out[i], bad[i] = raw[i], True
             continue
         number, readable, sep = _number(cell, count=count)
         if readable:
             out[i], text[i], thousands[i] = number, bool(np.isfinite(number)), sep
         else:
-            out[i], bad[i] = value, True
+            out[i], bad[i] = raw[i], True
     if bad.any():
         return pd.Series(out, index=values.index, dtype=object), text, thousands, bad
     return pd.Series(out.astype(float), index=values.index), text, thousands, bad

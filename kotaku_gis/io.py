@@ -311,7 +311,7 @@ def _type_columns(
                 comma_separated=loaded.comma_separated, currency=col == "cost",
             )  # fmt: skip
             out[col] = parsed
-            raw = values.astype("string")
+            raw = values.astype("string[pyarrow]")
             marked = text & raw.str.contains(",", regex=False).fillna(False).to_numpy(bool)
             if marked.any() or thousands.any():
                 k = int(np.flatnonzero(marked | thousands)[0])

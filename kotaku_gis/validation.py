@@ -168,8 +168,11 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], report: ValidationRe
             continue
         raw = frame[col]
         values = _numbers(raw)
-        text = raw.astype("string").str.strip()
-        bad = np.isnan(values) & (raw.notna() & (text != "")).to_numpy(dtype=bool, na_value=False)
+        # Cells that are not numbers, leaving out blanks (only those few are looked at).
+        bad = np.isnan(values) & raw.notna().to_numpy(dtype=bool)
+        if bad.any():
+            text = raw[bad].astype("string").str.strip()
+            bad[bad] = (text != "").to_numpy(dtype=bool, na_value=False)
         for row, value in zip(frame.index[bad], raw.to_numpy()[bad], strict=True):
             report.add(
                 row, col, "error", "non_numeric",
