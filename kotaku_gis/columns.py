@@ -28,7 +28,8 @@ How names are matched:
   lettering of Permen PUPR 02/2016 (:attr:`kotaku_gis.Criterion.reference`), where drainage
   "c", "d", "e" are the codes 4d, 4e and 4c; otherwise that of 14/2018.
 - Some names count only when the column holds level labels ("Berat", "KUMUH SEDANG",
-  "Tidak Kumuh"): ``Status``, ``Kategori``, ``Keterangan``, and a KMZ's folder names.
+  "Tidak Kumuh"): ``Status``, ``Kategori``, ``Keterangan``, and a KMZ's folder names (read
+  into a ``layer`` column), which for works are their kind when every folder names one.
 
 Nothing is guessed. A name that fits two conventions, or two columns that fit one convention,
 are left as they are and reported with the choices; ``columns={"source name": "convention"}``
@@ -459,6 +460,14 @@ def level_like(values: pd.Series) -> bool:
     return bool(text.drop_duplicates().map(lambda t: bool(_LEVEL_RE.match(t))).all())
 
 
+def _kinds_like(values: pd.Series) -> bool:
+    """Whether every non-blank value names a kind of work in the catalogue."""
+    from .catalogue import resolve_kinds  # the catalogue is not needed to read units
+
+    present = pd.Series(values).dropna()
+    return bool(len(present)) and bool(resolve_kinds(present).notna().all())
+
+
 # ---------------------------------------------------------------- SIM KOTAKU lettering
 
 
@@ -655,8 +664,11 @@ def recognise_columns(
         rank = 1
         if not found and key in index.levels and level_like(frame[col]):
             found = [(c, "its values are level labels") for c in index.levels[key]]
-        if not found and col == FOLDER_COLUMN and what == "units" and level_like(frame[col]):
-            found, rank = [("level", "the folder names are level labels")], 2
+        if not found and col == FOLDER_COLUMN:
+            if what == "units" and level_like(frame[col]):
+                found, rank = [("level", "the folder names are level labels")], 2
+            elif what == "interventions" and _kinds_like(frame[col]):
+                found, rank = [("kind", "the folder names are kinds of work")], 2
         convs = sorted({c for c, _ in found})
         if len(convs) > 1:
             report.add(
@@ -797,6 +809,8 @@ def column_table(what: What = "units", *, compact: bool = True) -> pd.DataFrame:
         names += [f"{n} (if level labels)" for n in conv.when_levels]
         if conv.name == "level":
             names.append(f"a KMZ's folder names (if level labels, read as '{FOLDER_COLUMN}')")
+        if conv.name == "kind":
+            names.append(f"a KMZ's folder names (if each names a kind, read as '{FOLDER_COLUMN}')")
         if compact and conv.family:
             if conv.family in seen_family:
                 continue

@@ -670,3 +670,24 @@ def test_real_shaped_files_are_rebuilt_byte_for_byte(tmp_path):
         assert path.read_bytes() == shipped.read_bytes(), path.name
     total = sum(p.stat().st_size for p in tmp_path.iterdir())
     assert total < 200_000  # small enough to ship
+
+
+def test_kmz_of_works_with_a_folder_per_kind(tmp_path):
+    points = {"Hidran Umum": [(116.1, -8.58), (116.101, -8.58)], "MCK": [(116.102, -8.58)]}
+    folders = "".join(
+        f"<Folder><name>{kind}</name>"
+        + "".join(
+            f"<Placemark><ExtendedData><Data name='tahun'><value>2022</value></Data>"
+            f"<Data name='status'><value>selesai</value></Data></ExtendedData>"
+            f"<Point><coordinates>{x},{y},0</coordinates></Point></Placemark>"
+            for x, y in xy
+        )
+        + "</Folder>"
+        for kind, xy in points.items()
+    )
+    kml = f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{folders}</Document></kml>'
+    works = kg.read_interventions(_kmz(tmp_path / "kegiatan.kmz", kml.encode()))
+    assert works["kind"].tolist() == ["Hidran Umum", "Hidran Umum", "MCK"]
+    assert works["category"].tolist() == ["air_minum", "air_minum", "air_limbah"]
+    assert works["year"].tolist() == [2022] * 3 and works["completed"].all()
+    assert _mapped(works)["layer"] == "'layer' read as 'kind' (the folder names are kinds of work)"
