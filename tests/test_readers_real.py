@@ -503,6 +503,28 @@ def test_excel_baseline_without_geometry(reference):
     assert len(kg.remaining_area(joined, works)) == 27
 
 
+def test_a_table_without_geometry_goes_through_the_ledger_and_reports(tmp_path):
+    table = kg.read_units(kg.datasets.get_path("ntb_kawasan_baseline"))
+    # Works reported as table rows (unit and criterion, no location) reduce its volumes.
+    works = pd.DataFrame(
+        {"intervention_id": ["T1"], "kind": ["air_minum"], "year": [2022],
+         "status": ["selesai"], "unit_id": ["520101-KWS01"], "criterion": ["3a"],
+         "volume": [134.0]}
+    )  # fmt: skip
+    reductions = kg.allocate(works, table)
+    assert reductions[["unit_id", "criterion", "volume"]].values.tolist() == [
+        ["520101-KWS01", "3a", 134.0]
+    ]
+    ledger = kg.progress(table, reductions, years=[2022])
+    assert ledger["baseline_ha"].tolist() == [pytest.approx(501.38, abs=1e-9)]
+    assessed = kg.assess(table, reductions=reductions, year=2022)
+    assert assessed.loc[0, "pct_3a"] == 0.0  # all 134 households of 3a served
+    path = kg.write_excel_report(tmp_path / "laporan.xlsx", units_assessed=assessed,
+                                 baseline=kg.assess(table), reductions=reductions,
+                                 ledger=ledger, year=2022)  # fmt: skip
+    assert path.stat().st_size > 0
+
+
 def test_workbook_without_id_column_gets_ids(tmp_path):
     import openpyxl
 
