@@ -4,7 +4,8 @@ City teams keep their baselines and yearly updates (R0) in Excel, one sheet per 
 kota, with Indonesian headers that vary from team to team ("Luas Verifikasi (Ha)",
 "Jumlah KK", "Kode RT", "1.a", "Ketidakteraturan Bangunan (Unit)" …) and often a title block
 above the header row. :func:`read_r0_workbook` finds the header row of each sheet, maps the
-headers to the column conventions of DESIGN §3 through :data:`R0_HEADERS`, stacks the sheets
+headers to the column conventions of DESIGN §3 through the one table of recognised names
+(:mod:`kotaku_gis.columns`, whose R0 headers are :data:`R0_HEADERS`), stacks the sheets
 (keeping the sheet name and the Excel row of every row) and optionally joins the result to a
 polygon layer on ``unit_id``, reporting the rows that match no polygon and the polygons that
 match no row. :func:`write_r0_workbook` writes the same layout back out.
@@ -14,7 +15,8 @@ Header matching ignores case, spaces and punctuation ("LUAS VERIFIKASI (HA)" and
 out or different ("Luas Verifikasi") still matches. A header that starts with a criterion
 code ("1a", "1.a", "1 a", "1a. Ketidakteraturan …") is that criterion's volume, unless it is a
 percentage or a score ("1a (%)", "Skor 1a" and "Nilai" columns are kept under their own
-headers). Headers that match nothing are kept as they are.
+headers, which :func:`kotaku_gis.read_units` then reads as ``pct_1a`` and ``score_1a``).
+Headers that match nothing are kept as they are.
 
 A header may span two rows: a group title ("Kondisi Bangunan") merged over sub-headers
 ("1a | 1b | 1c"), beside headers merged down over both rows; the two rows are read as one.
