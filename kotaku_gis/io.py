@@ -31,7 +31,7 @@ import shapely
 from ._numbers import parse_text_numbers
 from ._sources import Loaded, Source, load_source
 from .area import area_ha_array
-from .columns import CONVENTIONS, conventions_for, recognise_columns
+from .columns import CONVENTIONS, conventions_for, name_key, recognise_columns
 from .crs import require_crs
 from .errors import InputError
 from .interventions import prepare_interventions
@@ -200,10 +200,16 @@ def _keep_original_id(
 
 
 def _file_column(frame: pd.DataFrame, name: str, file_names: Mapping[str, str]) -> str | None:
-    """The frame's column that the file calls ``name`` (a reader may have renamed it)."""
+    """The frame's column that the file calls ``name`` (a reader may have renamed it); else
+    the one column whose name differs from it only in case, spaces or punctuation."""
     if name in frame.columns:
         return name
-    return next((c for c, n in file_names.items() if n == name and c in frame.columns), None)
+    hit = next((c for c, n in file_names.items() if n == name and c in frame.columns), None)
+    if hit is not None:
+        return hit
+    key = name_key(name)
+    same = [c for c in frame.columns if name_key(file_names.get(c, c)) == key]
+    return same[0] if len(same) == 1 else None
 
 
 def _apply_id_column(
@@ -250,7 +256,7 @@ def _apply_id_column(
     return frame
 
 
-def _generate_ids(frame: pd.DataFrame, name: str, report: ValidationReport) -> pd.DataFrame:
+def _generate_ids(frame: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
     """Ids for units that come without any: "<kelurahan>-001" … where a kelurahan is named,
     else "unit-001" …, in file order; reported, since they change when rows do."""
     n = len(frame)
@@ -411,7 +417,8 @@ def read_units(
         read; a KML/KMZ's folders (e.g. one per level) are read together when they share
         their fields, with the folder's name in a ``layer`` column.
     id_column : str or list of str, optional
-        Column holding the unit identifier, as named in the file; renamed to ``unit_id``. A
+        Column holding the unit identifier, as named in the file (case, spaces and
+        punctuation may differ when only one column fits); renamed to ``unit_id``. A
         list of columns is joined with "/" (``["Kelurahan", "RW", "RT"]`` →
         ``"Bintaro/02/005"``). Without it a column recognised as the id (``unit_id``,
         ``ID RT``, ``Kode RT``, …) is used; with none, ids are generated from the kelurahan
@@ -466,7 +473,7 @@ def read_units(
         source, what="units", layer=layer, columns=columns, id_column=id_column
     )
     if "unit_id" not in frame.columns:
-        frame = _generate_ids(frame, name, report)
+        frame = _generate_ids(frame, report)
     frame = _repair_geometry(frame, "units", report)
     measured = None
     if isinstance(frame, gpd.GeoDataFrame):

@@ -713,3 +713,14 @@ def test_kmz_of_works_with_a_folder_per_kind(tmp_path):
     assert works["category"].tolist() == ["air_minum", "air_minum", "air_limbah"]
     assert works["year"].tolist() == [2022] * 3 and works["completed"].all()
     assert _mapped(works)["layer"] == "'layer' read as 'kind' (the folder names are kinds of work)"
+
+
+def test_id_column_names_may_differ_in_case_when_only_one_column_fits():
+    src = _frame(2, KELURAHAN=["Bintaro"] * 2, RT=["001", "002"], rt_lama=["9", "8"])
+    units = kg.read_units(src, id_column=["kelurahan", "rt"])
+    assert units["unit_id"].tolist() == ["Bintaro/001", "Bintaro/002"]
+    with pytest.raises(kg.InputError, match="no column 'r t x'"):
+        kg.read_units(src, id_column=["kelurahan", "r t x"])
+    both = src.assign(Kelurahan=["Banjar"] * 2)  # two columns fit "kelurahan": none is taken
+    with pytest.raises(kg.InputError, match="no column 'kelurahan'"):
+        kg.read_units(both, id_column=["kelurahan", "RT"])
