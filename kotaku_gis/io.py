@@ -1,19 +1,25 @@
 """Reading unit and intervention layers, and writing results without half-written files.
 
-The readers accept a path (GeoPackage, GeoJSON, Shapefile, zipped Shapefile, GeoParquet, CSV),
-a PostGIS table or query (a ``postgresql://`` URL; see :mod:`kotaku_gis.database`) or a
-(Geo)DataFrame, repair what can be repaired, validate the rest, and attach the
-:class:`~kotaku_gis.report.ValidationReport` of what they found and repaired as
-``frame.attrs["report"]``.
+The readers accept a path, a PostGIS table or query (a ``postgresql://`` URL; see
+:mod:`kotaku_gis.database`) or a (Geo)DataFrame: GeoPackage, GeoJSON, Shapefile (also zipped,
+with folders inside the zip), KML and KMZ, GeoParquet, CSV (comma or semicolon separated,
+decimal commas where unambiguous) and Excel baselines (``.xlsx``, read like an R0 workbook:
+header row below any title block, one sheet per kelurahan). Tables without geometry are
+units too, for scoring and summaries. Column names are recognised through the one table of
+:mod:`kotaku_gis.columns` (Indonesian headers, Shapefile-truncated names, SIM KOTAKU fields),
+every renaming reported. The readers repair what can be repaired, validate the rest, and
+attach the :class:`~kotaku_gis.report.ValidationReport` of what they found, renamed and
+repaired as ``frame.attrs["report"]``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +29,15 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from ._numbers import parse_text_numbers
+from ._sources import Loaded, Source, load_source
 from .area import area_ha_array
+from .columns import CONVENTIONS, conventions_for, name_key, recognise_columns
 from .crs import require_crs
-from .database import is_database_url, read_source
 from .errors import InputError
 from .interventions import prepare_interventions
 from .report import ValidationReport
-from .schema import CRITERIA_2018, DENOMINATORS, id_strings
+from .schema import DENOMINATORS, id_strings
 from .validation import validate, validate_with_areas
 
 __all__ = [
@@ -39,109 +47,15 @@ __all__ = [
     "write_gpkg",
 ]
 
-Source = str | os.PathLike | pd.DataFrame
-
-_VECTOR_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb", ".gml", ".kml"}
-_PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
-_TABLE_SUFFIXES = {".csv"}
-
-
-# ---------------------------------------------------------------- reading files
-
-
-def _choose_layer(path: Path, layer: str | int | None, what: str) -> str | int | None:
-    try:
-        layers = pyogrio.list_layers(_gdal_path(path))
-    except Exception as err:  # pyogrio raises several DataSourceError subclasses
-        raise InputError(
-            f"cannot open {path}: {err}. Check that it is a complete GeoPackage, GeoJSON "
-            "or Shapefile (a zipped Shapefile needs its .shp, .shx, .dbf and .prj)."
-        ) from err
-    names = [str(n) for n in layers[:, 0]]
-    if layer is None:
-        if len(names) <= 1:
-            return None
-        if what in names:
-            return what
-        raise InputError(f"{path} holds {len(names)} layers {names}; choose one with layer='…'.")
-    if isinstance(layer, int):
-        if not 0 <= layer < len(names):
-            raise InputError(f"{path} has layers 0…{len(names) - 1}, not layer {layer}.")
-        return layer
-    if layer not in names:
-        raise InputError(f"{path} has no layer {layer!r}; its layers are {names}.")
-    return layer
-
-
-def _gdal_path(path: Path) -> str:
-    if path.suffix.lower() == ".zip":
-        return f"/vsizip/{path}"
-    return str(path)
-
-
-def _read_path(path: Path, layer: str | int | None, what: str) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(f"{path} does not exist; check the path and the working directory.")
-    if path.is_file() and path.stat().st_size == 0:
-        raise InputError(f"{path} is empty (0 bytes); export the layer again.")
-    suffix = path.suffix.lower()
-    if suffix in _TABLE_SUFFIXES:
-        try:
-            return pd.read_csv(path)
-        except Exception as err:
-            raise InputError(
-                f"cannot read {path} as CSV: {err}. Save the table as CSV (UTF-8, comma "
-                "separated, one header row) and read it again."
-            ) from err
-    if suffix in _PARQUET_SUFFIXES:
-        try:
-            return gpd.read_parquet(path)
-        except Exception as geo_err:
-            # A Parquet table without geometry metadata is a plain table of units or works;
-            # a corrupt file fails both ways (pyarrow's ArrowInvalid is a ValueError too).
-            try:
-                return pd.read_parquet(path)
-            except Exception as err:
-                raise InputError(
-                    f"cannot read {path} as GeoParquet: {geo_err}. Check that the file is "
-                    "complete, or export the layer again."
-                ) from err
-    if suffix not in _VECTOR_SUFFIXES and not path.is_dir():
-        raise InputError(
-            f"{path}: unsupported file type {suffix!r}; use GeoPackage (.gpkg), GeoJSON, "
-            "Shapefile (.shp or zipped .zip), GeoParquet (.parquet) or CSV."
-        )
-    chosen = _choose_layer(path, layer, what)
-    try:
-        frame = gpd.read_file(_gdal_path(path), layer=chosen, engine="pyogrio")
-    except Exception as err:
-        raise InputError(f"cannot read {path}: {err}") from err
-    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None and frame.geometry.notna().any():
-        hint = " (the .prj file is missing)" if suffix in {".shp", ".zip"} else ""
-        raise InputError(
-            f"{path} has no coordinate reference system{hint}. Add it, or read the file "
-            "with geopandas and call .set_crs('EPSG:…') before passing the frame."
-        )
-    return frame
-
-
-def _load(source: Source, layer: str | int | None, what: str) -> tuple[pd.DataFrame, str]:
-    if isinstance(source, pd.DataFrame):
-        if isinstance(source, gpd.GeoDataFrame) and source.crs is None:
-            if source.geometry.notna().any():
-                raise InputError(
-                    f"the {what} GeoDataFrame has no CRS; set it with "
-                    ".set_crs('EPSG:4326') (lon/lat) or the CRS it was drawn in."
-                )
-        return source.copy(), f"<{what} frame>"
-    if isinstance(source, str) and is_database_url(source):
-        return read_source(source, layer, what)  # PostGIS: a table, view or query
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        return _read_path(path, layer, what), str(path)
-    raise InputError(
-        f"read_{what} needs a file path or a (Geo)DataFrame, not {type(source).__name__}."
+#: Numeric columns of units, typed as float by :func:`read_units`: denominators, criterion
+#: volumes, and given percentages, scores and aspect averages.
+_UNIT_FLOATS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [*DENOMINATORS]
+        + [n for n, c in CONVENTIONS.items() if c.family in ("volume", "pct", "score", "avg")]
     )
+)
+_PLAIN_NUMBER_RE = re.compile(r"^\s*[+-]?(?:0|[1-9]\d*)(?:\.\d+)?\s*$")
 
 
 # ---------------------------------------------------------------- repairs
@@ -255,23 +169,6 @@ def repair_invalid(
     return geoms
 
 
-_KNOWN_COLUMNS = frozenset(
-    {*CRITERIA_2018, *DENOMINATORS, "unit_id", "intervention_id", "kind", "year", "status",
-     "volume", "radius_m", "criterion"}
-)  # fmt: skip
-
-
-def _normalise_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Known column names in lower case without spaces ("1A " → "1a", "Year" → "year")."""
-    rename = {}
-    for col in frame.columns:
-        if isinstance(col, str):
-            low = col.strip().lower()
-            if low != col and low in _KNOWN_COLUMNS and low not in frame.columns:
-                rename[col] = low
-    return frame.rename(columns=rename)
-
-
 def _use_id_column(
     frame: pd.DataFrame, id_column: str, name: str, report: ValidationReport
 ) -> pd.DataFrame:
@@ -279,22 +176,182 @@ def _use_id_column(
     ``unit_id_original`` (reported) rather than holding two columns of one name."""
     if id_column not in frame.columns:
         raise InputError(f"{name} has no column {id_column!r}; its columns are {list(frame)}.")
-    if "unit_id" in frame.columns:
-        if "unit_id_original" in frame.columns:
-            raise InputError(
-                f"{name} has columns {id_column!r}, 'unit_id' and 'unit_id_original'; "
-                f"id_column={id_column!r} would make {id_column!r} the unit_id. Drop or "
-                "rename 'unit_id' and 'unit_id_original' first, or leave id_column at "
-                "'unit_id'."
-            )
-        frame = frame.rename(columns={"unit_id": "unit_id_original"})
-        report.add(
-            None, "unit_id", "warning", "unit_id_renamed",
-            f"id_column={id_column!r} names the units, so the file's own 'unit_id' column "
-            "is kept as 'unit_id_original'",
-            repaired=True,
-        )  # fmt: skip
+    frame = _keep_original_id(frame, f"id_column={id_column!r}", name, report)
     return frame.rename(columns={id_column: "unit_id"})
+
+
+def _keep_original_id(
+    frame: pd.DataFrame, given: str, name: str, report: ValidationReport
+) -> pd.DataFrame:
+    if "unit_id" not in frame.columns:
+        return frame
+    if "unit_id_original" in frame.columns:
+        raise InputError(
+            f"{name} has columns 'unit_id' and 'unit_id_original'; {given} would make "
+            "another column the unit_id. Drop or rename 'unit_id' and 'unit_id_original' "
+            "first, or leave id_column out."
+        )
+    report.add(
+        None, "unit_id", "warning", "unit_id_renamed",
+        f"{given} names the units, so the file's own 'unit_id' column is kept as "
+        "'unit_id_original'",
+        repaired=True,
+    )  # fmt: skip
+    return frame.rename(columns={"unit_id": "unit_id_original"})
+
+
+def _file_column(frame: pd.DataFrame, name: str, file_names: Mapping[str, str]) -> str | None:
+    """The frame's column that the file calls ``name`` (a reader may have renamed it); else
+    the one column whose name differs from it only in case, spaces or punctuation."""
+    if name in frame.columns:
+        return name
+    hit = next((c for c, n in file_names.items() if n == name and c in frame.columns), None)
+    if hit is not None:
+        return hit
+    key = name_key(name)
+    same = [c for c in frame.columns if name_key(file_names.get(c, c)) == key]
+    return same[0] if len(same) == 1 else None
+
+
+def _apply_id_column(
+    frame: pd.DataFrame,
+    id_column: str | Sequence[str] | None,
+    loaded: Loaded,
+    columns: Mapping[str, str | None] | None,
+    report: ValidationReport,
+) -> pd.DataFrame:
+    """``unit_id`` from ``id_column``: one column renamed, or several joined with "/"."""
+    if id_column is None or (isinstance(id_column, str) and id_column == "unit_id"):
+        return frame
+    name = loaded.name
+    parts = [id_column] if isinstance(id_column, str) else list(id_column)
+    if not parts or not all(isinstance(p, str) for p in parts):
+        raise InputError(
+            f"id_column must be a column name or a list of column names, not {id_column!r}."
+        )
+    if columns and any(p in columns for p in parts):
+        raise InputError(
+            f"{name}: {[p for p in parts if p in columns]} are named both in id_column and "
+            "in columns=; name the id columns in one place only."
+        )
+    found = [_file_column(frame, p, loaded.file_names) for p in parts]
+    missing = [p for p, f in zip(parts, found, strict=True) if f is None]
+    if missing:
+        shown = [loaded.file_names.get(c, c) for c in frame.columns]
+        raise InputError(f"{name} has no column {missing[0]!r}; its columns are {shown}.")
+    if isinstance(id_column, str):
+        if found[0] == "unit_id":
+            return frame
+        return _use_id_column(frame, found[0], name, report)
+    text = [id_strings(frame[f]) for f in found]
+    joined = text[0]
+    for part in text[1:]:
+        joined = joined + "/" + part
+    frame = _keep_original_id(frame, f"id_column={parts!r}", name, report)
+    frame["unit_id"] = joined.astype("string")
+    report.add(
+        None, "unit_id", "info", "column_mapped",
+        f"unit_id made from {parts} joined with '/' (e.g. {joined.dropna().iloc[0]!r})"
+        if joined.notna().any() else f"unit_id made from {parts} joined with '/'",
+    )  # fmt: skip
+    return frame
+
+
+def _generate_ids(frame: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
+    """Ids for units that come without any: "<kelurahan>-001" … where a kelurahan is named,
+    else "unit-001" …, in file order; reported, since they change when rows do."""
+    n = len(frame)
+    width = max(3, len(str(n)))
+    number = pd.Series(np.arange(n), index=frame.index)
+    kel = None
+    if "kelurahan" in frame.columns:
+        kel = frame["kelurahan"].astype("string").str.strip().replace("", pd.NA)
+    has = kel.notna() if kel is not None else pd.Series(False, index=frame.index)
+    ids = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if has.any():
+        seq = kel[has].groupby(kel[has], sort=False).cumcount() + 1
+        ids[has] = kel[has] + "-" + seq.astype("string").str.zfill(width)
+    if (~has).any():
+        seq = number[~has].rank(method="first").astype(int)
+        ids[~has] = "unit-" + seq.astype("string").str.zfill(width)
+    unique_text = [
+        str(c) for c in frame.columns
+        if c != getattr(frame, "_geometry_column_name", None)
+        and not pd.api.types.is_float_dtype(frame[c])
+        and frame[c].notna().all() and frame[c].is_unique and n > 1
+    ]  # fmt: skip
+    hint = f" Columns with a different value on every row: {unique_text}." if unique_text else ""
+    source = "the kelurahan and a sequence" if has.any() else "a sequence"
+    report.add(
+        None, "unit_id", "warning", "id_generated",
+        f"no id column found, so ids were made from {source} in file order "
+        f"({', '.join(repr(i) for i in ids.iloc[:2])} …). They change when rows are added or "
+        "reordered: pass id_column='…' (or a list such as ['kelurahan', 'rw', 'rt'], joined "
+        f"with '/') to use the file's own ids.{hint}",
+        repaired=True,
+    )  # fmt: skip
+    frame = frame.copy()
+    frame["unit_id"] = ids
+    return frame
+
+
+def _type_columns(
+    frame: pd.DataFrame, what: str, loaded: Loaded, report: ValidationReport
+) -> pd.DataFrame:
+    """Numbers written as text read as numbers (Indonesian or English separators), and in
+    sources that hold only text (semicolon CSV, KML) plain numbers typed; each reading with
+    separators reported once per column."""
+    known = conventions_for(what)
+    geometry = getattr(frame, "_geometry_column_name", None)
+    out = {}
+    separated: dict[str, tuple[int, int, str, float]] = {}
+    for col in frame.columns:
+        if col == geometry or col in loaded.added:
+            continue
+        values = frame[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        conv = known.get(col)
+        if conv is not None and conv.kind in ("count", "number"):
+            parsed, text, thousands, _ = parse_text_numbers(
+                values, count=conv.kind == "count",
+                comma_separated=loaded.comma_separated, currency=col == "cost",
+            )  # fmt: skip
+            out[col] = parsed
+            raw = values.astype("string[pyarrow]")
+            marked = text & raw.str.contains(",", regex=False).fillna(False).to_numpy(bool)
+            if marked.any() or thousands.any():
+                k = int(np.flatnonzero(marked | thousands)[0])
+                separated[col] = (
+                    int((marked | thousands).sum()), int(thousands.sum()), raw.iloc[k],
+                    float(parsed.iloc[k]),
+                )  # fmt: skip
+        elif loaded.untyped and (conv is None or conv.kind not in ("id", "text")):
+            present = values.dropna().astype(str)
+            present = present[present.str.strip() != ""]
+            if len(present) and present.str.match(_PLAIN_NUMBER_RE).all():
+                numbers = pd.to_numeric(values.where(values.astype("string").str.strip() != ""))
+                whole = numbers.dropna()
+                if len(whole) == len(values) and (whole == np.round(whole)).all():
+                    numbers = numbers.astype("int64")
+                out[col] = numbers
+    if separated:
+        count = sum(n for n, _, _, _ in separated.values())
+        thousands_n = sum(t for _, t, _, _ in separated.values())
+        col, (_, _, text_value, number) = next(iter(separated.items()))
+        names = ", ".join(repr(c) for c in separated)
+        report.add(
+            None, col if len(separated) == 1 else None, "info", "number_separators",
+            f"{count} value(s) written with Indonesian or English separators were read as "
+            f"numbers, in {names} (e.g. {text_value!r} as {number:g})"
+            + (f"; in {thousands_n} of them '.' separates thousands" if thousands_n else ""),
+        )  # fmt: skip
+    if not out:
+        return frame
+    frame = frame.copy()
+    for col, values in out.items():
+        frame[col] = values
+    return frame
 
 
 def _finish(frame: pd.DataFrame, report: ValidationReport, *, strict: bool) -> pd.DataFrame:
@@ -313,43 +370,87 @@ def _finish(frame: pd.DataFrame, report: ValidationReport, *, strict: bool) -> p
 # ---------------------------------------------------------------- public readers
 
 
+def _read_common(
+    source: Source,
+    *,
+    what: str,
+    layer: str | int | None,
+    columns: Mapping[str, str | None] | None,
+    id_column: str | Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, str, ValidationReport, Loaded]:
+    """Load, name the id, recognise the columns and type the numbers."""
+    loaded = load_source(source, layer, what)
+    frame, name, report = loaded.frame, loaded.name, loaded.report
+    if what == "units":
+        frame = _apply_id_column(frame, id_column, loaded, columns, report)
+    geometry = getattr(frame, "_geometry_column_name", None)
+    skip = {geometry, *loaded.added, "unit_id_original", "area_ha_geom"} - {None}
+    skip -= {"layer"}  # a KMZ's folders may name the level
+    frame = recognise_columns(
+        frame, what=what, columns=columns, report=report, source=name, skip=skip,
+        file_names=loaded.file_names,
+    )  # fmt: skip
+    frame = _type_columns(frame, what, loaded, report)
+    return frame, name, report, loaded
+
+
 def read_units(
     source: Source,
     *,
     layer: str | int | None = None,
-    id_column: str = "unit_id",
+    id_column: str | Sequence[str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
     strict: bool = False,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Read, repair and validate assessment units (RT or kawasan polygons).
+    """Read, repair and validate assessment units (RT or kawasan polygons, or a table).
 
     Parameters
     ----------
     source : path or (Geo)DataFrame
-        GeoPackage, GeoJSON, Shapefile, zipped Shapefile, GeoParquet or CSV (a table without
-        geometry, for scoring alone), a frame already in memory, or a PostGIS database URL
-        ``postgresql://user@host:5432/db`` with ``layer="schema.table"`` or a ``SELECT``
-        query as ``layer`` (see :mod:`kotaku_gis.database`).
+        GeoPackage, GeoJSON, Shapefile (``.shp``, or a ``.zip`` with the Shapefile anywhere
+        in its folders), KML or KMZ, GeoParquet, CSV (comma or semicolon separated) or an
+        Excel baseline (``.xlsx``: header row found below any title block, one sheet per
+        kelurahan, numbers typed the Indonesian way), a frame already in memory, or a PostGIS
+        database URL ``postgresql://user@host:5432/db`` with ``layer="schema.table"`` or a
+        ``SELECT`` query as ``layer`` (see :mod:`kotaku_gis.database`). Tables without
+        geometry are units for scoring and summaries; the overlay functions refuse them.
     layer : str or int, optional
-        Layer of a multi-layer file. Without it a single layer, or one named ``"units"``, is read.
-    id_column : str, default "unit_id"
-        Column holding the unit identifier; renamed to ``unit_id``. A ``unit_id`` column
-        already in the layer is then kept as ``unit_id_original`` and the report says so.
+        Layer of a multi-layer file. Without it a single layer, or one named ``"units"``, is
+        read; a KML/KMZ's folders (e.g. one per level) are read together when they share
+        their fields, with the folder's name in a ``layer`` column.
+    id_column : str or list of str, optional
+        Column holding the unit identifier, as named in the file (case, spaces and
+        punctuation may differ when only one column fits); renamed to ``unit_id``. A
+        list of columns is joined with "/" (``["Kelurahan", "RW", "RT"]`` →
+        ``"Bintaro/02/005"``). Without it a column recognised as the id (``unit_id``,
+        ``ID RT``, ``Kode RT``, …) is used; with none, ids are generated from the kelurahan
+        and a sequence (``"Bintaro-001"``) and reported (``id_generated``). A ``unit_id``
+        column beside a different ``id_column`` is kept as ``unit_id_original``.
+    columns : mapping, optional
+        ``{name in the file: convention}`` (``{"Status": "level", "LUAS_M2": None}``;
+        None keeps a column under its own name), applied before the automatic recognition
+        of :mod:`kotaku_gis.columns`. Every renaming is reported (``column_mapped``);
+        names that fit two conventions, or conventions that two columns fit, are left and
+        reported (``column_ambiguous``) for this argument to settle.
     strict : bool, default False
         Raise :class:`~kotaku_gis.InputError` when validation finds errors, instead of warning.
 
     Returns
     -------
     GeoDataFrame or DataFrame
-        The units with ``unit_id`` as strings, numeric denominators and criterion volumes,
+        The units with ``unit_id`` as strings, the conventional column names, numeric
+        denominators, criterion volumes and given ``pct_``/``score_``/``avg_`` columns,
         ``area_ha`` (computed from the geometry when absent; when present it is kept as the
         verified area and ``area_ha_geom`` holds the geometry's hectares), the input index,
-        and ``attrs["report"]``: the :class:`~kotaku_gis.ValidationReport`.
+        and ``attrs["report"]``: the :class:`~kotaku_gis.ValidationReport` of what was
+        renamed, repaired and found.
 
     Raises
     ------
     InputError
-        Missing or unreadable file, unknown layer, missing CRS, missing id column; with
-        ``strict=True`` also any validation error.
+        Missing or unreadable file, unknown layer, missing CRS, an ``id_column`` or
+        ``columns`` name the file does not have; with ``strict=True`` also any validation
+        error.
 
     Examples
     --------
@@ -360,24 +461,28 @@ def read_units(
     >>> units = kg.read_units(frame)
     >>> round(float(units.loc[0, "area_ha"]), 2), units.attrs["report"].ok
     (1.22, True)
-    """
-    frame, name = _load(source, layer, "units")
-    frame = _normalise_columns(frame)
-    report = ValidationReport(what="units", source=name)
-    if id_column != "unit_id":
-        frame = _use_id_column(frame, id_column, name, report)
+
+    Indonesian and truncated names are recognised, and each renaming is reported:
+
+    >>> raw = frame.rename(columns={"households": "JUMLAH_KK"}).assign(road_lengt=[310.0])
+    >>> units = kg.read_units(raw)
+    >>> [c for c in units.columns if c != "geometry"][:3]
+    ['unit_id', 'households', 'road_length_m']
+    >>> units.attrs["report"].to_frame().query("check == 'column_mapped'")["message"].tolist()
+    ["'JUMLAH_KK' read as 'households' (recognised name)", "'road_lengt' read as 'road_length_m' (Shapefile-truncated name of 'road_length_m')"]
+    """  # noqa: E501
+    frame, name, report, _ = _read_common(
+        source, what="units", layer=layer, columns=columns, id_column=id_column
+    )
     if "unit_id" not in frame.columns:
-        raise InputError(
-            f"{name} has no 'unit_id' column; its columns are {list(frame.columns)}. "
-            "Pass id_column='…' to name the column that identifies each RT or kawasan."
-        )
+        frame = _generate_ids(frame, report)
     frame = _repair_geometry(frame, "units", report)
     measured = None
     if isinstance(frame, gpd.GeoDataFrame):
         measured = area_ha_array(np.asarray(frame.geometry.array), require_crs(frame.crs))
     report.extend(validate_with_areas(frame, "units", source=name, measured_ha=measured))
     frame["unit_id"] = id_strings(frame["unit_id"])
-    for col in (*DENOMINATORS, *CRITERIA_2018):
+    for col in _UNIT_FLOATS:
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     if measured is not None:
@@ -405,6 +510,7 @@ def read_interventions(
     source: Source,
     *,
     layer: str | int | None = None,
+    columns: Mapping[str, str | None] | None = None,
     radii: dict[str, float] | None = None,
     strict: bool = False,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -413,11 +519,15 @@ def read_interventions(
     Parameters
     ----------
     source : path or (Geo)DataFrame
-        As for :func:`read_units`; a CSV or a layer without geometry holds table rows that
-        name ``unit_id`` and ``criterion``.
+        As for :func:`read_units`; a CSV, an Excel sheet or a layer without geometry holds
+        table rows that name ``unit_id`` and ``criterion``.
     layer : str or int, optional
         Layer of a multi-layer file; without it a single layer, or one named
         ``"interventions"``, is read.
+    columns : mapping, optional
+        ``{name in the file: convention}``, as for :func:`read_units`; names such as
+        ``id_kegiatan``, ``jenis_kegiatan``, ``tahun_anggaran``, ``progres`` or
+        ``nilai_kontrak`` are recognised without it.
     radii : dict, optional
         Service radius in metres by kind key or category, overriding the catalogue's defaults
         (a ``radius_m`` column overrides both).
@@ -436,16 +546,16 @@ def read_interventions(
     >>> import geopandas as gpd, shapely
     >>> import kotaku_gis as kg
     >>> works = gpd.GeoDataFrame(
-    ...     {"intervention_id": ["W1"], "kind": ["Drainase lingkungan"], "year": [2022],
-    ...      "status": ["selesai"]},
+    ...     {"id_kegiatan": ["W1"], "jenis_kegiatan": ["Drainase lingkungan"],
+    ...      "tahun": [2022], "status": ["selesai"]},
     ...     geometry=[shapely.LineString([(116.10, -8.58), (116.101, -8.58)])], crs="EPSG:4326")
     >>> out = kg.read_interventions(works)
-    >>> out.loc[0, "category"], round(float(out.loc[0, "volume"]), 1)  # metres, measured
-    ('drainase', 110.1)
+    >>> out.loc[0, "intervention_id"], out.loc[0, "category"], round(float(out.loc[0, "volume"]), 1)
+    ('W1', 'drainase', 110.1)
     """
-    frame, name = _load(source, layer, "interventions")
-    frame = _normalise_columns(frame)
-    report = ValidationReport(what="interventions", source=name)
+    frame, name, report, _ = _read_common(
+        source, what="interventions", layer=layer, columns=columns
+    )
     frame = _repair_geometry(frame, "interventions", report)
     report.extend(validate(frame, "interventions", source=name))
     frame = prepare_interventions(frame, report=report, radii=radii)

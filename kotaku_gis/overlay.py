@@ -67,6 +67,14 @@ _M_PER_DEG = 110_000.0
 
 
 def _as_units(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    spatial = isinstance(units, gpd.GeoDataFrame) and units.active_geometry_name in units
+    if isinstance(units, pd.DataFrame) and not spatial:
+        raise InputError(
+            "the units are a table without geometry (no polygons), so there is no area for "
+            "works to serve. Join the table to its polygons (kg.join_r0(table, 'rt.gpkg')) or "
+            "read a layer that has them (GeoPackage, Shapefile, KMZ …); kg.assess, "
+            "kg.summarize and kg.progress work on the table as it is."
+        )
     if not isinstance(units, gpd.GeoDataFrame):
         raise InputError(
             "units must be a GeoDataFrame with polygons; read them with kg.read_units(path)."

@@ -17,6 +17,7 @@ import shapely
 
 from .area import area_ha_array
 from .catalogue import resolve_kinds
+from .columns import conventions_for
 from .crs import to_lonlat
 from .errors import InputError
 from .report import ValidationReport
@@ -25,6 +26,12 @@ from .schema import CRITERIA_2018, CRITERION_DENOMINATOR, DENOMINATORS, INDONESI
 __all__ = ["validate"]
 
 What = Literal["units", "interventions"]
+
+#: Numeric columns of units: denominators, people, criterion volumes (both rulesets), given
+#: percentages, scores and aspect averages, the 1/3/5 considerations.
+_UNIT_NUMBERS: tuple[str, ...] = tuple(
+    n for n, c in conventions_for("units").items() if c.kind in ("number", "count")
+)
 
 #: Overlaps between units smaller than this (in hectares, 1 m²) are slivers of digitising, not
 #: double counting, and are not reported.
@@ -112,7 +119,7 @@ def validate_with_areas(
     id_col = "unit_id" if what == "units" else "intervention_id"
     _check_ids(frame, id_col, report)
     if what == "units":
-        _check_numbers(frame, [*DENOMINATORS, *CRITERIA_2018], report)
+        _check_numbers(frame, list(_UNIT_NUMBERS), report)
         _check_denominators(frame, report)
     else:
         _check_numbers(frame, ["volume", "radius_m", "year"], report)
@@ -161,8 +168,11 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], report: ValidationRe
             continue
         raw = frame[col]
         values = _numbers(raw)
-        text = raw.astype("string").str.strip()
-        bad = np.isnan(values) & (raw.notna() & (text != "")).to_numpy(dtype=bool, na_value=False)
+        # Cells that are not numbers, leaving out blanks (only those few are looked at).
+        bad = np.isnan(values) & raw.notna().to_numpy(dtype=bool)
+        if bad.any():
+            text = raw[bad].astype("string").str.strip()
+            bad[bad] = (text != "").to_numpy(dtype=bool, na_value=False)
         for row, value in zip(frame.index[bad], raw.to_numpy()[bad], strict=True):
             report.add(
                 row, col, "error", "non_numeric",

@@ -4,7 +4,8 @@ City teams keep their baselines and yearly updates (R0) in Excel, one sheet per 
 kota, with Indonesian headers that vary from team to team ("Luas Verifikasi (Ha)",
 "Jumlah KK", "Kode RT", "1.a", "Ketidakteraturan Bangunan (Unit)" …) and often a title block
 above the header row. :func:`read_r0_workbook` finds the header row of each sheet, maps the
-headers to the column conventions of DESIGN §3 through :data:`R0_HEADERS`, stacks the sheets
+headers to the column conventions of DESIGN §3 through the one table of recognised names
+(:mod:`kotaku_gis.columns`, whose R0 headers are :data:`R0_HEADERS`), stacks the sheets
 (keeping the sheet name and the Excel row of every row) and optionally joins the result to a
 polygon layer on ``unit_id``, reporting the rows that match no polygon and the polygons that
 match no row. :func:`write_r0_workbook` writes the same layout back out.
@@ -14,7 +15,8 @@ Header matching ignores case, spaces and punctuation ("LUAS VERIFIKASI (HA)" and
 out or different ("Luas Verifikasi") still matches. A header that starts with a criterion
 code ("1a", "1.a", "1 a", "1a. Ketidakteraturan …") is that criterion's volume, unless it is a
 percentage or a score ("1a (%)", "Skor 1a" and "Nilai" columns are kept under their own
-headers). Headers that match nothing are kept as they are.
+headers, which :func:`kotaku_gis.read_units` then reads as ``pct_1a`` and ``score_1a``).
+Headers that match nothing are kept as they are.
 
 A header may span two rows: a group title ("Kondisi Bangunan") merged over sub-headers
 ("1a | 1b | 1c"), beside headers merged down over both rows; the two rows are read as one.
@@ -34,6 +36,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -43,6 +46,8 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from ._numbers import _number
+from .columns import CONVENTIONS, _index, match_name, name_key
 from .errors import InputError
 from .io import atomic_path, read_units
 from .report import ValidationReport
@@ -52,48 +57,24 @@ from .schema import id_strings, id_text
 
 __all__ = ["R0_HEADERS", "join_r0", "map_r0_header", "read_r0_workbook", "write_r0_workbook"]
 
+#: The columns of the R0 layout, in the order :func:`write_r0_workbook` writes them.
+_R0_ORDER: tuple[str, ...] = (
+    "provinsi", "kota", "kecamatan", "kelurahan", "rw", "rt", "unit_id", "nama_kawasan",
+    "area_ha", "buildings", "households", "penduduk", "road_length_m", "drain_length_m",
+    "1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b", "6a", "6b",
+    "7a", "7b",
+)  # fmt: skip
+
 #: Column (DESIGN §3) → the R0 headers read as that column, matched ignoring case, spaces
-#: and punctuation. The first header is the one :func:`write_r0_workbook` writes. Criterion
-#: columns also match their code in any spelling ("1a", "1.a", "1 A") and the criterion's
-#: name in the regulation (:data:`kotaku_gis.RULESETS`).
-R0_HEADERS: Mapping[str, tuple[str, ...]] = {
-    "provinsi": ("Provinsi", "Nama Provinsi"),
-    "kota": ("Kota/Kabupaten", "Kabupaten/Kota", "Kab/Kota", "Kota", "Kabupaten", "Nama Kota"),
-    "kecamatan": ("Kecamatan", "Nama Kecamatan"),
-    "kelurahan": ("Kelurahan", "Desa", "Kelurahan/Desa", "Desa/Kelurahan", "Nama Kelurahan"),
-    "rw": ("RW",),
-    "rt": ("RT",),
-    "unit_id": ("ID RT", "Kode RT", "ID Unit", "Kode Unit", "ID Kawasan", "Kode Kawasan",
-                "unit_id"),
-    "nama_kawasan": ("Nama Kawasan", "Kawasan"),
-    "area_ha": ("Luas Verifikasi (Ha)", "Luas Kawasan (Ha)", "Luas Wilayah (Ha)",
-                "Luas RT (Ha)", "Luas (Ha)", "area_ha"),
-    "buildings": ("Jumlah Bangunan", "Jumlah Bangunan (Unit)", "Jml Bangunan", "buildings"),
-    "households": ("Jumlah KK", "Jumlah Kepala Keluarga", "Jml KK", "households"),
-    "penduduk": ("Jumlah Jiwa", "Jumlah Penduduk", "Jml Jiwa", "penduduk"),
-    "road_length_m": ("Panjang Jalan Ideal (m)", "Panjang Jalan Lingkungan Ideal (m)",
-                      "Panjang Jalan Lingkungan (m)", "road_length_m"),
-    "drain_length_m": ("Panjang Drainase Ideal (m)", "Panjang Drainase Lingkungan Ideal (m)",
-                       "Panjang Drainase Lingkungan (m)", "drain_length_m"),
-    "1a": ("Ketidakteraturan Bangunan (Unit)",),
-    "1b": ("Kepadatan Bangunan (Ha)", "Tingkat Kepadatan Bangunan (Ha)"),
-    "1c": ("Ketidaksesuaian Persyaratan Teknis Bangunan (Unit)",
-           "Kualitas Bangunan Tidak Memenuhi Syarat (Unit)"),
-    "2a": ("Cakupan Pelayanan Jalan Lingkungan (m)", "Jalan Lingkungan Tidak Terlayani (m)"),
-    "2b": ("Kualitas Permukaan Jalan Lingkungan (m)", "Jalan Lingkungan Rusak (m)"),
-    "3a": ("Ketersediaan Akses Aman Air Minum (KK)", "Akses Aman Air Minum (KK)"),
-    "3b": ("Tidak Terpenuhinya Kebutuhan Air Minum (KK)", "Kebutuhan Air Minum (KK)"),
-    "4a": ("Ketidakmampuan Mengalirkan Limpasan Air (Ha)", "Genangan (Ha)"),
-    "4b": ("Ketidaktersediaan Drainase (m)",),
-    "4c": ("Kualitas Konstruksi Drainase (m)",),
-    "5a": ("Sistem Pengelolaan Air Limbah Tidak Sesuai Standar Teknis (KK)",),
-    "5b": ("Prasarana dan Sarana Pengelolaan Air Limbah Tidak Sesuai Persyaratan Teknis (KK)",
-           "Prasarana dan Sarana Air Limbah Tidak Sesuai Persyaratan Teknis (KK)"),
-    "6a": ("Prasarana dan Sarana Persampahan Tidak Sesuai Persyaratan Teknis (KK)",),
-    "6b": ("Sistem Pengelolaan Persampahan Tidak Sesuai Standar Teknis (KK)",),
-    "7a": ("Ketidaktersediaan Prasarana Proteksi Kebakaran (Unit)",),
-    "7b": ("Ketidaktersediaan Sarana Proteksi Kebakaran (Unit)",),
-}  # fmt: skip
+#: and punctuation. The first header is the one :func:`write_r0_workbook` writes. These
+#: headers come from the one table of recognised names (:data:`kotaku_gis.columns.CONVENTIONS`),
+#: and every other name recognised there for these columns is read too ("luas_ha",
+#: "jumlah_ban", "DESA"). Criterion columns also match their code in any spelling ("1a",
+#: "1.a", "1 A", "kriteria_1a") and the criterion's name in the regulation
+#: (:data:`kotaku_gis.RULESETS`).
+R0_HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {name: CONVENTIONS[name].r0 for name in _R0_ORDER}
+)
 
 #: Every criterion code of the rulesets, in order (the 16 of 2018 and the extra ones of 2016).
 _CODES: tuple[str, ...] = tuple(
@@ -115,36 +96,21 @@ _COUNT_UNIT = {"penduduk": "people"} | {
 _TEXT = frozenset({"provinsi", "kota", "kecamatan", "kelurahan", "rw", "rt", "nama_kawasan"})
 #: Columns the reader adds: where each row came from.
 _ORIGIN = ("sheet", "excel_row")
-_CODE_RE = re.compile(r"^\s*([1-7])\s*[.\-_/]?\s*([a-e])(?![a-z0-9])", re.IGNORECASE)
-# A header naming a criterion's percentage or score is not its volume.
-_NOT_VOLUME_RE = re.compile(r"%|persen|skor|nilai|score|bobot", re.IGNORECASE)
-_UNIT_SUFFIX_RE = re.compile(r"\([^()]*\)\s*$")
 _TOTAL_RE = re.compile(r"^\s*(jumlah|total|sub\s*total|rekap)", re.IGNORECASE)
 _HEADER_MIN = 2
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
+    return name_key(text)
 
 
 def _build_aliases() -> dict[str, str]:
-    aliases: dict[str, str] = {}
-
-    def add(header: str, column: str) -> None:
-        for key in {_key(header), _key(_UNIT_SUFFIX_RE.sub("", header))}:
-            if key:
-                aliases.setdefault(key, column)
-
-    for column, headers in R0_HEADERS.items():
-        for header in headers:
-            add(header, column)
-    for rs in RULESETS.values():
-        for c in rs.criteria:
-            add(c.name_id, c.code)
-    return aliases
-
-
-_ALIASES = _build_aliases()
+    """Every name (in compared form) that reads as one R0 column, with that column."""
+    return {
+        key: next(iter(columns))
+        for key, columns in _index("units", r0_only=True).full.items()
+        if len(columns) == 1
+    }
 
 
 def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str | None:
@@ -164,25 +130,7 @@ def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str
     ...     "Ketidakteraturan Bangunan (Unit)", "1a (%)", "Keterangan"]]
     ['area_ha', 'households', '1a', '4c', '1a', None, None]
     """
-    if header is None:
-        return None
-    text = str(header).strip()
-    if not text:
-        return None
-    if extra:
-        own = {_key(k): v for k, v in extra.items()}
-        for key in (_key(text), _key(_UNIT_SUFFIX_RE.sub("", text))):
-            if key in own:
-                return own[key]
-    key = _key(text)
-    if key in _ALIASES and (_ALIASES[key] not in _CODES or not _NOT_VOLUME_RE.search(text)):
-        return _ALIASES[key]
-    if _NOT_VOLUME_RE.search(text):
-        return None
-    match = _CODE_RE.match(text)
-    if match and (code := f"{match[1]}{match[2].lower()}") in _CODES:
-        return code
-    return _ALIASES.get(_key(_UNIT_SUFFIX_RE.sub("", text)))
+    return match_name(header, what="units", extra=extra, r0_only=True)
 
 
 # ---------------------------------------------------------------- reading one sheet
@@ -279,49 +227,6 @@ def _find_header(
     return top, bottom, [map_r0_header(t, extra=extra) for t in texts], texts
 
 
-def _grouped(text: str, sep: str) -> bool:
-    """Whether ``text`` is digits grouped in threes by ``sep`` ("1.234.567")."""
-    return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", text) is not None
-
-
-def _number(value: Any, *, count: bool = False) -> tuple[float, bool, bool]:
-    """(value as float, whether it was readable, whether a lone "." was read as thousands).
-
-    Blanks and "-" are NaN and readable; numeric cells are kept as they are. Text may use
-    Indonesian ("1.234,5", "1.234.567") or English ("1,234.5", "1,234,567") separators; a
-    lone "," is a decimal comma ("1,5"). A lone "." followed by exactly three digits
-    ("1.250") is a thousands separator in a ``count`` column and a decimal point elsewhere.
-    """
-    if value is None or isinstance(value, bool):
-        return np.nan, value is None, False
-    if isinstance(value, int | float):
-        return float(value), True, False
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if text in {"", "-"}:
-        return np.nan, True, False
-    sign, body = (text[0], text[1:]) if text[0] in "+-" else ("", text)
-    thousands = False
-    if "." in body and "," in body:
-        decimal = "," if body.rfind(",") > body.rfind(".") else "."
-        whole, _, frac = body.rpartition(decimal)
-        if not _grouped(whole, "." if decimal == "," else ","):
-            return np.nan, False, False
-        body = f"{whole.replace('.', '').replace(',', '')}.{frac}"
-    elif body.count(".") > 1 or body.count(",") > 1:
-        sep = "." if "." in body else ","
-        if not _grouped(body, sep):
-            return np.nan, False, False
-        body = body.replace(sep, "")
-    elif "," in body:
-        body = body.replace(",", ".")
-    elif count and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", body):
-        body, thousands = body.replace(".", ""), True
-    try:
-        return float(sign + body), True, thousands
-    except ValueError:
-        return np.nan, False, False
-
-
 def _read_sheet(
     ws: Any,
     sheet: str,
@@ -331,8 +236,13 @@ def _read_sheet(
     report: ValidationReport,
     headers_seen: dict[str, str],
     formulas: Callable[[str], Any],
+    need_id: bool = True,
 ) -> pd.DataFrame | None:
-    """One sheet as a table; ``formulas(sheet)`` gives the sheet read with its formulas."""
+    """One sheet as a table; ``formulas(sheet)`` gives the sheet read with its formulas.
+
+    Without ``need_id`` a sheet whose header has no unit id column is read too (every row
+    but total rows), for readers that make the ids themselves.
+    """
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
     found = _find_header(rows, extra, max_header_rows)
     if found is None:
@@ -346,7 +256,7 @@ def _read_sheet(
             )  # fmt: skip
         return None
     h, bottom, columns, texts = found
-    if "unit_id" not in columns:
+    if "unit_id" not in columns and need_id:
         report.add(
             f"{sheet}!{h + 1}", None, "warning", "no_unit_id_column",
             f"sheet {sheet!r}: the header row {h + 1} has no unit id column (one of "
@@ -358,7 +268,7 @@ def _read_sheet(
     names = _column_names(columns, texts, f"{sheet}!{h + 1}", sheet, report, headers_seen)
     if any(c is None for row in rows[bottom + 1 :] for c in row):
         _report_unsaved_formulas(formulas(sheet), rows, bottom, names, sheet, report)
-    id_pos = columns.index("unit_id")
+    id_pos = columns.index("unit_id") if "unit_id" in columns else None
     data: dict[str, list[Any]] = {n: [] for n in names if n is not None}
     excel_rows: list[int] = []
     for i in range(bottom + 1, len(rows)):
@@ -378,9 +288,10 @@ def _read_sheet(
                 "and are not read",
             )  # fmt: skip
         # "Jumlah"/"Total" in the leading cells marks a total row, not a unit.
-        lead = row[: max(id_pos, 2) + 1]
+        lead = row[: max(id_pos or 0, 2) + 1]
         is_total = any(isinstance(c, str) and _TOTAL_RE.match(c) for c in lead)
-        if id_pos >= len(row) or _blank(row[id_pos]) or is_total:
+        no_id = id_pos is not None and (id_pos >= len(row) or _blank(row[id_pos]))
+        if no_id or is_total:
             report.add(
                 label, "unit_id", "info" if is_total else "warning", "row_without_id",
                 f"sheet {sheet!r} row {i + 1}: "
@@ -589,6 +500,41 @@ def read_r0_workbook(
     >>> [i.check for i in table.attrs["report"]]
     ['row_without_id']
     """  # noqa: E501
+    table = _read_workbook(
+        source, sheets=sheets, headers=headers, max_header_rows=max_header_rows, need_id=True
+    )
+    if polygons is not None:
+        return join_r0(table, polygons, polygon_id=polygon_id, how=how)
+    return table
+
+
+def read_workbook_table(source: str | os.PathLike) -> pd.DataFrame:
+    """A baseline workbook as one table, for :func:`kotaku_gis.read_units`.
+
+    As :func:`read_r0_workbook`, but a sheet without a unit id column is read too (the units
+    reader makes ids from the columns it is told, or generates them).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> from kotaku_gis.workbook import read_workbook_table
+    >>> wb = openpyxl.Workbook(); ws = wb.active
+    >>> ws.append(["Kelurahan", "RT", "Jumlah KK"]); ws.append(["Bintaro", 1, 40])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"; wb.save(path)
+    >>> read_workbook_table(path)[["kelurahan", "rt", "households"]].values.tolist()
+    [['Bintaro', '1', 40.0]]
+    """
+    return _read_workbook(source, sheets=None, headers=None, max_header_rows=30, need_id=False)
+
+
+def _read_workbook(
+    source: str | os.PathLike,
+    *,
+    sheets: Sequence[str] | None,
+    headers: Mapping[str, str] | None,
+    max_header_rows: int,
+    need_id: bool,
+) -> pd.DataFrame:
     path = Path(source)
     if not path.exists():
         raise InputError(f"{path} does not exist; check the path and the working directory.")
@@ -619,7 +565,7 @@ def read_r0_workbook(
         for sheet in chosen:
             frame = _read_sheet(
                 wb[sheet], sheet, extra=headers, max_header_rows=max_header_rows,
-                report=report, headers_seen=headers_seen, formulas=formulas,
+                report=report, headers_seen=headers_seen, formulas=formulas, need_id=need_id,
             )  # fmt: skip
             if frame is not None:
                 frames.append(frame)
@@ -629,18 +575,17 @@ def read_r0_workbook(
             book.close()
     if not frames:
         found = "; ".join(i.message for i in report.issues) or "all sheets are empty"
-        raise InputError(f"{path}: no sheet could be read as an R0 table. {found}")
+        raise InputError(f"{path}: no sheet could be read as a table of units. {found}")
     table = pd.concat(frames, ignore_index=True)
     table = table[_column_order(table.columns)]
     for col in table.columns:
         # A column that some sheets lack is blank there; infer its type over all sheets.
         if table[col].dtype == object:
             table[col] = _infer(table[col].tolist()).set_axis(table.index)
-    _report_duplicates(table, report)
+    if "unit_id" in table.columns:
+        _report_duplicates(table, report)
     table.attrs["report"] = report
     table.attrs["r0_headers"] = headers_seen
-    if polygons is not None:
-        return join_r0(table, polygons, polygon_id=polygon_id, how=how)
     return table
 
 

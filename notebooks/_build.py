@@ -333,6 +333,181 @@ kg.write_grid_tiff(grid, "slum_grid_mataram.tif")
 grid.nlargest(5, "slum_ha")[["slum_ha", "level", "units"]]""",
         ),
     ],
+    "05_reading_your_own_data.ipynb": [
+        (
+            "md",
+            """\
+# 5. Reading your own data
+
+City teams hold their baselines as zipped Shapefiles with Indonesian field names cut to ten
+characters, KMZ files drawn in Google Earth, Excel workbooks with a title block above the
+header, and SIM KOTAKU exports. `kg.read_units` reads each of them: it recognises the column
+names through one table (`kotaku_gis.columns`) and reports every column it renamed, so that
+nothing is read silently under the wrong name. The files here are the bundled sample saved in
+those shapes (`kg.datasets`); with your own files, pass their paths instead.""",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+pd.set_option("display.max_colwidth", 200)
+
+
+def column_report(units):
+    \"\"\"What the reader did with the file's columns and ids.\"\"\"
+    report = units.attrs["report"].to_frame()
+    keep = report["check"].str.startswith("column") | report["check"].isin(
+        ["id_generated", "layers_combined", "kml_fields_dropped", "number_separators",
+         "zip_member"])
+    return report.loc[keep, ["column", "check", "message"]].reset_index(drop=True)""",
+        ),
+        (
+            "md",
+            """\
+## A zipped Shapefile with Indonesian, truncated field names
+
+The layer sits in folders inside the zip (`data/rt/`). The Shapefile format cut
+`jumlah_bangunan` to `jumlah_ban` and `tingkat_kekumuhan` to `tingkat_ke`; the criteria are
+`K1A` … `K7B`.""",
+        ),
+        (
+            "code",
+            """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the report lists every finding
+    rt = kg.read_units(kg.datasets.get_path("mataram_rt_shapefile"))
+print(len(rt), "RT;", rt.attrs["report"].summary())
+column_report(rt)""",
+        ),
+        (
+            "md",
+            """\
+With volumes and denominators recognised, the units are scored as usual; the level the file
+published (`tingkat_ke`, read as `level`) can be compared with the computed one.""",
+        ),
+        (
+            "code",
+            """\
+assessed = kg.assess(rt)
+pd.crosstab(rt["level"], assessed["level"], rownames=["published"], colnames=["computed"])""",
+        ),
+        (
+            "md",
+            """\
+## A KMZ of slum polygons with a published level
+
+A folder per level, no ids, a `Status` field (Berat / Sedang / Ringan), areas typed with a
+decimal comma, heights on every vertex. The folders are read together (their names go to a
+`layer` column), ids are generated from the kelurahan, `Status` is recognised as the level
+because its values are level labels, and the heights are dropped.""",
+        ),
+        (
+            "code",
+            """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    kmz = kg.read_units(kg.datasets.get_path("mataram_kumuh_kmz"))
+column_report(kmz)""",
+        ),
+        (
+            "code",
+            """\
+print(kmz.attrs["report"].to_frame()["check"].value_counts().to_dict())
+kmz[["unit_id", "Name", "layer", "level", "area_ha"]].head()""",
+        ),
+        (
+            "md",
+            """\
+## An Excel baseline without geometry
+
+One sheet per kabupaten/kota, a title block, Indonesian headers, numbers typed as text with
+Indonesian separators, a total row under each table. A table without polygons is a set of
+units too: it can be scored and summarised, but not overlaid with works.""",
+        ),
+        (
+            "code",
+            """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    kawasan = kg.read_units(kg.datasets.get_path("ntb_kawasan_baseline"))
+print(type(kawasan).__name__, len(kawasan), "kawasan")
+column_report(kawasan)""",
+        ),
+        (
+            "code",
+            """\
+kawasan.attrs["report"].to_frame().query("check in ['row_without_id', 'thousands_separator']")[
+    ["row", "column", "message"]].head(6)""",
+        ),
+        (
+            "code",
+            """\
+kg.summarize(kg.assess(kawasan))""",
+        ),
+        (
+            "code",
+            """\
+try:
+    kg.remaining_area(kawasan, kg.datasets.load_interventions())
+except kg.InputError as err:
+    print(err)""",
+        ),
+        (
+            "md",
+            """\
+## A SIM KOTAKU profile export
+
+Semicolon separated with decimal commas; criterion percentages `k<aspect>_<letter>_p`, aspect
+averages `k<aspect>_p`, a published level, and no id column: the kelurahan code, RW and RT
+together name each RT, so they are joined into the id.""",
+        ),
+        (
+            "code",
+            """\
+sim = kg.read_units(kg.datasets.get_path("mataram_sim_profile"),
+                    id_column=["kode_kel", "rw", "rt"])
+column_report(sim).head(12)""",
+        ),
+        (
+            "code",
+            """\
+sim[["unit_id", "kelurahan", "pct_4a", "pct_4b", "pct_4c", "avg_drainase", "level"]].head()""",
+        ),
+        (
+            "md",
+            """\
+## When a name is ambiguous
+
+Nothing is guessed: two columns that could each be the area are left as they are and
+reported, and `columns=` says which is which (None keeps a column under its own name).""",
+        ),
+        (
+            "code",
+            """\
+table = pd.DataFrame({"Kode RT": ["RT01", "RT02"], "Luas (Ha)": [1.5, 2.25],
+                      "luas_kumuh": [1.1, 2.0], "Jumlah KK": [40, 52]})
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    units = kg.read_units(table)
+column_report(units)""",
+        ),
+        (
+            "code",
+            """\
+units = kg.read_units(table, columns={"Luas (Ha)": "area_ha", "luas_kumuh": None})
+print(units.columns.tolist())
+column_report(units)""",
+        ),
+        ("md", "Every name the readers recognise, as in the README:"),
+        (
+            "code",
+            """\
+from kotaku_gis.columns import column_table
+
+with pd.option_context("display.max_colwidth", 200):
+    display(column_table("units"))""",
+        ),
+    ],
 }
 
 

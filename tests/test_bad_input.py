@@ -213,8 +213,13 @@ def test_missing_crs_is_an_input_error(tmp_path):
 
 
 def test_missing_identifier_columns_are_input_errors():
-    with pytest.raises(kg.InputError, match=r"no 'unit_id' column.*id_column="):
-        kg.read_units(_units().rename(columns={"unit_id": "kode"}))
+    # Without any id column the ids are generated, and the report says so and names the
+    # columns that could be the id.
+    units = kg.read_units(_units().rename(columns={"unit_id": "kode"}))
+    assert units["unit_id"].tolist() == ["Dayan Peken-001", "Dayan Peken-002", "Dayan Peken-003"]
+    (entry,) = _entries(units, "id_generated")
+    assert entry.severity == "warning" and "id_column=" in entry.message
+    assert "['kode']" in entry.message
     with pytest.raises(kg.InputError, match=r"no column 'kode_rt'; its columns are"):
         kg.read_units(_units(), id_column="kode_rt")
     with pytest.raises(kg.InputError, match=r"need a 'kind' column"):
@@ -481,11 +486,14 @@ def test_non_numeric_volumes_are_reported_and_left_blank():
     entry = _entries(units, "non_numeric")
     assert [(i.row, i.column, i.severity) for i in entry] == [
         (0, "3a", "error"),
-        (1, "3a", "error"),
         (2, "3a", "error"),
     ]
-    assert "'5,5'" in entry[1].message and "decimal point" in entry[1].message
-    assert units["3a"].isna().tolist() == [True, True, True, False]  # never a silent 0
+    assert "'12 KK'" in entry[1].message and "decimal point" in entry[1].message
+    # "5,5" is an Indonesian decimal comma: read as 5.5, and said so.
+    assert units.loc[1, "3a"] == 5.5 and units.loc[3, "3a"] == 7.0
+    assert units["3a"].isna().tolist() == [True, False, True, False]  # never a silent 0
+    (sep,) = _entries(units, "number_separators")
+    assert "'5,5' as 5.5" in sep.message
 
 
 def test_nan_volumes_are_kept_blank_and_reported_when_scored():
@@ -604,7 +612,7 @@ def test_overlay_functions_reject_bad_arguments():
     for fn in (kg.remaining_area, kg.coverage):
         with pytest.raises(kg.InputError, match="units must be a GeoDataFrame"):
             fn([_box(0)], works)
-        with pytest.raises(kg.InputError, match="units must be a GeoDataFrame"):
+        with pytest.raises(kg.InputError, match="units are a table without geometry"):
             fn(pd.DataFrame(units.drop(columns="geometry")), works)
         with pytest.raises(kg.InputError, match="interventions must be a"):
             fn(units, [shapely.Point(116.1, -8.58)])

@@ -75,6 +75,10 @@ def test_every_available_name_is_a_file():
         "mataram_kelurahan",
         "mataram_flood_depth",
         "mataram_population",
+        "mataram_rt_shapefile",
+        "mataram_kumuh_kmz",
+        "ntb_kawasan_baseline",
+        "mataram_sim_profile",
     )
     for name in kg.datasets.available:
         assert Path(kg.datasets.get_path(name)).is_file()

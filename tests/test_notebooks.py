@@ -27,11 +27,18 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "02_overlay_remaining.ipynb": ("kotaku_gis.overlay", "kotaku_gis.maps"),
     "03_province_ledger.ipynb": ("kotaku_gis.allocation", "kotaku_gis.ledger"),
     "04_rasters.ipynb": ("kotaku_gis.raster",),
+    "05_reading_your_own_data.ipynb": ("kotaku_gis.columns",),
 }
 
 #: Bundled datasets (kg.datasets.get_path names) a notebook reads besides "ntb_sample".
 DATASETS: dict[str, tuple[str, ...]] = {
     "04_rasters.ipynb": ("mataram_flood_depth", "mataram_population"),
+    "05_reading_your_own_data.ipynb": (
+        "mataram_rt_shapefile",
+        "mataram_kumuh_kmz",
+        "ntb_kawasan_baseline",
+        "mataram_sim_profile",
+    ),
 }
 
 

@@ -16,6 +16,13 @@ plain ``pip install`` without the source tree:
     Kota Mataram. From cahyadsn/wilayah_boundaries (MIT License, Copyright (c) 2024 Cahya DSN);
     see ``ATTRIBUTION.txt`` next to the files. Some polygons are invalid as published;
     :func:`load_boundaries` repairs them and reports which.
+``mataram_rt_shapefile``, ``mataram_kumuh_kmz``, ``ntb_kawasan_baseline``, ``mataram_sim_profile``
+    The sample as planners' own files hold it, built from ``ntb_sample`` by
+    ``sample_data/make_real_shaped.py``: a zipped Shapefile with Indonesian and truncated field
+    names inside folders; a KMZ of slum polygons with a folder per level, a ``Status`` and no
+    criteria; a geometry-less Excel baseline with a title block and Indonesian headers; a
+    SIM-KOTAKU-style profile export (semicolon CSV, decimal commas) of criterion percentages
+    and aspect averages. ``kg.read_units`` reads each of them.
 
 Examples
 --------
@@ -55,6 +62,10 @@ _FILES: dict[str, str] = {
     "mataram_kelurahan": "mataram_kelurahan.geojson",
     "mataram_flood_depth": "mataram_flood_depth.tif",
     "mataram_population": "mataram_population.tif",
+    "mataram_rt_shapefile": "mataram_rt_shapefile.zip",
+    "mataram_kumuh_kmz": "mataram_kumuh.kmz",
+    "ntb_kawasan_baseline": "ntb_kawasan_baseline.xlsx",
+    "mataram_sim_profile": "mataram_sim_profile.csv",
 }
 
 #: The names :func:`get_path` accepts.
@@ -83,7 +94,10 @@ def get_path(name: str) -> str:
         ``interventions``), ``"ntb_kabupaten_kota"``, ``"ntb_kecamatan"`` or
         ``"mataram_kelurahan"`` (GeoJSON boundaries as published), ``"mataram_flood_depth"``
         (synthetic flood depth in metres, GeoTIFF, EPSG:32750, 30 m cells) or
-        ``"mataram_population"`` (synthetic persons per cell, GeoTIFF, EPSG:4326, 1″ cells).
+        ``"mataram_population"`` (synthetic persons per cell, GeoTIFF, EPSG:4326, 1″ cells),
+        or one of the real-shaped files: ``"mataram_rt_shapefile"`` (zipped Shapefile),
+        ``"mataram_kumuh_kmz"`` (KMZ), ``"ntb_kawasan_baseline"`` (Excel) and
+        ``"mataram_sim_profile"`` (CSV).
 
     Returns
     -------
