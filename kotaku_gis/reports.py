@@ -103,6 +103,7 @@ _HEADERS: dict[str, dict[str, str]] = {
         "slum_ha": "Luas Kumuh (Ha)", "reduced_ha": "Pengurangan Luas Kumuh (Ha)",
         "served_ha": "Luas Terlayani (Ha)", "unserved_ha": "Luas Belum Terlayani (Ha)",
         "units_not_assessed": "Unit Belum Dinilai", "ha_not_assessed": "Luas Belum Dinilai (Ha)",
+        "level_source": "Sumber Penilaian", "level_published": "Tingkat Kumuh Terbit",
         "traced": "Terlacak ke Kegiatan", "year": "Tahun",
         "baseline_ha": "Luas Kumuh Awal (Ha)", "units_left": "Unit Keluar",
         "units_entered": "Unit Masuk", "ha_left": "Luas Keluar (Ha)",
@@ -129,6 +130,7 @@ _HEADERS: dict[str, dict[str, str]] = {
         "reduced_ha": "Slum area reduced (ha)", "served_ha": "Served area (ha)",
         "unserved_ha": "Unserved area (ha)", "units_not_assessed": "Units not assessed",
         "ha_not_assessed": "Area not assessed (ha)", "traced": "Traced to an intervention",
+        "level_source": "Assessed from", "level_published": "Published slum level",
         "year": "Year",
         "baseline_ha": "Baseline slum area (ha)", "units_left": "Units leaving",
         "units_entered": "Units entering", "ha_left": "Area leaving (ha)",
@@ -166,6 +168,7 @@ _WORDS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 _LEVEL_EN = dict(zip(LEVELS, level_labels("en"), strict=True))
+_NOT_ASSESSED = {"id": "belum dinilai", "en": "not assessed"}
 
 
 def _lang(lang: str) -> Lang:
@@ -448,27 +451,16 @@ def summary_by(
 
 
 def _level_summary(assessed: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """:func:`kotaku_gis.summarize` with the units that have no level counted apart.
+    """:func:`kotaku_gis.summarize` with its units without a level under the report's names.
 
-    ``summarize`` counts such units in ``units`` and ``area_ha`` only; ``units_not_assessed``
-    and ``ha_not_assessed`` show them, so the level columns add up to the unit count.
+    ``summarize`` shows them as ``units_belum_dinilai`` and ``ha_belum_dinilai``; the reports
+    call them ``units_not_assessed`` and ``ha_not_assessed``, so the level columns add up to
+    the unit count.
     """
     out = summarize(assessed, by=cols or None)
-    blank = normalise_levels(assessed["level"]).isna().to_numpy()
-    data: dict[str, Any] = {c: assessed[c].to_numpy() for c in cols}
-    data["units_not_assessed"] = blank.astype(np.int64)
-    data["ha_not_assessed"] = np.where(blank, _hectares(assessed), 0.0)
-    table = pd.DataFrame(data)
-    # Grouped exactly as summarize groups, so the rows come in the same order.
-    extra = (
-        table.groupby(cols, dropna=False, sort=True).sum()
-        if cols
-        else table.sum().to_frame("total").T.astype({"units_not_assessed": np.int64})
+    return out.rename(
+        columns={"units_belum_dinilai": "units_not_assessed", "ha_belum_dinilai": "ha_not_assessed"}
     )
-    at = out.columns.get_loc("slum_units")
-    for i, c in enumerate(("units_not_assessed", "ha_not_assessed")):
-        out.insert(at + i, c, extra[c].to_numpy())
-    return out
 
 
 def _base_and_after(
@@ -530,8 +522,9 @@ def _unit_scores(
     rs = ruleset_of(baseline)
     lead = [c for c in ("unit_id", *ADMIN_COLUMNS, "area_ha") if c in baseline.columns]
     cols: dict[str, pd.Series] = {c: baseline[c] for c in lead}
-    for c in ("total_score", "level"):
-        cols[c] = baseline[c]
+    for c in ("total_score", "level", "level_source", "level_published"):
+        if c in baseline.columns:
+            cols[c] = baseline[c]
     if after is not None:
         after = _aligned(after, baseline)
         for c in ("total_score", "level"):
@@ -673,13 +666,17 @@ def _unassessed(baseline: pd.DataFrame, after: pd.DataFrame | None) -> Validatio
 
 
 def _for_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The frame with its level columns in ``lang`` (the data keep the regulation's labels)."""
-    if lang == "id":
+    """The frame with its level columns in ``lang`` (the data keep the regulation's labels);
+    a unit without a level shows "belum dinilai" / "not assessed"."""
+    names = [c for c in ("level", "level_before", "level_after") if c in frame.columns]
+    if not names:
         return frame
     out = frame.copy()
-    for c in ("level", "level_before", "level_after"):
-        if c in out.columns:
-            out[c] = normalise_levels(out[c], column=c).replace(_LEVEL_EN)
+    for c in names:
+        labels = normalise_levels(out[c], column=c)
+        if lang == "en":
+            labels = labels.replace(_LEVEL_EN)
+        out[c] = labels.fillna(_NOT_ASSESSED[lang])
     return out
 
 
@@ -802,6 +799,8 @@ def write_excel_report(
     >>> import kotaku_gis as kg
     >>> units = pd.DataFrame({"unit_id": ["A", "B"], "kota": ["Mataram", "Bima"],
     ...     "kelurahan": ["Ampenan", "Dara"], "area_ha": [2.5, 1.25], "buildings": [10, 10],
+    ...     "households": [12, 12], "road_length_m": [200.0] * 2, "drain_length_m": [200.0] * 2,
+    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0, 0.0]),
     ...     "1a": [10.0, 0.0], "1c": [10.0, 0.0], "7a": [10.0, 0.0], "7b": [10.0, 0.0]})
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "laporan.xlsx"
     >>> _ = kg.write_excel_report(path, units_assessed=kg.assess(units))
@@ -910,8 +909,10 @@ def write_gpkg_report(
     --------
     >>> import tempfile, pathlib, pyogrio, geopandas as gpd, shapely
     >>> import kotaku_gis as kg
-    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "buildings": [10], "1a": [10.0],
-    ...     "1c": [10.0], "7a": [10.0], "7b": [10.0]},
+    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "buildings": [10], "households": [12],
+    ...     "road_length_m": [200.0], "drain_length_m": [200.0],
+    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
+    ...     "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]},
     ...     geometry=[shapely.box(116.1, -8.59, 116.101, -8.589)], crs=4326)
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "laporan.gpkg"
     >>> _ = kg.write_gpkg_report(path, units_assessed=kg.assess(units))
@@ -1206,7 +1207,9 @@ def write_reports(
     >>> import tempfile, pandas as pd
     >>> import kotaku_gis as kg
     >>> units = pd.DataFrame({"unit_id": ["A"], "kota": ["Mataram"], "area_ha": [2.0],
-    ...     "buildings": [10], "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]})
+    ...     "buildings": [10], "households": [12], "road_length_m": [200.0],
+    ...     "drain_length_m": [200.0], **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
+    ...     "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]})
     >>> paths = kg.write_reports(tempfile.mkdtemp(), units_assessed=kg.assess(units))
     >>> [p.name for p in paths]
     ['kotaku_report.xlsx', 'kotaku_report.gpkg', 'units_assessed.csv']
