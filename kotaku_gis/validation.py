@@ -20,8 +20,8 @@ from .catalogue import resolve_kinds
 from .crs import to_lonlat
 from .errors import InputError
 from .report import ValidationReport
-from .scoring import evidence_report
 from .schema import CRITERIA_2018, CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
+from .scoring import evidence_report
 
 __all__ = ["validate"]
 

@@ -91,8 +91,14 @@ def test_validate_prints_the_report_and_exits_one_on_errors(tmp_path):
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "duplicate_id" in result.output
+    # Unique ids but no criterion at all: the units could not be assessed, an error.
+    unscored = tmp_path / "unscored.gpkg"
+    units.assign(unit_id=["A", "B"]).to_file(unscored)
+    result = runner.invoke(app, ["validate", str(unscored)])
+    assert result.exit_code == 1 and "criterion_missing" in result.output
+    # With a published level the units stand on it: warnings only.
     good = tmp_path / "good.gpkg"
-    units.assign(unit_id=["A", "B"]).to_file(good)
+    units.assign(unit_id=["A", "B"], level=["Berat", "KUMUH RINGAN"]).to_file(good)
     assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
 
 
