@@ -271,8 +271,11 @@ def test_years_that_are_not_whole_numbers_raise_input_error(year: object) -> Non
 
 def test_reductions_match_units_whose_ids_are_whole_floats():
     # ids read from a numeric field (101.0) and a reductions table that writes them as text
-    units = _units([{"unit_id": 101.0, "7a": 10.0}, {"unit_id": 102.0, "7a": 10.0}],
-                   buildings=10.0, area_ha=1.0)
+    units = _units(
+        [{"unit_id": 101.0, "7a": 10.0}, {"unit_id": 102.0, "7a": 10.0}],
+        buildings=10.0,
+        area_ha=1.0,
+    )
     red = pd.DataFrame({"unit_id": ["101"], "criterion": ["7a"], "volume": [10.0],
                         "year": [2022]})  # fmt: skip
     out = kg.assess(units, reductions=red, year=2022)
