@@ -22,7 +22,7 @@ Two measures of progress, and what they rest on:
 - **Kontribusi penanganan** (contribution of works) is (average before - average after) /
   average before, where the average is a unit's ``avg_kekumuhan``, the mean of its seven
   aspect averages; capped at 1. This is the measure of the Kota Pekalongan slum app
-  (github.com/RiqqiAmru/motorkawanku, ``hitungKumuhRTAkhir.js``: "kontribusiPenanganan").
+  (github.com/RiqqiAmru/motorkawanku, ``src/js/rumus.js``: ``kontribusiPenanganan``).
   For a group of units the averages are the plain means over the units known before and
   after, each unit counting once. It moves with every work, also where no unit leaves the
   list.

@@ -47,15 +47,15 @@ The sources compute the aspect averages ("Rata-rata Kondisi ...") in two ways:
     0 % and 16.67 % as 8.34 % (the mean of the rounded percentages); RT006-RW001 Sampung,
     Kab. Ponorogo (.../2/154/1109) averages 57.14, 0 and 21.43 % to 26.19 %, counting the
     21.43 % below the lowest band as it is. A city slum app of Kota Pekalongan
-    (github.com/RiqqiAmru/motorkawanku, ``hitungKumuhRTAkhir.js``) averages the same way,
-    with volumes floored at 0 but not capped at the denominator. After works the recorded
-    volume less the works taken off it is used, as that app does.
+    (github.com/RiqqiAmru/motorkawanku, ``src/js/rumus.js``) averages the same way,
+    with volumes floored at 0 but not capped at the denominator. After works, the recorded
+    volume less the volume the works took off (``reduction_<code>``) is used.
 ``aspect_average="simkotaku"``
     SIM KOTAKU's slum profile counts a criterion under 25 % (the lowest band) as 0 in its
     aspect's average, and averages the clamped percentages (0-100): 57.14, 0 and 21.43 %
-    average to 19.05 % there. This rule was read off SIM KOTAKU profile exports
-    (``k<aspect>_<letter>_p`` percentages against ``k<aspect>_p`` averages); no public copy
-    of the system's code was found.
+    average to 19.05 % there. The rule was found by comparing the criterion percentages
+    (``k<aspect>_<letter>_p``) and aspect averages (``k<aspect>_p``) of a SIM KOTAKU profile
+    export; no public description of it was found, so it is offered as an option.
 
 The default follows the published sheets. Scores always come from the clamped percentages,
 and ``pct_<code>`` is the clamped percentage (0-100) in both cases.
