@@ -367,6 +367,19 @@ def _report_missing(
     published = ev.published.notna().to_numpy()
     columns = list(units.columns)
     everywhere = none.all(axis=0)
+    given = {str(c) for c in columns}
+    scoring = [f"{p}{c}" for c in rs.codes for p in ("", "pct_", "score_")]
+    if not given & set(scoring) and not near_names(columns, scoring):
+        # Nothing in the layer is meant for scoring (e.g. polygons read for the overlay
+        # alone): one note, not one error per criterion. kg.assess still refuses it.
+        report.add(
+            None, None, "warning", "criterion_missing",
+            f"the layer has no criterion columns ({list(rs.codes)[:3]} … with their "
+            "denominators, or pct_<code>, or score_<code>): its units can be overlaid but "
+            "not scored" + ("" if published.all() else
+                            "; those without a published level are not assessed"),
+        )  # fmt: skip
+        return lacking
     for j, c in enumerate(rs.criteria):
         if not everywhere[j]:
             continue
@@ -394,19 +407,26 @@ def _report_missing(
     rows = partial.any(axis=1)
     if rows.any():
         codes = np.array(rs.codes, dtype=object)
+        denominator = {c.code: c.denominator for c in rs.criteria}
         for pos in np.flatnonzero(rows):
             missing = codes[partial[pos]].tolist()
-            fallback = ev.published.iloc[pos]
+            blank_d = [
+                d for d in dict.fromkeys(denominator[c] for c in missing)
+                if np.isnan(ev.denoms[d][pos])
+            ]  # fmt: skip
+            blank_v = [c for c in missing if np.isnan(ev.volumes[c][pos])]
+            causes = [f"blank {', '.join(blank_d)}"] if blank_d else []
+            causes += [f"blank volume {', '.join(blank_v)}"] if blank_v else []
             tail = (
-                f"its published level {fallback!r} is kept"
+                f"its published level {ev.published.iloc[pos]!r} is kept"
                 if published[pos]
                 else "the unit is not assessed (belum dinilai)"
             )
             report.add(
-                units.index[pos], missing[0], "warning" if published[pos] else "error",
-                "criterion_missing",
-                f"no evidence for {', '.join(missing)} (volume or denominator blank, no pct_ or "
-                f"score_ given): {tail}; fill the cells",
+                units.index[pos], blank_d[0] if blank_d else missing[0],
+                "warning" if published[pos] else "error", "criterion_missing",
+                f"no evidence for {', '.join(missing)} ({'; '.join(causes)}; no pct_ or score_ "
+                f"given): {tail}; fill the cells",
             )  # fmt: skip
     return lacking
 
