@@ -125,7 +125,9 @@ LEVEL_SOURCES: tuple[str, ...] = ("volumes", "percentages", "scores", "published
 
 # Evidence depth of one criterion of one unit.
 _VOL, _PCT_DERIVED, _PCT_DIRECT, _SCORE, _NONE = 0, 1, 2, 3, 4
-_DEPTH_SOURCE = np.array(["volumes", "percentages", "percentages", "scores"], dtype=object)
+# Position in LEVEL_SOURCES of each depth (a unit with no evidence for a criterion is
+# "published" or nothing, decided apart).
+_SOURCE_OF_DEPTH = np.array([0, 1, 1, 2, 2], dtype=np.int8)
 
 
 def round_half_up(values: np.ndarray | float, decimals: int = 2) -> np.ndarray:
@@ -730,26 +732,31 @@ def assess(
     _report_zero_denominators(units, ev, rs, report)
 
     cols: dict[str, object] = {}
+    same = applied is None  # without works, the state after is the baseline
     pct: dict[str, np.ndarray] = {}
     pct0: dict[str, np.ndarray] = {}
     raw: dict[str, np.ndarray] = {}
     raw0: dict[str, np.ndarray] = {}
-    score: dict[str, np.ndarray] = {}
-    score0: dict[str, np.ndarray] = {}
     skipped: dict[str, np.ndarray] = {}
     negative: dict[str, np.ndarray] = {}
+    score_cols: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    total = np.zeros(n, dtype=np.int64)
+    total0 = total if same else np.zeros(n, dtype=np.int64)
+    known = np.ones(n, dtype=bool)
+    deepest = np.zeros(n, dtype=np.int8)
     for c in rs.criteria:
         code = c.code
         dep = ev.depth[code]
         d = ev.denoms[c.denominator]
-        track = (dep == _VOL) | (dep == _PCT_DERIVED)
+        np.maximum(deepest, dep, out=deepest)
+        is_vol = dep == _VOL
+        derived = dep == _PCT_DERIVED
+        track = is_vol | derived
         direct = dep == _PCT_DIRECT
         ok = track & (d > 0)
-        recorded = np.where(
-            dep == _VOL,
-            ev.volumes[code],
-            np.where(dep == _PCT_DERIVED, ev.pcts[code] * d / 100.0, np.nan),
-        )
+        recorded = np.where(is_vol, ev.volumes[code], np.nan)
+        if derived.any():
+            recorded = np.where(derived, ev.pcts[code] * d / 100.0, recorded)
         neg = track & (recorded < 0)
         if neg.any():
             negative[code] = neg
@@ -765,89 +772,92 @@ def assess(
         # Clamp before any reduction: works covering the whole denominator clear the
         # criterion, however large the recorded deficit.
         v = np.where(ok, np.minimum(v, d), v)
-        taken = np.zeros(n)
-        if applied is not None:
-            a = applied[code]
-            taken = np.where(track, np.minimum(a, v), np.nan)
-            cols[f"reduction_{code}"] = taken
-            if (~track & (a > 0)).any():
-                skipped[code] = ~track & (a > 0)
-            taken = np.nan_to_num(taken, nan=0.0)
         safe_d = np.where(ok, d, 1.0)
+        # Where the recorded volume was clamped, the "mean" averages keep it as recorded.
+        odd = ok & (neg | over)
         with np.errstate(divide="ignore", invalid="ignore"):
-            p_after = round_half_up(np.where(ok, (v - taken) / safe_d * 100.0, 0.0))
-            r_after = round_half_up(np.where(ok, (recorded - taken) / safe_d * 100.0, 0.0))
             p_base = round_half_up(np.where(ok, v / safe_d * 100.0, 0.0))
-            r_base = round_half_up(np.where(ok, recorded / safe_d * 100.0, 0.0))
-        given = round_half_up(ev.pcts[code])
-        out_of_range = direct & ((given < 0) | (given > 100))
-        if out_of_range.any():
-            report.add_rows(
-                _labels(units, out_of_range), f"pct_{code}", "warning", "percentage_out_of_range",
-                [f"pct_{code} is {g:g} %; counted as {min(max(g, 0.0), 100.0):g} % for the score"
-                 for g in given[out_of_range]],
-            )  # fmt: skip
-        clipped = np.clip(given, 0.0, 100.0)
-        given_score = ev.scores[code]
-        for store_pct, store_raw, store_score, p, r in (
-            (pct, raw, score, p_after, r_after),
-            (pct0, raw0, score0, p_base, r_base),
-        ):
-            p = np.where(track, p, np.where(direct, clipped, np.nan))
-            store_pct[code] = p
-            store_raw[code] = np.where(track, r, np.where(direct, given, np.nan))
-            store_score[code] = np.where(
-                track | direct,
-                rs.score(np.nan_to_num(p)),
-                np.where(dep == _SCORE, given_score, np.nan),
-            )
+            r_base = p_base
+            if odd.any():
+                r_base = np.where(odd, round_half_up(recorded / safe_d * 100.0), p_base)
+            p_after, r_after = p_base, r_base
+            if not same:
+                a = applied[code]
+                taken = np.where(track, np.minimum(a, v), np.nan)
+                cols[f"reduction_{code}"] = taken
+                if (~track & (a > 0)).any():
+                    skipped[code] = ~track & (a > 0)
+                if (a > 0).any():
+                    taken = np.nan_to_num(taken, nan=0.0)
+                    p_after = round_half_up(np.where(ok, (v - taken) / safe_d * 100.0, 0.0))
+                    r_after = p_after
+                    if odd.any():
+                        r_after = np.where(
+                            odd, round_half_up((recorded - taken) / safe_d * 100.0), p_after
+                        )
+        given = clipped = None
+        if direct.any():
+            given = round_half_up(ev.pcts[code])
+            out_of_range = direct & ((given < 0) | (given > 100))
+            if out_of_range.any():
+                report.add_rows(
+                    _labels(units, out_of_range), f"pct_{code}", "warning",
+                    "percentage_out_of_range",
+                    [f"pct_{code} is {g:g} %; counted as {min(max(g, 0.0), 100.0):g} % for "
+                     "the score" for g in given[out_of_range]],
+                )  # fmt: skip
+            clipped = np.clip(given, 0.0, 100.0)
+        has_score = dep == _SCORE
+        none = dep == _NONE
+        known &= ~none
+
+        parts = (rs, track, direct, given, clipped, has_score, ev.scores[code])
+        pct[code], raw[code], scored = _finish(p_after, r_after, *parts)
+        score_cols[code] = (scored, none)
+        total += np.where(none, 0, scored)
+        if same:
+            pct0[code], raw0[code] = pct[code], raw[code]
+        else:
+            pct0[code], raw0[code], scored0 = _finish(p_base, r_base, *parts)
+            total0 += np.where(none, 0, scored0)
     for code, neg in negative.items():
         report.add_rows(
             _labels(units, neg), code, "warning", "negative_volume",
             f"negative volume for {code}; counted as 0 for the score",
         )  # fmt: skip
 
-    score_m = np.column_stack([score[c] for c in rs.codes]).reshape(n, len(rs.codes))
-    score0_m = np.column_stack([score0[c] for c in rs.codes]).reshape(n, len(rs.codes))
-    known = ~np.isnan(score_m).any(axis=1)
-    known0 = ~np.isnan(score0_m).any(axis=1)
-    total = np.nansum(score_m, axis=1).astype(np.int64)
-    total0 = np.nansum(score0_m, axis=1).astype(np.int64)
     code_after = _level_codes(rs, total, known)
-    code_base = _level_codes(rs, total0, known0)
-    published = _label_codes(ev.published)
+    code_base = code_after if same else _level_codes(rs, total0, known)
+    if ev.published_column is None:
+        published = np.full(n, -1, dtype=np.int8)
+    else:
+        published = _label_codes(ev.published)
 
     for code in rs.codes:
         cols[f"pct_{code}"] = pct[code]
-        cols[f"score_{code}"] = pd.array(
-            np.where(np.isnan(score[code]), 0, score[code]).astype(np.int8), dtype="Int8"
-        )
-        cols[f"score_{code}"][np.isnan(score[code])] = pd.NA
+        scored, none = score_cols[code]
+        cols[f"score_{code}"] = pd.arrays.IntegerArray(scored.astype(np.int8), none)
     avg = _averages(rs, pct, raw, aspect_average)
-    avg0 = _averages(rs, pct0, raw0, aspect_average) if applied is not None else avg
+    avg0 = avg if same else _averages(rs, pct0, raw0, aspect_average)
     for aspect, values in avg.items():
         cols[f"avg_{aspect}"] = values
     cols["avg_kekumuhan"] = round_half_up(np.mean(list(avg.values()), axis=0)).reshape(n)
 
-    if rs.leave_requires_service and applied is not None:
+    if rs.leave_requires_service and not same:
         before = np.where(code_base >= 0, code_base, published)
         code_after = _service_rule(units, rs, avg, before, code_after, report)
 
     level_codes = np.where(code_after >= 0, code_after, np.where(lacking, published, -1))
-    total_arr = pd.array(total, dtype="Int64")
-    total_arr[~known] = pd.NA
-    cols["total_score"] = total_arr
+    cols["total_score"] = pd.arrays.IntegerArray(total, ~known)
     cols["level"] = pd.Categorical.from_codes(
         level_codes.astype(np.int8), categories=list(LEVEL_ORDER), ordered=True, validate=False
     )
-    depths = ev.matrix(rs.codes)
-    deepest = np.minimum(depths.max(axis=1) if n else np.zeros(0, dtype=np.int8), _SCORE)
-    source = np.where(
-        lacking,
-        np.where(has_published, "published", None),
-        _DEPTH_SOURCE[deepest.astype(np.intp)] if n else np.zeros(0, dtype=object),
-    )
-    cols["level_source"] = pd.array(source, dtype="string")
+    source_codes = np.where(
+        lacking, np.where(has_published, 3, -1), _SOURCE_OF_DEPTH[deepest.astype(np.intp)]
+    ).astype(np.int8)
+    cols["level_source"] = pd.Categorical.from_codes(
+        source_codes, categories=list(LEVEL_SOURCES), validate=False
+    ).astype("string")
 
     _report_after_works(units, rs, report, skipped, lacking & has_published, applied, ev)
     kept: dict[str, object] = {}
@@ -864,7 +874,7 @@ def assess(
                                     strict=True)],
             )  # fmt: skip
     if "level_source" not in units.columns:
-        kept.update(_published_figures(units, rs, avg0, total0, known0, aspect_average, report))
+        kept.update(_published_figures(units, rs, avg0, total0, known, aspect_average, report))
 
     new = pd.DataFrame(cols, index=units.index)
     for name, values in kept.items():
@@ -880,6 +890,31 @@ def assess(
     out.attrs["ruleset"] = rs.name
     out.attrs["aspect_average"] = aspect_average
     return out
+
+
+def _finish(
+    p: np.ndarray,
+    r: np.ndarray,
+    rs: Ruleset,
+    track: np.ndarray,
+    direct: np.ndarray,
+    given: np.ndarray | None,
+    clipped: np.ndarray | None,
+    has_score: np.ndarray,
+    scores: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One criterion's clamped and recorded percentages and its scores, every depth merged."""
+    if given is not None:
+        p = np.where(direct, clipped, p)
+        r = np.where(direct, given, r)
+    scored = rs.score(p)
+    if has_score.any():
+        scored = np.where(has_score, scores, scored).astype(np.int8)
+    blank = ~(track | direct)
+    if blank.any():
+        p = np.where(blank, np.nan, p)
+        r = np.where(blank, np.nan, r)
+    return p, r, scored
 
 
 def _nothing_to_assess(units: pd.DataFrame, ev: _Evidence, rs: Ruleset) -> str:
