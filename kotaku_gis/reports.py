@@ -104,6 +104,9 @@ _HEADERS: dict[str, dict[str, str]] = {
         "served_ha": "Luas Terlayani (Ha)", "unserved_ha": "Luas Belum Terlayani (Ha)",
         "units_not_assessed": "Unit Belum Dinilai", "ha_not_assessed": "Luas Belum Dinilai (Ha)",
         "level_source": "Sumber Penilaian", "level_published": "Tingkat Kumuh Terbit",
+        "avg_kekumuhan_awal": "Rata-rata Kekumuhan Awal (%)",
+        "avg_kekumuhan_akhir": "Rata-rata Kekumuhan Akhir (%)",
+        "kontribusi_penanganan": "Kontribusi Penanganan",
         "traced": "Terlacak ke Kegiatan", "year": "Tahun",
         "baseline_ha": "Luas Kumuh Awal (Ha)", "units_left": "Unit Keluar",
         "units_entered": "Unit Masuk", "ha_left": "Luas Keluar (Ha)",
@@ -131,6 +134,9 @@ _HEADERS: dict[str, dict[str, str]] = {
         "unserved_ha": "Unserved area (ha)", "units_not_assessed": "Units not assessed",
         "ha_not_assessed": "Area not assessed (ha)", "traced": "Traced to an intervention",
         "level_source": "Assessed from", "level_published": "Published slum level",
+        "avg_kekumuhan_awal": "Mean slum condition before (%)",
+        "avg_kekumuhan_akhir": "Mean slum condition after (%)",
+        "kontribusi_penanganan": "Contribution of works (kontribusi penanganan)",
         "year": "Year",
         "baseline_ha": "Baseline slum area (ha)", "units_left": "Units leaving",
         "units_entered": "Units entering", "ha_left": "Area leaving (ha)",
@@ -404,8 +410,9 @@ def summary_by(
         The group columns, then :func:`kotaku_gis.summarize`'s columns with
         ``units_not_assessed`` and ``ha_not_assessed`` (units without a level, so that the
         level columns add up to ``units`` and ``area_ha``) before ``slum_units``, their
-        ``_after`` twins, ``reduced_ha``, ``served_ha`` and ``unserved_ha``; one row per group
-        and the total row last.
+        ``_after`` twins, ``reduced_ha`` (with frames made by :func:`kotaku_gis.assess`, also
+        ``avg_kekumuhan_awal``, ``avg_kekumuhan_akhir`` and ``kontribusi_penanganan``),
+        ``served_ha`` and ``unserved_ha``; one row per group and the total row last.
 
     Examples
     --------
@@ -431,6 +438,11 @@ def summary_by(
         totals = totals.join(_level_summary(after, []).drop(columns=same).add_suffix("_after"))
         out["reduced_ha"] = out["slum_ha"] - out["slum_ha_after"]
         totals["reduced_ha"] = totals["slum_ha"] - totals["slum_ha_after"]
+        if "avg_kekumuhan" in baseline.columns and "avg_kekumuhan" in after.columns:
+            # The kontribusi penanganan of the works (kotaku_gis.ledger's notes).
+            k = ["avg_kekumuhan_awal", "avg_kekumuhan_akhir", "kontribusi_penanganan"]
+            out = out.join(summarize(grouped_after, by=cols or None, before=baseline)[k])
+            totals = totals.join(summarize(after, before=baseline)[k])
     if remaining is not None:
         served = _served(baseline, remaining, cols)
         out = out.join(served.groupby(cols, dropna=False).sum() if cols else served.sum()

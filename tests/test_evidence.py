@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import kotaku_gis as kg
 from kotaku_gis.cli import app
+from kotaku_gis.reports import summary_by
 from kotaku_gis.scoring import evidence_report
 
 CODES = kg.get_ruleset().codes
@@ -448,6 +449,10 @@ def test_kontribusi_penanganan_by_hand() -> None:
     assert table.loc["total", "avg_kekumuhan_awal"] == pytest.approx(31.405)
     assert table.loc["total", "avg_kekumuhan_akhir"] == pytest.approx(2.835)
     assert table.loc["total", "kontribusi_penanganan"] == pytest.approx(28.57 / 31.405)
+    by = summary_by(before, after=after, by="unit_id").set_index("unit_id")
+    # A alone: (31.43 - 2.86) / 31.43; the total row as summarize's.
+    assert by.loc["A", "kontribusi_penanganan"] == pytest.approx(28.57 / 31.43)
+    assert by.loc["total", "kontribusi_penanganan"] == pytest.approx(28.57 / 31.405)
     led = kg.progress(units, SERVICE_WORKS, years=[2022, 2023])
     assert led["avg_kekumuhan"].tolist() == pytest.approx([31.405, 2.835])
     assert led["kontribusi_penanganan"].tolist() == pytest.approx([0.0, 28.57 / 31.405])
