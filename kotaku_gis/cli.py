@@ -54,6 +54,8 @@ def _print_result(result, elapsed: float) -> None:
     labels = {
         "units": "units",
         "interventions": "interventions",
+        "units_belum_dinilai": "units not assessed (belum dinilai)",
+        "ha_belum_dinilai": "area not assessed ha",
         "baseline_slum_ha": "baseline slum ha",
         "slum_ha_after": f"slum ha after works ({result.year})",
         "reduced_ha": "reduced ha",
@@ -86,8 +88,24 @@ def _print_result(result, elapsed: float) -> None:
     for lvl in LEVELS:
         slug = lvl.replace(" ", "_")
         levels.add_row(lvl, f"{total[f'ha_{slug}']:,.2f}", f"{total[f'ha_{slug}_after']:,.2f}")
+    if head["units_belum_dinilai"]:
+        levels.add_row(
+            "belum dinilai (not assessed)",
+            f"{total['ha_not_assessed']:,.2f}",
+            f"{total['ha_not_assessed_after']:,.2f}",
+        )
     out_console.print(levels)
-    out_console.print(f"Reconciliation: {result.reconciliation}")
+    if head["units_belum_dinilai"]:
+        # A balanced ledger says nothing about units that were never scored.
+        out_console.print(
+            f"[yellow]{head['units_belum_dinilai']:,} of {head['units']:,} units "
+            f"({head['ha_belum_dinilai']:,.2f} ha) could not be assessed (belum dinilai)[/]: "
+            "they are in no slum figure above; the scoring report in run.json names what "
+            "they lack."
+        )
+        out_console.print(f"Reconciliation of the assessed units only: {result.reconciliation}")
+    else:
+        out_console.print(f"Reconciliation: {result.reconciliation}")
     for name, report in result.reports.items():
         if report is not None and len(report):
             out_console.print(f"[yellow]{name}[/]: {report.summary()}")
@@ -182,7 +200,9 @@ def run(
     keep_going: Annotated[
         bool,
         typer.Option(
-            "--keep-going", help="Go on when the units have errors (they are kept and reported)."
+            "--keep-going",
+            help="Go on when the units have errors or cannot all be assessed (they are kept, "
+            "counted as 'belum dinilai' and reported).",
         ),
     ] = False,
     include_planned: Annotated[

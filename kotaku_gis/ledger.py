@@ -3,6 +3,29 @@
 Slum hectares are the area of units whose level is not "tidak kumuh"; the reduction of a year
 is the baseline slum hectares minus the slum hectares after the works done by that year
 (DESIGN §4). Hectares are not rounded here, so that sums add up; round when presenting.
+
+Units without a level (``<NA>``: "belum dinilai", not assessed, see
+:func:`kotaku_gis.assess`) are never counted as slum, nor as leaving or joining the list:
+their units and hectares are shown apart, as ``units_belum_dinilai`` and
+``ha_belum_dinilai``, so that the level columns and these add up to ``units`` and
+``area_ha``.
+
+Two measures of progress, and what they rest on:
+
+- **Luas kumuh berkurang** (slum hectares reduced) counts a unit's *whole* area as reduced the
+  year its level becomes "tidak kumuh", and none of it before. This whole-unit definition is
+  an assumption of this library: no programme source found defines the reduced hectares of a
+  unit that improves without leaving the list, or of part of a unit. It is the reading that
+  keeps the ledger reconcilable (baseline - reduced = remaining, unit by unit) and matches
+  the slum list, which lists whole units. A planner reporting partial hectares (e.g. the
+  served part of a unit, :func:`kotaku_gis.remaining_area`) reports a different figure.
+- **Kontribusi penanganan** (contribution of works) is (average before - average after) /
+  average before, where the average is a unit's ``avg_kekumuhan``, the mean of its seven
+  aspect averages; capped at 1. This is the measure of the Kota Pekalongan slum app
+  (github.com/RiqqiAmru/motorkawanku, ``src/js/rumus.js``: ``kontribusiPenanganan``).
+  For a group of units the averages are the plain means over the units known before and
+  after, each unit counting once. It moves with every work, also where no unit leaves the
+  list.
 """
 
 from __future__ import annotations
@@ -17,9 +40,16 @@ import pandas as pd
 
 from .area import area_ha
 from .errors import InputError, reject_dask
-from .rulesets import DEFAULT_RULESET, LEVEL_ORDER, NOT_SLUM, Ruleset, normalise_levels
-from .schema import ADMIN_COLUMNS
-from .scoring import as_year, assess, round_half_up
+from .rulesets import (
+    DEFAULT_RULESET,
+    LEVEL_ORDER,
+    NOT_SLUM,
+    Ruleset,
+    normalise_levels,
+    ruleset_of,
+)
+from .schema import ADMIN_COLUMNS, id_strings
+from .scoring import AspectAverage, as_year, assess, round_half_up
 
 __all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
 
@@ -81,7 +111,12 @@ def _years(years: object) -> list[int]:
     return out
 
 
-def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+def summarize(
+    assessed: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    before: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Units and hectares per level, and slum hectares, overall or per group.
 
     Parameters
@@ -91,13 +126,19 @@ def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     by : str or list of str, optional
         Column(s) to group by, e.g. ``"kelurahan"``, ``"kota"``, ``["kota", "kecamatan"]``.
         Units with a blank group value form their own group, so no hectare is dropped.
+    before : DataFrame, optional
+        The same units assessed before the works (``assessed`` being the state after them),
+        matched on the index or ``unit_id``: adds ``avg_kekumuhan_awal``,
+        ``avg_kekumuhan_akhir`` and ``kontribusi_penanganan`` (see the module notes).
 
     Returns
     -------
     DataFrame
         One row per group (one row labelled ``"total"`` without ``by``) with ``units``,
         ``area_ha``, ``units_<level>`` and ``ha_<level>`` for the four levels (spaces as
-        underscores, e.g. ``ha_kumuh_berat``), ``slum_units`` and ``slum_ha``.
+        underscores, e.g. ``ha_kumuh_berat``), ``units_belum_dinilai`` and
+        ``ha_belum_dinilai`` (units without a level: never slum), ``slum_units`` and
+        ``slum_ha``; with ``before``, the averages and the kontribusi penanganan.
 
     Examples
     --------
@@ -109,6 +150,18 @@ def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     >>> table = kg.summarize(assessed, by="kota")
     >>> table["slum_ha"].to_dict(), table["units"].to_dict()
     ({'Bima': 1.25, 'Mataram': 2.0}, {'Bima': 1, 'Mataram': 2})
+
+    With the state before works, the kontribusi penanganan: averages 40 % and 20 % before,
+    10 % and 20 % after: (30 - 15) / 30 = 0.5.
+
+    >>> before = assessed.assign(avg_kekumuhan=[40.0, 20.0, 0.0], level="kumuh ringan")
+    >>> after = assessed.assign(avg_kekumuhan=[10.0, 20.0, 0.0], level=[None, "tidak kumuh",
+    ...     "kumuh ringan"])
+    >>> table = kg.summarize(after, by="kota", before=before)
+    >>> table.loc["Mataram", ["units_belum_dinilai", "ha_belum_dinilai", "slum_ha"]].tolist()
+    [1.0, 2.0, 0.0]
+    >>> float(table.loc["Mataram", "kontribusi_penanganan"])
+    0.5
     """
     reject_dask(assessed, function="kg.summarize")
     cols = _by_columns(assessed, by)
@@ -121,16 +174,83 @@ def summarize(assessed: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         hit = np.asarray(levels == lvl)
         data[f"units_{_slug(lvl)}"] = hit.astype(np.int64)
         data[f"ha_{_slug(lvl)}"] = np.where(hit, ha, 0.0)
-    slum = np.asarray(levels != NOT_SLUM) & ~np.asarray(pd.isna(levels))
+    blank = np.asarray(pd.isna(levels))
+    data["units_belum_dinilai"] = blank.astype(np.int64)
+    data["ha_belum_dinilai"] = np.where(blank, ha, 0.0)
+    slum = np.asarray(levels != NOT_SLUM) & ~blank
     data["slum_units"] = slum.astype(np.int64)
     data["slum_ha"] = np.where(slum, ha, 0.0)
     table = pd.DataFrame(data)
+    if before is not None:
+        awal, akhir = _kekumuhan_pair(_aligned_before(assessed, before), assessed)
+        both = ~np.isnan(awal) & ~np.isnan(akhir)
+        table["_n"] = both.astype(np.int64)
+        table["_awal"] = np.where(both, awal, 0.0)
+        table["_akhir"] = np.where(both, akhir, 0.0)
     if not cols:
         out = table.sum(numeric_only=True).to_frame("total").T
         out = out.astype({c: np.int64 for c in out.columns if c.endswith("units")})
         out.index.name = None
-        return out
-    return table.groupby(cols, dropna=False, sort=True).sum()
+    else:
+        out = table.groupby(cols, dropna=False, sort=True).sum()
+    if before is not None:
+        out = _with_kontribusi(out)
+    return out
+
+
+def _kekumuhan(frame: pd.DataFrame) -> np.ndarray:
+    """Each unit's ``avg_kekumuhan`` (the mean of its aspect averages), NaN where unknown."""
+    if "avg_kekumuhan" in frame.columns:
+        return pd.to_numeric(frame["avg_kekumuhan"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+    rs = ruleset_of(frame)
+    aspects = [f"avg_{a}" for a in rs.aspects]
+    if not set(aspects) <= set(frame.columns):
+        raise InputError(
+            "the kontribusi penanganan needs 'avg_kekumuhan' (or the aspect averages "
+            f"{aspects}); pass frames made by kg.assess."
+        )
+    values = frame[aspects].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    return round_half_up(values.mean(axis=1))
+
+
+def _kekumuhan_pair(before: pd.DataFrame, after: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return _kekumuhan(before), _kekumuhan(after)
+
+
+def _aligned_before(after: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``before`` in the order of ``after`` (same index, else matched on unit_id)."""
+    if before.index.equals(after.index):
+        return before
+    if "unit_id" not in before.columns or "unit_id" not in after.columns:
+        raise InputError(
+            "the frames before and after works have different rows and no 'unit_id' to match "
+            "them; assess the same units twice."
+        )
+    ids = pd.Index(id_strings(before["unit_id"]))
+    if ids.has_duplicates:
+        raise InputError("unit_id values repeat in the frame before works; make them unique.")
+    pos = ids.get_indexer(id_strings(after["unit_id"]))
+    if (pos < 0).any():
+        missing = after["unit_id"][pos < 0].tolist()[:10]
+        raise InputError(f"units {missing} are not in the frame before works.")
+    return before.iloc[pos].set_axis(after.index)
+
+
+def _with_kontribusi(table: pd.DataFrame) -> pd.DataFrame:
+    """Group means of the averages and the kontribusi from the ``_n/_awal/_akhir`` sums."""
+    n = table.pop("_n").to_numpy(dtype=float)
+    awal_sum = table.pop("_awal").to_numpy(dtype=float)
+    akhir_sum = table.pop("_akhir").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        awal = np.where(n > 0, awal_sum / n, np.nan)
+        akhir = np.where(n > 0, akhir_sum / n, np.nan)
+        share = np.where(awal > 0, (awal - akhir) / np.where(awal > 0, awal, 1.0), np.nan)
+    table["avg_kekumuhan_awal"] = awal
+    table["avg_kekumuhan_akhir"] = akhir
+    table["kontribusi_penanganan"] = np.minimum(share, 1.0)
+    return table
 
 
 def progress(
@@ -141,6 +261,8 @@ def progress(
     by: str | Sequence[str] | None = None,
     ruleset: str | Ruleset = DEFAULT_RULESET,
     include_planned: bool = False,
+    aspect_average: AspectAverage = "mean",
+    allow_unassessed: bool = False,
 ) -> pd.DataFrame:
     """The ledger: baseline, slum and reduced hectares per year, per level, optionally per group.
 
@@ -160,7 +282,12 @@ def progress(
     by : str or list of str, optional
         Group column(s), e.g. ``"kota"``.
     ruleset : str or Ruleset
-        Regulation to score with.
+        Regulation to score with (a ruleset with
+        :attr:`~kotaku_gis.Ruleset.leave_requires_service` applies that condition).
+    aspect_average : {"mean", "simkotaku"}, default "mean"
+        Rule for the aspect averages (:func:`kotaku_gis.assess`).
+    allow_unassessed : bool, default False
+        Passed to :func:`kotaku_gis.assess`: go on when no unit can be assessed.
     include_planned : bool, default False
         Say that the reductions count planned works as done (a what-if): pass the output of
         ``kg.allocate(..., include_planned=True)``. Reductions made that way mark the ledger
@@ -171,23 +298,36 @@ def progress(
     DataFrame
         One row per year (and group): ``year``, the group columns, ``baseline_ha`` (baseline
         slum hectares), ``slum_ha``, ``reduced_ha`` (= baseline_ha - slum_ha), ``ha_<level>``
-        for the four levels, ``slum_units``, ``units_left`` and ``units_entered`` (units that
-        left or joined the slum list since the previous row's year, or since the baseline for
-        the first year) with ``ha_left`` and ``ha_entered``. ``attrs["report"]`` is the report
-        of the last year's assessment, with the allocation's count of the works it left out
-        (``works_left_out``); ``attrs["what_if"]`` says whether planned works were counted.
+        for the four levels, ``units_belum_dinilai`` and ``ha_belum_dinilai`` (units without a
+        level, never counted as slum), ``slum_units``, ``units_left`` and ``units_entered``
+        (units that left or joined the slum list since the previous row's year, or since the
+        baseline for the first year) with ``ha_left`` and ``ha_entered``,
+        ``avg_kekumuhan`` (mean over the units of their mean aspect average that year) and
+        ``kontribusi_penanganan`` (against the baseline; see the module notes).
+        ``attrs["report"]`` is the report of the last year's assessment, with the allocation's
+        count of the works it left out (``works_left_out``); ``attrs["what_if"]`` says whether
+        planned works were counted.
 
     Examples
     --------
     >>> import pandas as pd
     >>> import kotaku_gis as kg
     >>> units = pd.DataFrame({"unit_id": ["A"], "area_ha": [2.0], "buildings": [10],
+    ...     "households": [10], "road_length_m": [100.0], "drain_length_m": [100.0],
+    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
     ...     "7a": [10.0], "7b": [10.0], "1a": [10.0], "1c": [10.0]})
     >>> red = pd.DataFrame({"unit_id": ["A"], "criterion": ["7a"], "volume": [10.0],
     ...     "year": [2023]})
     >>> led = kg.progress(units, red, years=[2022, 2023])
     >>> led["slum_ha"].tolist(), led["reduced_ha"].tolist(), led["units_left"].tolist()
     ([2.0, 0.0], [0.0, 2.0], [0, 1])
+
+    The aspect averages before are 66.67 % (bangunan), 100 % (proteksi kebakaran) and 0 %
+    for the five others: 166.67 / 7 = 23.81 %; after works 7a, 50 % instead of 100 %:
+    116.67 / 7 = 16.67 %; (23.81 - 16.67) / 23.81 = 0.2999.
+
+    >>> led["avg_kekumuhan"].tolist(), led["kontribusi_penanganan"].round(4).tolist()
+    ([23.81, 16.67], [0.0, 0.2999])
     """
     reject_dask(units, function="kg.progress")
     years = _years(years)
@@ -198,42 +338,62 @@ def progress(
         if cols
         else pd.Index(np.zeros(len(units), dtype=np.int64))
     )
+    options = {
+        "ruleset": ruleset,
+        "aspect_average": aspect_average,
+        "allow_unassessed": allow_unassessed,
+    }
 
-    def slum_mask(frame: pd.DataFrame) -> np.ndarray:
-        return np.asarray(frame["level"] != NOT_SLUM)
+    def states(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(assessed, slum) per unit: a unit without a level is neither slum nor not."""
+        level = frame["level"]
+        assessed = level.notna().to_numpy()
+        return assessed, assessed & np.asarray(level != NOT_SLUM)
 
-    base = assess(units, ruleset=ruleset)
-    base_slum = slum_mask(base)
-    previous = base_slum
+    base = assess(units, **options)
+    base_assessed, base_slum = states(base)
+    awal = _kekumuhan(base)
+    previous_assessed, previous = base_assessed, base_slum
     rows = []
     last = base
     for year in years:
-        now = assess(units, ruleset=ruleset, reductions=reductions, year=year)
+        now = assess(units, reductions=reductions, year=year, **options)
         last = now
-        slum = slum_mask(now)
-        left = previous & ~slum
-        entered = ~previous & slum
+        assessed, slum = states(now)
+        # Only a unit assessed both times can leave or join the list.
+        both = previous_assessed & assessed
+        left = both & previous & ~slum
+        entered = both & ~previous & slum
         data = {
             "baseline_ha": np.where(base_slum, ha, 0.0),
             "slum_ha": np.where(slum, ha, 0.0),
         }
-        levels = np.asarray(now["level"])
+        levels = np.asarray(now["level"].astype(object))
         for lvl in LEVEL_ORDER[::-1]:
             data[f"ha_{_slug(lvl)}"] = np.where(levels == lvl, ha, 0.0)
+        data["units_belum_dinilai"] = (~assessed).astype(np.int64)
+        data["ha_belum_dinilai"] = np.where(~assessed, ha, 0.0)
         data["slum_units"] = slum.astype(np.int64)
         data["units_left"] = left.astype(np.int64)
         data["units_entered"] = entered.astype(np.int64)
         data["ha_left"] = np.where(left, ha, 0.0)
         data["ha_entered"] = np.where(entered, ha, 0.0)
+        akhir = _kekumuhan(now)
+        known = ~np.isnan(awal) & ~np.isnan(akhir)
+        data["_n"] = known.astype(np.int64)
+        data["_awal"] = np.where(known, awal, 0.0)
+        data["_akhir"] = np.where(known, akhir, 0.0)
         part = (
             pd.DataFrame(data, index=keys)
             .groupby(level=list(range(keys.nlevels)), dropna=False)
             .sum()
         )
         part["reduced_ha"] = part["baseline_ha"] - part["slum_ha"]
+        part = _with_kontribusi(part).drop(columns=["avg_kekumuhan_awal"])
+        part = part.rename(columns={"avg_kekumuhan_akhir": "avg_kekumuhan"})
         part.insert(0, "year", year)
         rows.append(part)
-        previous = slum
+        previous_assessed, previous = assessed, slum
     out = pd.concat(rows)
     out = out.reset_index(drop=not cols)
     order = ["year", *cols, "baseline_ha", "slum_ha", "reduced_ha"]

@@ -69,13 +69,18 @@ class JobResult:
         Every figure counts the units' verified ``area_ha``, as the summaries do; the served
         share of each unit's geometry is applied to it.
         """
+        blank = self.baseline["level"].isna().to_numpy()
+        area = self.summary["area_ha"].sum() if len(self.summary) else 0.0
+        unassessed_ha = float(self.summary["ha_not_assessed"].sum()) if blank.any() else 0.0
         return {
             "units": len(self.units),
             "interventions": len(self.interventions),
+            "units_belum_dinilai": int(blank.sum()),
+            "ha_belum_dinilai": round(unassessed_ha, 2),
             "baseline_slum_ha": round(float(self.ledger["baseline_ha"].iloc[-1]), 2),
             "slum_ha_after": round(float(self.ledger["slum_ha"].iloc[-1]), 2),
             "reduced_ha": round(float(self.ledger["reduced_ha"].iloc[-1]), 2),
-            "area_ha": round(float(self.summary["area_ha"].sum()), 2),
+            "area_ha": round(float(area), 2),
             "covered_ha": round(float(self.summary["served_ha"].sum()), 2),
             "remaining_ha": round(float(self.summary["unserved_ha"].sum()), 2),
         }
@@ -144,9 +149,11 @@ def run_job(
         Schema the tables go into when ``out_dir`` is a database URL.
     strict : bool, default True
         Stop with :class:`~kotaku_gis.InputError` when the units' validation finds errors
-        (duplicate ids, overlapping units, swapped or absurd coordinates, non-numeric volumes),
-        since they would make the hectares wrong. With False the run goes on, those rows are
-        kept, and the report lists them; repeated or missing ids stop the run all the same.
+        (duplicate ids, overlapping units, swapped or absurd coordinates, non-numeric volumes,
+        criteria without evidence), or when a unit cannot be assessed, since they would make
+        the hectares wrong. With False the run goes on, those rows are kept, units that
+        cannot be assessed count as "belum dinilai" (never as slum), and the reports list them;
+        repeated or missing ids stop the run all the same.
     include_planned : bool, default False
         A what-if: count planned and in-progress works as done (not cancelled ones) in the
         allocation, the overlay and the ledger. The result's ``what_if`` is True, and every
@@ -192,20 +199,20 @@ def run_job(
         if years_known.empty:
             raise InputError("no work has a year; pass year=… to say which year to report.")
         year = int(years_known.max())
+    scoring = {"ruleset": ruleset, "allow_unassessed": not strict}
     with step("scoring the baseline"):
-        baseline = assess(u, ruleset=ruleset)
+        baseline = assess(u, **scoring)
+    _check_assessed(baseline, strict=strict, source=u.attrs["report"].source)
     with step("allocating works to criteria"):
         reductions = allocate(u, w, year=year, include_planned=include_planned)
     with step(f"re-scoring after works done by {year}"):
-        after = assess(u, ruleset=ruleset, reductions=reductions, year=year)
+        after = assess(u, reductions=reductions, year=year, **scoring)
     with step("overlaying service areas"):
         remaining = remaining_area(u, w, year=year, include_planned=include_planned)
     with step("building the ledger"):
         first = int(w["year"].dropna().min()) if w["year"].notna().any() else year
         years = list(range(min(first, year), year + 1))
-        ledger = progress(
-            u, reductions, years=years, ruleset=ruleset, include_planned=include_planned
-        )
+        ledger = progress(u, reductions, years=years, include_planned=include_planned, **scoring)
         by_cols = [c for c in by if c in u.columns]
         summary = summary_by(baseline, after=after, remaining=remaining, by=by_cols, total=None)
         rec = _reconcile_flows(baseline, after, ledger)
@@ -224,6 +231,7 @@ def run_job(
         reports={
             "units": u.attrs.get("report"),
             "interventions": w.attrs.get("report"),
+            "scoring": after.attrs.get("report"),
             "allocation": reductions.attrs.get("report"),
             "overlay": remaining.attrs.get("report"),
         },
@@ -258,8 +266,32 @@ def _check_options(
 #: Unit checks whose errors make hectares wrong: the run stops on them unless told otherwise.
 _FATAL_UNIT_CHECKS = frozenset(
     {"duplicate_id", "missing_id", "overlap", "lonlat_swapped", "outside_indonesia",
-     "wrong_geometry_type", "non_numeric", "negative_value", "missing_column"}
+     "wrong_geometry_type", "non_numeric", "negative_value", "missing_column",
+     "criterion_missing"}
 )  # fmt: skip
+
+
+def _check_assessed(baseline: pd.DataFrame, *, strict: bool, source: str | None) -> None:
+    """Stop (when strict) if some unit could not be assessed: its hectares would be missing
+    from every slum figure."""
+    blank = baseline["level"].isna().to_numpy()
+    if not strict or not blank.any():
+        return
+    report: ValidationReport = baseline.attrs["report"]
+    missing = [i for i in report if i.check == "criterion_missing"]
+    lines = [f"  row {i.row!r}, {i.column}: {i.message}" for i in missing[:10]]
+    more = f"\n  … and {len(missing) - 10} more" if len(missing) > 10 else ""
+    names = baseline["unit_id"] if "unit_id" in baseline.columns else baseline.index.to_series()
+    ids = names[blank].astype("string").tolist()[:10]
+    raise InputError(
+        f"{source}: {int(blank.sum())} of {len(baseline)} unit(s) cannot be assessed "
+        f"(e.g. {ids}): a criterion has no evidence and there is no published level, so their "
+        "hectares would be missing from the slum figures.\n"
+        + "\n".join(lines)
+        + more
+        + "\nGive the missing columns, or run with strict=False (--keep-going) to continue "
+        "with them counted as 'belum dinilai' (never as slum) and listed in run.json."
+    )
 
 
 def _check_units(units: pd.DataFrame, *, strict: bool) -> None:
@@ -400,6 +432,7 @@ def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list
             for k, v in result.reconciliation.to_frame().iloc[0].items()
         },
         "validation": {k: v.summary() for k, v in result.reports.items() if v is not None},
+        "scoring": _scoring_summary(result.reports.get("scoring")),
         "notes": notes,
         "outputs": names,
     }
@@ -407,6 +440,37 @@ def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list
         manifest["notes"] = [WHAT_IF_NOTE, *notes]
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _scoring_summary(report: ValidationReport | None, *, first: int = 20) -> dict:
+    """The scoring report for run.json: the count of entries per check and the first ones."""
+    if report is None:
+        return {"counts": {}, "first": []}
+    counts: dict[str, int] = {}
+    for issue in report:
+        counts[issue.check] = counts.get(issue.check, 0) + 1
+    return {
+        "summary": report.summary(),
+        "counts": dict(sorted(counts.items())),
+        "first": [
+            {
+                "row": _json_value(i.row),
+                "column": i.column,
+                "severity": i.severity,
+                "check": i.check,
+                "message": i.message,
+            }
+            for i in report.issues[:first]
+        ],
+    }
 
 
 def _workbook(result: JobResult, out: Path) -> None:

@@ -61,6 +61,8 @@ def near_threshold(
     >>> import pandas as pd
     >>> import kotaku_gis as kg
     >>> units = pd.DataFrame({"unit_id": ["A", "B"], "buildings": [100, 100],
+    ...     "households": [80, 80], "road_length_m": [500.0] * 2, "drain_length_m": [400.0] * 2,
+    ...     "area_ha": [2.0, 2.0], **dict.fromkeys(kg.get_ruleset().codes, [0.0, 0.0]),
     ...     "7a": [100.0, 0.0], "7b": [100.0, 0.0], "1a": [55.0, 0.0], "1c": [22.0, 0.0]})
     >>> near = kg.near_threshold(kg.assess(units))
     >>> cols = ["unit_id", "total_score", "points_to_threshold", "holding", "next_band"]
@@ -72,10 +74,13 @@ def near_threshold(
     if margin < 0:
         raise InputError(f"margin must be 0 or more points, not {margin}.")
     threshold = rs.slum_threshold
-    total = assessed["total_score"].to_numpy()
+    # A unit without a total (not assessed, or known by a published level only) is not near.
+    total = pd.to_numeric(assessed["total_score"], errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
     near = (np.asarray(assessed["level"] == NOT_SLUM)) & (total >= threshold - margin)
     out = assessed[near].copy()
-    scores = np.column_stack([out[f"score_{c}"].to_numpy() for c in rs.codes]).reshape(
+    scores = np.column_stack([out[f"score_{c}"].to_numpy(dtype=float) for c in rs.codes]).reshape(
         len(out), len(rs.codes)
     )
     codes = np.array(rs.codes, dtype=object)
@@ -84,7 +89,7 @@ def near_threshold(
     bands = np.array(sorted(m for m, _ in rs.bands))
     has_pct = all(f"pct_{c}" in out.columns for c in rs.codes)
     if has_pct and len(out):
-        pct = np.column_stack([out[f"pct_{c}"].to_numpy() for c in rs.codes])
+        pct = np.column_stack([out[f"pct_{c}"].to_numpy(dtype=float) for c in rs.codes])
         nxt_idx = np.searchsorted(bands, pct, side="right")
         nxt = np.where(nxt_idx < len(bands), bands[np.minimum(nxt_idx, len(bands) - 1)], np.inf)
         close = (nxt - pct) <= pct_margin
@@ -112,7 +117,9 @@ def holding_criteria(
     --------
     >>> import pandas as pd
     >>> import kotaku_gis as kg
-    >>> units = pd.DataFrame({"unit_id": ["A"], "buildings": [100],
+    >>> units = pd.DataFrame({"unit_id": ["A"], "buildings": [100], "households": [80],
+    ...     "road_length_m": [500.0], "drain_length_m": [400.0], "area_ha": [2.0],
+    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
     ...     "7a": [100.0], "7b": [100.0], "1a": [55.0]})
     >>> kg.holding_criteria(kg.assess(units))[["criterion", "score"]].values.tolist()
     [['7a', 5], ['7b', 5], ['1a', 3]]
@@ -121,7 +128,7 @@ def holding_criteria(
     near = near_threshold(assessed, margin=margin, ruleset=rs)
     frames = []
     for c in rs.criteria:
-        score = near[f"score_{c.code}"].to_numpy()
+        score = near[f"score_{c.code}"].to_numpy(dtype=float, na_value=np.nan)
         hit = score > 0
         if not hit.any():
             continue

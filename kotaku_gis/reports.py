@@ -103,6 +103,10 @@ _HEADERS: dict[str, dict[str, str]] = {
         "slum_ha": "Luas Kumuh (Ha)", "reduced_ha": "Pengurangan Luas Kumuh (Ha)",
         "served_ha": "Luas Terlayani (Ha)", "unserved_ha": "Luas Belum Terlayani (Ha)",
         "units_not_assessed": "Unit Belum Dinilai", "ha_not_assessed": "Luas Belum Dinilai (Ha)",
+        "level_source": "Sumber Penilaian", "level_published": "Tingkat Kumuh Terbit",
+        "avg_kekumuhan_awal": "Rata-rata Kekumuhan Awal (%)",
+        "avg_kekumuhan_akhir": "Rata-rata Kekumuhan Akhir (%)",
+        "kontribusi_penanganan": "Kontribusi Penanganan",
         "traced": "Terlacak ke Kegiatan", "year": "Tahun",
         "baseline_ha": "Luas Kumuh Awal (Ha)", "units_left": "Unit Keluar",
         "units_entered": "Unit Masuk", "ha_left": "Luas Keluar (Ha)",
@@ -129,6 +133,10 @@ _HEADERS: dict[str, dict[str, str]] = {
         "reduced_ha": "Slum area reduced (ha)", "served_ha": "Served area (ha)",
         "unserved_ha": "Unserved area (ha)", "units_not_assessed": "Units not assessed",
         "ha_not_assessed": "Area not assessed (ha)", "traced": "Traced to an intervention",
+        "level_source": "Assessed from", "level_published": "Published slum level",
+        "avg_kekumuhan_awal": "Mean slum condition before (%)",
+        "avg_kekumuhan_akhir": "Mean slum condition after (%)",
+        "kontribusi_penanganan": "Contribution of works (kontribusi penanganan)",
         "year": "Year",
         "baseline_ha": "Baseline slum area (ha)", "units_left": "Units leaving",
         "units_entered": "Units entering", "ha_left": "Area leaving (ha)",
@@ -166,6 +174,7 @@ _WORDS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 _LEVEL_EN = dict(zip(LEVELS, level_labels("en"), strict=True))
+_NOT_ASSESSED = {"id": "belum dinilai", "en": "not assessed"}
 
 
 def _lang(lang: str) -> Lang:
@@ -401,8 +410,9 @@ def summary_by(
         The group columns, then :func:`kotaku_gis.summarize`'s columns with
         ``units_not_assessed`` and ``ha_not_assessed`` (units without a level, so that the
         level columns add up to ``units`` and ``area_ha``) before ``slum_units``, their
-        ``_after`` twins, ``reduced_ha``, ``served_ha`` and ``unserved_ha``; one row per group
-        and the total row last.
+        ``_after`` twins, ``reduced_ha`` (with frames made by :func:`kotaku_gis.assess`, also
+        ``avg_kekumuhan_awal``, ``avg_kekumuhan_akhir`` and ``kontribusi_penanganan``),
+        ``served_ha`` and ``unserved_ha``; one row per group and the total row last.
 
     Examples
     --------
@@ -428,6 +438,11 @@ def summary_by(
         totals = totals.join(_level_summary(after, []).drop(columns=same).add_suffix("_after"))
         out["reduced_ha"] = out["slum_ha"] - out["slum_ha_after"]
         totals["reduced_ha"] = totals["slum_ha"] - totals["slum_ha_after"]
+        if "avg_kekumuhan" in baseline.columns and "avg_kekumuhan" in after.columns:
+            # The kontribusi penanganan of the works (kotaku_gis.ledger's notes).
+            k = ["avg_kekumuhan_awal", "avg_kekumuhan_akhir", "kontribusi_penanganan"]
+            out = out.join(summarize(grouped_after, by=cols or None, before=baseline)[k])
+            totals = totals.join(summarize(after, before=baseline)[k])
     if remaining is not None:
         served = _served(baseline, remaining, cols)
         out = out.join(served.groupby(cols, dropna=False).sum() if cols else served.sum()
@@ -448,27 +463,16 @@ def summary_by(
 
 
 def _level_summary(assessed: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """:func:`kotaku_gis.summarize` with the units that have no level counted apart.
+    """:func:`kotaku_gis.summarize` with its units without a level under the report's names.
 
-    ``summarize`` counts such units in ``units`` and ``area_ha`` only; ``units_not_assessed``
-    and ``ha_not_assessed`` show them, so the level columns add up to the unit count.
+    ``summarize`` shows them as ``units_belum_dinilai`` and ``ha_belum_dinilai``; the reports
+    call them ``units_not_assessed`` and ``ha_not_assessed``, so the level columns add up to
+    the unit count.
     """
     out = summarize(assessed, by=cols or None)
-    blank = normalise_levels(assessed["level"]).isna().to_numpy()
-    data: dict[str, Any] = {c: assessed[c].to_numpy() for c in cols}
-    data["units_not_assessed"] = blank.astype(np.int64)
-    data["ha_not_assessed"] = np.where(blank, _hectares(assessed), 0.0)
-    table = pd.DataFrame(data)
-    # Grouped exactly as summarize groups, so the rows come in the same order.
-    extra = (
-        table.groupby(cols, dropna=False, sort=True).sum()
-        if cols
-        else table.sum().to_frame("total").T.astype({"units_not_assessed": np.int64})
+    return out.rename(
+        columns={"units_belum_dinilai": "units_not_assessed", "ha_belum_dinilai": "ha_not_assessed"}
     )
-    at = out.columns.get_loc("slum_units")
-    for i, c in enumerate(("units_not_assessed", "ha_not_assessed")):
-        out.insert(at + i, c, extra[c].to_numpy())
-    return out
 
 
 def _base_and_after(
@@ -530,8 +534,9 @@ def _unit_scores(
     rs = ruleset_of(baseline)
     lead = [c for c in ("unit_id", *ADMIN_COLUMNS, "area_ha") if c in baseline.columns]
     cols: dict[str, pd.Series] = {c: baseline[c] for c in lead}
-    for c in ("total_score", "level"):
-        cols[c] = baseline[c]
+    for c in ("total_score", "level", "level_source", "level_published"):
+        if c in baseline.columns:
+            cols[c] = baseline[c]
     if after is not None:
         after = _aligned(after, baseline)
         for c in ("total_score", "level"):
@@ -673,13 +678,17 @@ def _unassessed(baseline: pd.DataFrame, after: pd.DataFrame | None) -> Validatio
 
 
 def _for_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The frame with its level columns in ``lang`` (the data keep the regulation's labels)."""
-    if lang == "id":
+    """The frame with its level columns in ``lang`` (the data keep the regulation's labels);
+    a unit without a level shows "belum dinilai" / "not assessed"."""
+    names = [c for c in ("level", "level_before", "level_after") if c in frame.columns]
+    if not names:
         return frame
     out = frame.copy()
-    for c in ("level", "level_before", "level_after"):
-        if c in out.columns:
-            out[c] = normalise_levels(out[c], column=c).replace(_LEVEL_EN)
+    for c in names:
+        labels = normalise_levels(out[c], column=c)
+        if lang == "en":
+            labels = labels.replace(_LEVEL_EN)
+        out[c] = labels.fillna(_NOT_ASSESSED[lang])
     return out
 
 
@@ -802,6 +811,8 @@ def write_excel_report(
     >>> import kotaku_gis as kg
     >>> units = pd.DataFrame({"unit_id": ["A", "B"], "kota": ["Mataram", "Bima"],
     ...     "kelurahan": ["Ampenan", "Dara"], "area_ha": [2.5, 1.25], "buildings": [10, 10],
+    ...     "households": [12, 12], "road_length_m": [200.0] * 2, "drain_length_m": [200.0] * 2,
+    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0, 0.0]),
     ...     "1a": [10.0, 0.0], "1c": [10.0, 0.0], "7a": [10.0, 0.0], "7b": [10.0, 0.0]})
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "laporan.xlsx"
     >>> _ = kg.write_excel_report(path, units_assessed=kg.assess(units))
@@ -910,8 +921,10 @@ def write_gpkg_report(
     --------
     >>> import tempfile, pathlib, pyogrio, geopandas as gpd, shapely
     >>> import kotaku_gis as kg
-    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "buildings": [10], "1a": [10.0],
-    ...     "1c": [10.0], "7a": [10.0], "7b": [10.0]},
+    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "buildings": [10], "households": [12],
+    ...     "road_length_m": [200.0], "drain_length_m": [200.0],
+    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
+    ...     "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]},
     ...     geometry=[shapely.box(116.1, -8.59, 116.101, -8.589)], crs=4326)
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "laporan.gpkg"
     >>> _ = kg.write_gpkg_report(path, units_assessed=kg.assess(units))
@@ -1206,7 +1219,9 @@ def write_reports(
     >>> import tempfile, pandas as pd
     >>> import kotaku_gis as kg
     >>> units = pd.DataFrame({"unit_id": ["A"], "kota": ["Mataram"], "area_ha": [2.0],
-    ...     "buildings": [10], "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]})
+    ...     "buildings": [10], "households": [12], "road_length_m": [200.0],
+    ...     "drain_length_m": [200.0], **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
+    ...     "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]})
     >>> paths = kg.write_reports(tempfile.mkdtemp(), units_assessed=kg.assess(units))
     >>> [p.name for p in paths]
     ['kotaku_report.xlsx', 'kotaku_report.gpkg', 'units_assessed.csv']

@@ -56,6 +56,7 @@ from .schema import LEVELS
 
 __all__ = [
     "DEFAULT_RULESET",
+    "LEVEL_ALIASES",
     "LEVEL_ORDER",
     "NOT_SLUM",
     "RULESETS",
@@ -63,6 +64,7 @@ __all__ = [
     "Ruleset",
     "get_ruleset",
     "normalise_levels",
+    "parse_levels",
     "ruleset_of",
 ]
 
@@ -125,6 +127,76 @@ def normalise_levels(values: pd.Series, *, column: str = "level") -> pd.Series:
     return pd.Series(labels[codes], index=values.index, dtype="string", name=values.name)
 
 
+#: Ways published tables write the four levels, after stripping, lower-casing and turning
+#: underscores, hyphens and repeated spaces into one space: the level alone ("Berat"), with
+#: "kumuh" ("KUMUH BERAT", "Kumuh_Berat"), and the short codes of city slum apps ("KB", "KS",
+#: "KR", "TK").
+LEVEL_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        **{level: level for level in LEVELS},
+        "berat": "kumuh berat", "kb": "kumuh berat", "kumuh tingkat berat": "kumuh berat",
+        "sedang": "kumuh sedang", "ks": "kumuh sedang", "kumuh tingkat sedang": "kumuh sedang",
+        "ringan": "kumuh ringan", "kr": "kumuh ringan", "kumuh tingkat ringan": "kumuh ringan",
+        "tk": "tidak kumuh", "bukan kumuh": "tidak kumuh", "non kumuh": "tidak kumuh",
+        "tidak kumuh lagi": "tidak kumuh",
+    }
+)  # fmt: skip
+
+
+def parse_levels(values: pd.Series, *, column: str = "level") -> tuple[pd.Series, pd.Series]:
+    """Published level labels as the canonical text, tolerating the ways tables write them.
+
+    Unlike :func:`normalise_levels`, an unknown label does not raise: it becomes ``<NA>`` and
+    is flagged, so that the caller can report it. Labels are matched after stripping,
+    lower-casing, and turning underscores, hyphens and repeated spaces into one space, against
+    :data:`LEVEL_ALIASES` ("Berat", "KUMUH BERAT", "kumuh_berat", "Tidak Kumuh", "KR", ...).
+
+    Parameters
+    ----------
+    values : Series
+        The labels as published (text, categorical or object).
+    column : str, default "level"
+        Column name (kept for messages of callers).
+
+    Returns
+    -------
+    (Series, Series)
+        The canonical labels (``string`` dtype, ``<NA>`` where blank or unknown) and a boolean
+        Series that is True where a label was given but not recognised. Both keep the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.rulesets import parse_levels
+    >>> labels, unknown = parse_levels(pd.Series(["Berat", "KUMUH RINGAN", "Tidak Kumuh",
+    ...     "sedang", "parah", None]))
+    >>> labels.tolist()
+    ['kumuh berat', 'kumuh ringan', 'tidak kumuh', 'kumuh sedang', <NA>, <NA>]
+    >>> unknown.tolist()
+    [False, False, False, False, True, False]
+    """
+    del column
+    values = pd.Series(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = (
+        pd.Series(uniques, dtype=object)
+        .astype("string")
+        .str.strip()
+        .str.lower()
+        .str.replace(r"[\s_\-]+", " ", regex=True)
+        .str.strip()
+        .replace("", pd.NA)
+    )
+    canon = text.map(dict(LEVEL_ALIASES)).astype("string")
+    unknown_u = (text.notna() & canon.isna()).to_numpy(dtype=bool)
+    labels = np.append(canon.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
+    flags = np.append(unknown_u, False)
+    return (
+        pd.Series(labels[codes], index=values.index, dtype="string", name=values.name),
+        pd.Series(flags[codes], index=values.index, dtype=bool, name=values.name),
+    )
+
+
 #: Aspect keys with their Indonesian and English names.
 ASPECTS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
@@ -177,6 +249,24 @@ class Ruleset:
     bands: tuple[tuple[float, int], ...]
     levels: tuple[tuple[str, int], ...]
     source: str
+    #: When True, a unit on the slum list at baseline that scores below the threshold after
+    #: works leaves the list only if the service of each of :attr:`service_aspects` (100 minus
+    #: the aspect's average percentage) is above :attr:`service_minimum` %; otherwise it stays
+    #: at the lowest slum level. The programme states this condition
+    #: (https://kotaku.pu.go.id/tags/Kumuh: "nilai kekumuhan akhir turun di bawah 19 dan
+    #: tingkat layanan terhadap 5 indikator (jalan, drainase, air bersih, air limbah dan
+    #: persampahan) minimal sudah mencapai >80%"); the regulation's own scoring does not, so it
+    #: is off by default. Turn it on with
+    #: ``dataclasses.replace(kg.get_ruleset(), leave_requires_service=True)`` or
+    #: ``kg.assess(..., leave_requires_service=True)``.
+    leave_requires_service: bool = False
+    #: Aspects of the service condition: jalan, drainase, air bersih (air minum), air limbah,
+    #: persampahan.
+    service_aspects: tuple[str, ...] = (
+        "jalan", "air_minum", "drainase", "air_limbah", "persampahan",
+    )  # fmt: skip
+    #: Service (100 - aspect average, %) that each aspect must exceed.
+    service_minimum: float = 80.0
 
     @property
     def codes(self) -> tuple[str, ...]:

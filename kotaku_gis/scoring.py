@@ -4,38 +4,130 @@ Each criterion's percentage is volume / denominator x 100, rounded half-up to tw
 on the programme's score sheets (75.995 % is 76.00 % and scores 5; 75.76 % scores 3). The
 score bands and level thresholds come from the ruleset (:mod:`kotaku_gis.rulesets`).
 
+Evidence, deepest first
+-----------------------
+Per unit and criterion, :func:`assess` uses the deepest evidence the table holds:
+
+1. ``volumes``: the volume column (``"1a"`` ...) and its denominator (``buildings`` ...);
+2. ``percentages``: a given ``pct_<code>`` (as SIM KOTAKU exports them). With the
+   denominator present the volume is derived (pct x denominator / 100), so works taken off it
+   re-score the criterion; without it the percentage is used as it is;
+3. ``scores``: a given ``score_<code>`` (0/1/3/5, as on score sheets);
+4. ``published``: only a published level for the unit (its ``level`` column).
+
+Missing evidence is never zero: a blank cell or a missing column leaves the criterion without
+evidence, and a unit lacking evidence for any criterion has no total. It keeps its published
+level when it has one (``level_source`` ``"published"``); otherwise its ``total_score`` and
+``level`` are ``<NA>`` ("belum dinilai", not assessed) and the report names what was looked
+for (``criterion_missing``). A 0 in a cell is evidence. :func:`assess` refuses a table in which
+no unit can be assessed at all. ``level_source`` is the shallowest depth a unit's total rests
+on. A published ``level`` is kept as ``level_published`` and compared (``level_differs``);
+given aspect averages (``avg_<aspect>``) and totals (``total_score``) likewise
+(``avg_<aspect>_published``, ``total_score_published``; ``average_differs``,
+``total_differs``). A frame that already has ``level_source`` is an output of :func:`assess`:
+its ``level`` is not taken as published.
+
+After works (``reductions``), criteria given as volumes, or as percentages with their
+denominator, are re-scored. A criterion known only as a score, or as a percentage without its
+denominator, cannot be: it keeps its baseline value and the reductions for it are reported
+(``not_recomputed``), as are units known only by a published level.
+
+Aspect averages
+---------------
+The sources compute the aspect averages ("Rata-rata Kondisi ...") in two ways:
+
+``aspect_average="mean"`` (default)
+    The mean of the aspect's criterion percentages as recorded, each rounded half-up to two
+    decimals, *not* clamped to 0-100, the mean rounded half-up again. This is how the
+    programme's published RT score sheets of East Java compute them
+    (https://kawanku.pkpjatim.id): e.g. RT015-RW003 Mergosono, Kota Malang
+    (https://kawanku.pkpjatim.id/home/kelurahan/32/839/4731) records 4a as -0.12 ha of
+    0.88 ha, -13.64 %, scored 0, and prints the drainage average (-13.64 + 0 + 63.11) / 3 =
+    16.49 %; RT002-RW008 Sutojayan, Kab. Blitar (.../5/771/4538) prints the road average of
+    0 % and 16.67 % as 8.34 % (the mean of the rounded percentages); RT006-RW001 Sampung,
+    Kab. Ponorogo (.../2/154/1109) averages 57.14, 0 and 21.43 % to 26.19 %, counting the
+    21.43 % below the lowest band as it is. A city slum app of Kota Pekalongan
+    (github.com/RiqqiAmru/motorkawanku, ``src/js/rumus.js``) averages the same way,
+    with volumes floored at 0 but not capped at the denominator. After works, the recorded
+    volume less the volume the works took off (``reduction_<code>``) is used.
+``aspect_average="simkotaku"``
+    SIM KOTAKU's slum profile counts a criterion under 25 % (the lowest band) as 0 in its
+    aspect's average, and averages the clamped percentages (0-100): 57.14, 0 and 21.43 %
+    average to 19.05 % there. The rule was found by comparing the criterion percentages
+    (``k<aspect>_<letter>_p``) and aspect averages (``k<aspect>_p``) of a SIM KOTAKU profile
+    export; no public description of it was found, so it is offered as an option.
+
+The default follows the published sheets. Scores always come from the clamped percentages,
+and ``pct_<code>`` is the clamped percentage (0-100) in both cases.
+
+The mean of the seven aspect averages is ``avg_kekumuhan`` ("rata-rata kekumuhan
+sektoral" of the Pekalongan app), from which :func:`kotaku_gis.summarize` derives the
+"kontribusi penanganan" of works.
+
 How imperfect tables are treated, as a planner would:
 
-- a criterion column that is missing is reported once and scored 0 (nothing known is deficient);
-- a blank volume is reported and counted as 0;
-- a negative volume is reported and counted as 0;
-- a volume above its denominator is reported and counted as the denominator (100 %);
-- negative and excess volumes are clamped before reductions are taken off, so works covering
-  the whole denominator (all 500 m of ideal road) bring the criterion to 0 %;
-- a zero or blank denominator gives 0 % and is reported once per unit and denominator
-  column: as a warning when a volume was recorded against it, as a note otherwise;
-- a missing denominator column is an error in the report; its criteria score 0.
+- a negative volume is reported and counted as 0 (scores; the "mean" average keeps it, as the
+  published sheets do);
+- a volume above its denominator is reported and counted as the denominator (100 %) for
+  scoring; negative and excess volumes are clamped before reductions are taken off, so works
+  covering the whole denominator (all 500 m of ideal road) bring the criterion to 0 %;
+- a zero denominator gives 0 % and is reported once per unit and denominator column: as a
+  warning when a volume was recorded against it, as a note otherwise;
+- a given score that is not one of the ruleset's scores, or a published level that is not a
+  level, is reported and not used.
 
 Everything is vectorised over units: a million units score in a few seconds.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .area import area_ha
+from .area import area_ha_array
 from .errors import InputError, reject_dask
 from .report import ValidationReport
-from .rulesets import DEFAULT_RULESET, Ruleset, get_ruleset
+from .rulesets import (
+    DEFAULT_RULESET,
+    LEVEL_ORDER,
+    RULESETS,
+    Ruleset,
+    get_ruleset,
+    parse_levels,
+)
 from .schema import id_strings
 
-__all__ = ["as_year", "assess", "round_half_up"]
+__all__ = [
+    "ASPECT_AVERAGES",
+    "LEVEL_SOURCES",
+    "as_year",
+    "assess",
+    "evidence_report",
+    "round_half_up",
+]
 
 #: Percentages within this many hundredths of a cent of a half are treated as exactly half,
 #: so that 75.995 (stored as 75.99499999999999) rounds up.
 _HALF_TOLERANCE_DECIMALS = 6
+
+AspectAverage = Literal["mean", "simkotaku"]
+#: The rules for aspect averages :func:`assess` knows (see the module notes).
+ASPECT_AVERAGES: tuple[str, ...] = ("mean", "simkotaku")
+#: Values of ``level_source``, deepest evidence first.
+LEVEL_SOURCES: tuple[str, ...] = ("volumes", "percentages", "scores", "published")
+
+# Evidence depth of one criterion of one unit.
+_VOL, _PCT_DERIVED, _PCT_DIRECT, _SCORE, _NONE = 0, 1, 2, 3, 4
+# Position in LEVEL_SOURCES of each depth (a unit with no evidence for a criterion is
+# "published" or nothing, decided apart).
+_SOURCE_OF_DEPTH = np.array([0, 1, 1, 2, 2], dtype=np.int8)
 
 
 def round_half_up(values: np.ndarray | float, decimals: int = 2) -> np.ndarray:
@@ -86,6 +178,7 @@ def _has_geometry(frame: pd.DataFrame) -> bool:
     return (
         isinstance(frame, gpd.GeoDataFrame)
         and frame.active_geometry_name is not None
+        and frame.active_geometry_name in frame.columns
         and frame.crs is not None
     )
 
@@ -94,52 +187,295 @@ def _labels(frame: pd.DataFrame, mask: np.ndarray) -> list:
     return frame.index[mask].tolist()
 
 
-def _denominators(
-    units: pd.DataFrame, rs: Ruleset, report: ValidationReport
-) -> dict[str, np.ndarray | None]:
-    out: dict[str, np.ndarray | None] = {}
+def _squash(name: object) -> str:
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+def near_names(columns: list, wanted: list[str], *, n: int = 3) -> list[str]:
+    """Column names that look like the ``wanted`` names: close spellings, or names that end
+    with a wanted criterion code once case and punctuation are dropped (``kriteria_1a``).
+
+    Examples
+    --------
+    >>> from kotaku_gis.scoring import near_names
+    >>> near_names(["unit_id", "1.a", "kriteria_1b", "road_lengt"], ["1a", "pct_1a"])
+    ['1.a']
+    >>> near_names(["unit_id", "road_lengt"], ["road_length_m"])
+    ['road_lengt']
+    """
+    names = [str(c) for c in columns if str(c) not in wanted]
+    squashed = {name: _squash(name) for name in names}
+    found: list[str] = []
+    for target in wanted:
+        key = _squash(target)
+        for name in difflib.get_close_matches(target, names, n=n, cutoff=0.75):
+            found.append(name)
+        for name, sq in squashed.items():
+            if sq == key or (len(key) <= 3 and sq.endswith(key) and len(sq) > len(key)):
+                found.append(name)
+    return list(dict.fromkeys(found))[:n]
+
+
+@dataclass
+class _Evidence:
+    """What the table holds for each criterion, unit by unit."""
+
+    denoms: dict[str, np.ndarray]
+    absent_denoms: set[str]
+    volumes: dict[str, np.ndarray]
+    pcts: dict[str, np.ndarray]
+    scores: dict[str, np.ndarray]
+    depth: dict[str, np.ndarray]
+    published: pd.Series
+    published_column: str | None
+
+    def matrix(self, codes: tuple[str, ...]) -> np.ndarray:
+        """Depths as an (units x criteria) array."""
+        return np.column_stack([self.depth[c] for c in codes]).reshape(-1, len(codes))
+
+
+def _area_from_geometry(units: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray:
+    geoms = units.geometry.to_numpy()
+    out = np.full(len(units), np.nan)
+    if rows is None:
+        rows = np.ones(len(units), dtype=bool)
+    if rows.any():
+        out[rows] = area_ha_array(geoms[rows], units.crs)
+    return out
+
+
+def _gather(
+    units: pd.DataFrame,
+    rs: Ruleset,
+    report: ValidationReport | None,
+    *,
+    measure: bool = True,
+) -> _Evidence:
+    """The evidence of every criterion; with ``measure=False`` hectares from the geometry are
+    only marked as present (1.0), not measured."""
+    n = len(units)
+    geometry = _has_geometry(units)
+
+    def note(*args) -> None:
+        if report is not None and measure:
+            report.add(*args)
+
+    denoms: dict[str, np.ndarray] = {}
+    absent: set[str] = set()
     for col in dict.fromkeys(c.denominator for c in rs.criteria):
         if col in units.columns:
-            out[col] = _numeric(units, col)
-        elif col == "area_ha" and _has_geometry(units):
-            out[col] = area_ha(units).to_numpy(dtype=float)
-            report.add(
+            d = _numeric(units, col)
+            blank = np.isnan(d)
+            if col == "area_ha" and geometry and blank.any():
+                from_geom = (
+                    _area_from_geometry(units, blank)
+                    if measure
+                    else np.where(units.geometry.isna().to_numpy(), np.nan, 1.0)
+                )
+                d = np.where(blank, from_geom, d)
+                if report is not None and measure:
+                    report.add_rows(
+                        _labels(units, blank & ~np.isnan(d)), col, "info", "area_from_geometry",
+                        "blank area_ha: the geometry's ellipsoidal hectares are the denominator",
+                    )  # fmt: skip
+            denoms[col] = d
+        elif col == "area_ha" and geometry:
+            denoms[col] = (
+                _area_from_geometry(units, None)
+                if measure
+                else np.where(units.geometry.isna().to_numpy(), np.nan, 1.0)
+            )
+            note(
                 None, col, "info", "area_from_geometry",
                 "no area_ha column: the geometry's ellipsoidal hectares are the denominator",
             )  # fmt: skip
         else:
-            codes = [c.code for c in rs.criteria if c.denominator == col]
-            report.add(
-                None, col, "error", "missing_denominator",
-                f"column {col!r} is missing, so criteria {codes} cannot be scored and count "
-                f"as 0; add {col!r} to the units",
-            )  # fmt: skip
-            out[col] = None
-    return out
+            denoms[col] = np.full(n, np.nan)
+            absent.add(col)
 
-
-def _volumes(units: pd.DataFrame, rs: Ruleset, report: ValidationReport) -> dict[str, np.ndarray]:
-    n = len(units)
-    out: dict[str, np.ndarray] = {}
+    assessed_before = "level_source" in units.columns
+    allowed = np.array(sorted({0, *(s for _, s in rs.bands)}), dtype=float)
+    volumes, pcts, scores, depth = {}, {}, {}, {}
+    nan = np.full(n, np.nan)
     for c in rs.criteria:
-        if c.code not in units.columns:
-            report.add(
-                None, c.code, "warning", "missing_criterion",
-                f"no column {c.code!r} ({c.name_id}); the criterion is scored 0 for every "
-                "unit",
-            )  # fmt: skip
-            out[c.code] = np.zeros(n)
-            continue
-        v = _numeric(units, c.code)
-        blank = np.isnan(v)
-        if blank.any():
+        code = c.code
+        vol = _numeric(units, code) if code in units.columns else nan
+        pct = _numeric(units, f"pct_{code}") if f"pct_{code}" in units.columns else nan
+        score = nan
+        if f"score_{code}" in units.columns:
+            score = _numeric(units, f"score_{code}")
+            bad = ~np.isnan(score) & ~np.isin(score, allowed)
+            if bad.any():
+                if report is not None and not assessed_before:
+                    report.add_rows(
+                        _labels(units, bad), f"score_{code}", "warning", "invalid_score",
+                        [f"score_{code} is {s:g}, not one of {allowed.astype(int).tolist()}; "
+                         "not used" for s in score[bad]],
+                    )  # fmt: skip
+                score = np.where(bad, np.nan, score)
+        d = denoms[c.denominator]
+        has_d = ~np.isnan(d)
+        dep = np.full(n, _NONE, dtype=np.int8)
+        dep[~np.isnan(score)] = _SCORE
+        has_pct = ~np.isnan(pct)
+        dep[has_pct & ~(has_d & (d > 0))] = _PCT_DIRECT
+        dep[has_pct & has_d & (d > 0)] = _PCT_DERIVED
+        dep[~np.isnan(vol) & has_d] = _VOL
+        volumes[code], pcts[code], scores[code], depth[code] = vol, pct, score, dep
+
+    source_col = None
+    if assessed_before:
+        source_col = "level_published" if "level_published" in units.columns else None
+    elif "level" in units.columns:
+        source_col = "level"
+    elif "level_published" in units.columns:
+        source_col = "level_published"
+    if source_col is None:
+        published = pd.Series(pd.NA, index=units.index, dtype="string")
+    else:
+        published, unknown = parse_levels(units[source_col], column=source_col)
+        if unknown.any() and report is not None:
+            bad = unknown.to_numpy()
             report.add_rows(
-                _labels(units, blank), c.code, "warning", "missing_volume",
-                f"blank volume for {c.code}; counted as 0",
+                _labels(units, bad), source_col, "warning", "unknown_level",
+                [f"published level {v!r} is not a level (use kumuh berat/sedang/ringan or "
+                 "tidak kumuh); not used" for v in units[source_col].to_numpy()[bad]],
             )  # fmt: skip
-            v = np.where(blank, 0.0, v)
-        out[c.code] = v
-    return out
+    return _Evidence(denoms, absent, volumes, pcts, scores, depth, published, source_col)
+
+
+def _infer_ruleset(frame: pd.DataFrame) -> Ruleset:
+    if "ruleset" in frame.attrs:
+        return get_ruleset(frame.attrs["ruleset"])
+    only_2016 = set(RULESETS["permen-02-2016"].codes) - set(RULESETS[DEFAULT_RULESET].codes)
+    given = {
+        code
+        for code in only_2016
+        if {code, f"pct_{code}", f"score_{code}"} & set(map(str, frame.columns))
+    }
+    return RULESETS["permen-02-2016"] if given else RULESETS[DEFAULT_RULESET]
+
+
+def _report_missing(
+    units: pd.DataFrame, ev: _Evidence, rs: Ruleset, report: ValidationReport
+) -> np.ndarray:
+    """Add ``criterion_missing`` entries; return the mask of units lacking some criterion."""
+    n = len(units)
+    depths = ev.matrix(rs.codes)
+    none = depths == _NONE
+    lacking = none.any(axis=1) if n else np.zeros(0, dtype=bool)
+    if not lacking.any():
+        return lacking
+    published = ev.published.notna().to_numpy()
+    columns = list(units.columns)
+    everywhere = none.all(axis=0)
+    given = {str(c) for c in columns}
+    scoring = [f"{p}{c}" for c in rs.codes for p in ("", "pct_", "score_")]
+    if not given & set(scoring) and not near_names(columns, scoring):
+        # Nothing in the layer is meant for scoring (e.g. polygons read for the overlay
+        # alone): one note, not one error per criterion. kg.assess still refuses it.
+        report.add(
+            None, None, "warning", "criterion_missing",
+            f"the layer has no criterion columns ({list(rs.codes)[:3]} … with their "
+            "denominators, or pct_<code>, or score_<code>): its units can be overlaid but "
+            "not scored" + ("" if published.all() else
+                            "; those without a published level are not assessed"),
+        )  # fmt: skip
+        return lacking
+    for j, c in enumerate(rs.criteria):
+        if not everywhere[j]:
+            continue
+        code = c.code
+        den = c.denominator
+        parts = []
+        if code not in units.columns:
+            parts.append(f"no column {code!r}")
+        if den in ev.absent_denoms:
+            parts.append(f"no denominator column {den!r}")
+        if code in units.columns and den not in ev.absent_denoms:
+            parts.append(f"{code!r} or {den!r} blank in every row")
+        wanted = [code, f"pct_{code}", f"score_{code}", den]
+        near = near_names(columns, wanted)
+        hint = f"; columns that look alike: {near}" if near else ""
+        severity = "warning" if published.all() else "error"
+        report.add(
+            None, code, severity, "criterion_missing",
+            f"criterion {code} ({c.name_id}) has no evidence in any unit ({', '.join(parts)}; "
+            f"looked for {code!r} with {den!r}, {f'pct_{code}'!r} or {f'score_{code}'!r})"
+            f"{hint}. Units without a published level are not assessed; rename the column "
+            "(kg.read_units(..., columns={name: code})) or add it.",
+        )  # fmt: skip
+    partial = none & ~everywhere
+    rows = partial.any(axis=1)
+    if rows.any():
+        codes = np.array(rs.codes, dtype=object)
+        denominator = {c.code: c.denominator for c in rs.criteria}
+        for pos in np.flatnonzero(rows):
+            missing = codes[partial[pos]].tolist()
+            blank_d = [
+                d for d in dict.fromkeys(denominator[c] for c in missing)
+                if np.isnan(ev.denoms[d][pos])
+            ]  # fmt: skip
+            blank_v = [c for c in missing if np.isnan(ev.volumes[c][pos])]
+            causes = [f"blank {', '.join(blank_d)}"] if blank_d else []
+            causes += [f"blank volume {', '.join(blank_v)}"] if blank_v else []
+            tail = (
+                f"its published level {ev.published.iloc[pos]!r} is kept"
+                if published[pos]
+                else "the unit is not assessed (belum dinilai)"
+            )
+            report.add(
+                units.index[pos], blank_d[0] if blank_d else missing[0],
+                "warning" if published[pos] else "error", "criterion_missing",
+                f"no evidence for {', '.join(missing)} ({'; '.join(causes)}; no pct_ or score_ "
+                f"given): {tail}; fill the cells",
+            )  # fmt: skip
+    return lacking
+
+
+def evidence_report(
+    frame: pd.DataFrame,
+    ruleset: str | Ruleset | None = None,
+    *,
+    report: ValidationReport | None = None,
+) -> ValidationReport:
+    """The criteria each unit lacks evidence for, before any scoring.
+
+    The same ``criterion_missing`` entries :func:`assess` would report: a criterion with no
+    evidence in any unit once (naming the columns looked for and the columns that look alike),
+    and each unit with blanks once. Errors where a unit would be left unassessed, warnings
+    where its published level stands in. Also reports given scores that are not scores
+    (``invalid_score``) and published levels that are not levels (``unknown_level``).
+
+    Parameters
+    ----------
+    frame : DataFrame or GeoDataFrame
+        Units as read (:func:`kotaku_gis.read_units`).
+    ruleset : str or Ruleset, optional
+        Defaults to the frame's ``attrs["ruleset"]``, else Permen 02/2016 when criteria found
+        only in it (``4d``, ``4e``, ``6c``) are given, else Permen 14/2018.
+    report : ValidationReport, optional
+        Report to add to; a new one otherwise.
+
+    Returns
+    -------
+    ValidationReport
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.scoring import evidence_report
+    >>> units = pd.DataFrame({"unit_id": ["A"], "buildings": [10], "1.a": [4]})
+    >>> rep = evidence_report(units)
+    >>> issue = rep.issues[0]
+    >>> issue.check, issue.column, issue.severity, "'1.a'" in issue.message
+    ('criterion_missing', '1a', 'error', True)
+    """
+    rs = _infer_ruleset(frame) if ruleset is None else get_ruleset(ruleset)
+    report = ValidationReport(what="units") if report is None else report
+    ev = _gather(frame, rs, report, measure=False)
+    _report_missing(frame, ev, rs, report)
+    return report
 
 
 def _reductions(
@@ -224,44 +560,124 @@ def _reductions(
     return out
 
 
+def _per_unit(
+    report: ValidationReport,
+    units: pd.DataFrame,
+    flags: dict[str, np.ndarray],
+    check: str,
+    severity: str,
+    message,
+) -> None:
+    """One entry per unit listing the codes flagged for it (``flags``: code -> row mask)."""
+    if not flags:
+        return
+    codes = np.array(list(flags), dtype=object)
+    grid = np.column_stack(list(flags.values())).reshape(len(units), len(codes))
+    for pos in np.flatnonzero(grid.any(axis=1)):
+        hit = codes[grid[pos]].tolist()
+        report.add(units.index[pos], hit[0], severity, check, message(pos, hit))
+
+
+def _averages(
+    rs: Ruleset, pct: dict[str, np.ndarray], raw: dict[str, np.ndarray], rule: str
+) -> dict[str, np.ndarray]:
+    """Aspect averages under ``rule`` from clamped (``pct``) and recorded (``raw``) percentages."""
+    low = min(m for m, _ in rs.bands)
+    out = {}
+    for aspect, codes in rs.aspects.items():
+        if rule == "mean":
+            values = [raw[c] for c in codes]
+        else:
+            values = [np.where(pct[c] < low, 0.0, pct[c]) for c in codes]
+        out[aspect] = round_half_up(np.mean(values, axis=0))
+    return out
+
+
+def _level_codes(rs: Ruleset, totals: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Positions in LEVEL_ORDER of the totals' levels, -1 where the total is unknown."""
+    codes = np.zeros(totals.shape, dtype=np.int8)
+    for label, minimum in sorted(rs.levels, key=lambda lm: lm[1]):
+        codes[totals >= minimum] = LEVEL_ORDER.index(label)
+    return np.where(known, codes, -1).astype(np.int8)
+
+
+def _label_codes(labels: pd.Series) -> np.ndarray:
+    return (
+        pd.Categorical(labels, categories=list(LEVEL_ORDER)).codes.astype(np.int8)
+        if len(labels)
+        else np.zeros(0, dtype=np.int8)
+    )
+
+
 def assess(
     units: pd.DataFrame,
     *,
     ruleset: str | Ruleset = DEFAULT_RULESET,
     reductions: pd.DataFrame | None = None,
     year: int | None = None,
+    aspect_average: AspectAverage = "mean",
+    leave_requires_service: bool | None = None,
+    allow_unassessed: bool = False,
 ) -> pd.DataFrame:
     """Score each unit under a regulation, optionally after the works done by a year.
 
     Parameters
     ----------
     units : DataFrame or GeoDataFrame
-        One row per RT or kawasan with the criterion volume columns (``"1a"`` … ``"7b"``) and
-        the denominators ``buildings``, ``households``, ``road_length_m``,
-        ``drain_length_m``, ``area_ha`` (computed from the geometry when absent). Geometry is
-        optional.
+        One row per RT or kawasan with, per criterion, the deepest evidence at hand (see the
+        module notes): volume columns (``"1a"`` … ``"7b"``) with the denominators
+        ``buildings``, ``households``, ``road_length_m``, ``drain_length_m``, ``area_ha``
+        (computed from the geometry when absent or blank); or given percentages
+        ``pct_<code>``; or given scores ``score_<code>``; or only a published ``level``.
+        Geometry is optional.
     ruleset : str or Ruleset, default "permen-14-2018"
         ``"permen-14-2018"`` or ``"permen-02-2016"`` (see :data:`kotaku_gis.RULESETS`).
     reductions : DataFrame, optional
         A reductions table (``unit_id``, ``criterion``, ``volume``, ``year``), as made by
         :func:`kotaku_gis.allocate` or typed by hand. Each unit's volume for a criterion,
         clamped to 0 - denominator, is lowered by the sum of its reductions (never below 0)
-        before scoring. Rows naming an unknown unit or criterion are reported, not applied.
+        before scoring. Rows naming an unknown unit or criterion are reported, not applied;
+        reductions for a criterion known only as a score (or a percentage without its
+        denominator) cannot be applied and are reported (``not_recomputed``).
     year : int, optional
         Apply only the reductions with ``year`` at or before this year. Without it, all of
         them. A whole number (``2022``, ``np.int64(2022)``, ``2022.0``); text raises
         :class:`~kotaku_gis.InputError`.
+    aspect_average : {"mean", "simkotaku"}, default "mean"
+        How ``avg_<aspect>`` is computed: the mean of the recorded percentages, as the
+        published score sheets do, or SIM KOTAKU's rule (a criterion under 25 % counts as 0).
+        See the module notes for the sources.
+    leave_requires_service : bool, optional
+        Overrides :attr:`Ruleset.leave_requires_service`: with reductions, a unit on the
+        slum list at baseline leaves it only when its total falls below the threshold *and*
+        the service of road, water, drainage, wastewater and solid waste (100 minus each
+        aspect's average) is above 80 %; otherwise it stays "kumuh ringan" and is reported
+        (``service_below_minimum``).
+    allow_unassessed : bool, default False
+        When no unit can be assessed at all, return them all unassessed (with the report)
+        instead of raising :class:`~kotaku_gis.InputError`.
 
     Returns
     -------
     DataFrame or GeoDataFrame
-        The units (same index, columns and geometry) plus ``pct_<code>`` (0-100, two
-        decimals), ``score_<code>`` (0/1/3/5), ``avg_<aspect>`` (mean percentage of the
-        aspect's criteria, two decimals), ``total_score``, ``level`` (ordered categorical:
-        "tidak kumuh" < "kumuh ringan" < "kumuh sedang" < "kumuh berat") and, with
-        reductions, ``reduction_<code>`` (the volume taken off the clamped volume).
+        The units (same index, columns and geometry) plus ``pct_<code>`` (float, 0-100, two
+        decimals; blank where only a score is known), ``score_<code>`` (``Int8``: 0/1/3/5),
+        ``avg_<aspect>`` (float, two decimals), ``avg_kekumuhan`` (the mean of the aspect
+        averages), ``total_score`` (``Int64``), ``level`` (ordered categorical: "tidak kumuh" <
+        "kumuh ringan" < "kumuh sedang" < "kumuh berat") and ``level_source`` (``string``:
+        "volumes", "percentages", "scores", "published"); ``total_score`` and ``level`` are
+        ``<NA>`` for units that cannot be assessed. With reductions, ``reduction_<code>`` (the
+        volume taken off the clamped volume; blank where the criterion has no volume). A given
+        ``level`` is kept as ``level_published``, given ``avg_<aspect>`` as
+        ``avg_<aspect>_published`` and a given ``total_score`` as ``total_score_published``.
         ``attrs["report"]`` holds a :class:`~kotaku_gis.ValidationReport` of everything that
-        was clamped, defaulted or not applied.
+        was missing, clamped, not applied or differs from what was published.
+
+    Raises
+    ------
+    InputError
+        When no unit can be assessed (unless ``allow_unassessed``), naming the columns looked
+        for and those that look alike.
 
     Examples
     --------
@@ -276,12 +692,19 @@ def assess(
     >>> row = out.loc[0]
     >>> float(row["pct_2b"]), int(row["score_2b"]), float(row["avg_drainase"])
     (77.56, 5, 26.84)
-    >>> int(row["total_score"]), row["level"]
-    (38, 'kumuh sedang')
+    >>> int(row["total_score"]), row["level"], row["level_source"]
+    (38, 'kumuh sedang', 'volumes')
     >>> red = pd.DataFrame({"unit_id": ["RT01"], "criterion": ["2b"], "volume": [605.0],
     ...     "year": [2022]})
     >>> int(kg.assess(units, reductions=red, year=2022).loc[0, "total_score"])
     33
+
+    A blank cell is not a zero: the unit is not assessed, and the report says why.
+
+    >>> gap = units.assign(**{"7b": [None]})
+    >>> out = kg.assess(gap, allow_unassessed=True)
+    >>> out.loc[0, "total_score"], out.loc[0, "level"], out.attrs["report"].issues[0].check
+    (<NA>, nan, 'criterion_missing')
     """
     reject_dask(units, function="kg.assess")
     if not isinstance(units, pd.DataFrame):
@@ -289,79 +712,175 @@ def assess(
             f"assess needs a DataFrame or GeoDataFrame of units, not {type(units).__name__}."
         )
     rs = get_ruleset(ruleset)
+    if leave_requires_service is not None:
+        rs = dataclasses.replace(rs, leave_requires_service=bool(leave_requires_service))
+    if aspect_average not in ASPECT_AVERAGES:
+        raise InputError(
+            f"aspect_average must be one of {list(ASPECT_AVERAGES)}, not {aspect_average!r}."
+        )
     if year is not None:
         year = as_year(year)
     report = ValidationReport(what="assessment")
     n = len(units)
-    denoms = _denominators(units, rs, report)
-    volumes = _volumes(units, rs, report)
+    ev = _gather(units, rs, report)
+    lacking = _report_missing(units, ev, rs, report)
+    has_published = ev.published.notna().to_numpy()
+    unassessable = lacking & ~has_published
+    if n and unassessable.all() and not allow_unassessed:
+        raise InputError(_nothing_to_assess(units, ev, rs))
     applied = _reductions(reductions, units, rs, year, report) if reductions is not None else None
-
-    for col, d in denoms.items():
-        if d is None:
-            continue
-        zero = np.isnan(d) | (d <= 0)
-        if not zero.any():
-            continue
-        codes = [c.code for c in rs.criteria if c.denominator == col]
-        recorded = np.zeros(n, dtype=bool)
-        for code in codes:
-            recorded |= volumes[code] > 0
-        for severity, mask, what in (
-            ("warning", zero & recorded, "volumes recorded against it are lost"),
-            ("info", zero & ~recorded, "its criteria score 0"),
-        ):
-            if mask.any():
-                report.add_rows(
-                    _labels(units, mask), col, severity, "zero_denominator",
-                    f"{col} is zero or blank, so {codes} are 0 %; {what}",
-                )  # fmt: skip
+    _report_zero_denominators(units, ev, rs, report)
 
     cols: dict[str, object] = {}
+    same = applied is None  # without works, the state after is the baseline
     pct: dict[str, np.ndarray] = {}
+    pct0: dict[str, np.ndarray] = {}
+    raw: dict[str, np.ndarray] = {}
+    raw0: dict[str, np.ndarray] = {}
+    skipped: dict[str, np.ndarray] = {}
+    negative: dict[str, np.ndarray] = {}
+    score_cols: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    total = np.zeros(n, dtype=np.int64)
+    total0 = total if same else np.zeros(n, dtype=np.int64)
+    known = np.ones(n, dtype=bool)
+    deepest = np.zeros(n, dtype=np.int8)
     for c in rs.criteria:
-        raw = volumes[c.code]
-        neg = raw < 0
+        code = c.code
+        dep = ev.depth[code]
+        d = ev.denoms[c.denominator]
+        np.maximum(deepest, dep, out=deepest)
+        is_vol = dep == _VOL
+        derived = dep == _PCT_DERIVED
+        track = is_vol | derived
+        direct = dep == _PCT_DIRECT
+        ok = track & (d > 0)
+        recorded = np.where(is_vol, ev.volumes[code], np.nan)
+        if derived.any():
+            recorded = np.where(derived, ev.pcts[code] * d / 100.0, recorded)
+        neg = track & (recorded < 0)
         if neg.any():
-            report.add_rows(
-                _labels(units, neg), c.code, "warning", "negative_volume",
-                f"negative volume for {c.code}; counted as 0",
-            )  # fmt: skip
-        v = np.maximum(raw, 0.0)
-        d = denoms[c.denominator]
-        ok = np.zeros(n, dtype=bool) if d is None else ~np.isnan(d) & (d > 0)
-        d = np.where(ok, d, 0.0) if d is not None else np.zeros(n)
-        over = ok & (raw > d * (1 + 1e-9))
+            negative[code] = neg
+        v = np.where(track, np.maximum(recorded, 0.0), np.nan)
+        over = ok & (recorded > d * (1 + 1e-9))
         if over.any():
+            what = np.where(dep[over] == _VOL, "volume", "derived volume")
             report.add_rows(
-                _labels(units, over), c.code, "warning", "volume_above_denominator",
-                [f"{c.code} volume {vv:g} exceeds {c.denominator} {dd:g}; counted as "
-                 f"100 %" for vv, dd in zip(raw[over], d[over], strict=True)],
+                _labels(units, over), code, "warning", "volume_above_denominator",
+                [f"{code} {w} {vv:g} exceeds {c.denominator} {dd:g}; counted as 100 % for "
+                 "the score" for w, vv, dd in zip(what, recorded[over], d[over], strict=True)],
             )  # fmt: skip
         # Clamp before any reduction: works covering the whole denominator clear the
-        # criterion, however large the recorded deficit. Without a usable denominator the
-        # recorded volume stays, so the works taken off it are still shown.
+        # criterion, however large the recorded deficit.
         v = np.where(ok, np.minimum(v, d), v)
-        if applied is not None:
-            taken = np.minimum(applied[c.code], v)
-            cols[f"reduction_{c.code}"] = taken
-            v = v - taken
+        safe_d = np.where(ok, d, 1.0)
+        # Where the recorded volume was clamped, the "mean" averages keep it as recorded.
+        odd = ok & (neg | over)
         with np.errstate(divide="ignore", invalid="ignore"):
-            p = np.where(ok, v / np.where(ok, d, 1.0), 0.0)
-        p = round_half_up(p * 100.0)
-        pct[c.code] = p
+            p_base = round_half_up(np.where(ok, v / safe_d * 100.0, 0.0))
+            r_base = p_base
+            if odd.any():
+                r_base = np.where(odd, round_half_up(recorded / safe_d * 100.0), p_base)
+            p_after, r_after = p_base, r_base
+            if not same:
+                a = applied[code]
+                taken = np.where(track, np.minimum(a, v), np.nan)
+                cols[f"reduction_{code}"] = taken
+                if (~track & (a > 0)).any():
+                    skipped[code] = ~track & (a > 0)
+                if (a > 0).any():
+                    taken = np.nan_to_num(taken, nan=0.0)
+                    p_after = round_half_up(np.where(ok, (v - taken) / safe_d * 100.0, 0.0))
+                    r_after = p_after
+                    if odd.any():
+                        r_after = np.where(
+                            odd, round_half_up((recorded - taken) / safe_d * 100.0), p_after
+                        )
+        given = clipped = None
+        if direct.any():
+            given = round_half_up(ev.pcts[code])
+            out_of_range = direct & ((given < 0) | (given > 100))
+            if out_of_range.any():
+                report.add_rows(
+                    _labels(units, out_of_range), f"pct_{code}", "warning",
+                    "percentage_out_of_range",
+                    [f"pct_{code} is {g:g} %; counted as {min(max(g, 0.0), 100.0):g} % for "
+                     "the score" for g in given[out_of_range]],
+                )  # fmt: skip
+            clipped = np.clip(given, 0.0, 100.0)
+        has_score = dep == _SCORE
+        none = dep == _NONE
+        known &= ~none
 
-    scores = {code: rs.score(p) for code, p in pct.items()}
+        parts = (rs, track, direct, given, clipped, has_score, ev.scores[code])
+        pct[code], raw[code], scored = _finish(p_after, r_after, *parts)
+        score_cols[code] = (scored, none)
+        total += np.where(none, 0, scored)
+        if same:
+            pct0[code], raw0[code] = pct[code], raw[code]
+        else:
+            pct0[code], raw0[code], scored0 = _finish(p_base, r_base, *parts)
+            total0 += np.where(none, 0, scored0)
+    for code, neg in negative.items():
+        report.add_rows(
+            _labels(units, neg), code, "warning", "negative_volume",
+            f"negative volume for {code}; counted as 0 for the score",
+        )  # fmt: skip
+
+    code_after = _level_codes(rs, total, known)
+    code_base = code_after if same else _level_codes(rs, total0, known)
+    if ev.published_column is None:
+        published = np.full(n, -1, dtype=np.int8)
+    else:
+        published = _label_codes(ev.published)
+
     for code in rs.codes:
         cols[f"pct_{code}"] = pct[code]
-        cols[f"score_{code}"] = scores[code]
-    for aspect, codes in rs.aspects.items():
-        cols[f"avg_{aspect}"] = round_half_up(np.mean([pct[c] for c in codes], axis=0))
-    total = np.sum([scores[c].astype(np.int64) for c in rs.codes], axis=0)
-    cols["total_score"] = np.asarray(total, dtype=np.int64).reshape(n)
-    cols["level"] = rs.levels_of(cols["total_score"])
+        scored, none = score_cols[code]
+        cols[f"score_{code}"] = pd.arrays.IntegerArray(scored.astype(np.int8), none)
+    avg = _averages(rs, pct, raw, aspect_average)
+    avg0 = avg if same else _averages(rs, pct0, raw0, aspect_average)
+    for aspect, values in avg.items():
+        cols[f"avg_{aspect}"] = values
+    cols["avg_kekumuhan"] = round_half_up(np.mean(list(avg.values()), axis=0)).reshape(n)
+
+    if rs.leave_requires_service and not same:
+        before = np.where(code_base >= 0, code_base, published)
+        code_after = _service_rule(units, rs, avg, before, code_after, report)
+
+    level_codes = np.where(code_after >= 0, code_after, np.where(lacking, published, -1))
+    cols["total_score"] = pd.arrays.IntegerArray(total, ~known)
+    cols["level"] = pd.Categorical.from_codes(
+        level_codes.astype(np.int8), categories=list(LEVEL_ORDER), ordered=True, validate=False
+    )
+    source_codes = np.where(
+        lacking, np.where(has_published, 3, -1), _SOURCE_OF_DEPTH[deepest.astype(np.intp)]
+    ).astype(np.int8)
+    cols["level_source"] = pd.Categorical.from_codes(
+        source_codes, categories=list(LEVEL_SOURCES), validate=False
+    ).astype("string")
+
+    _report_after_works(units, rs, report, skipped, lacking & has_published, applied, ev)
+    kept: dict[str, object] = {}
+    if ev.published_column is not None:
+        kept["level_published"] = ev.published.to_numpy()
+        differs = (code_base >= 0) & (published >= 0) & (code_base != published)
+        if differs.any():
+            report.add_rows(
+                _labels(units, differs), "level", "warning", "level_differs",
+                [f"computed level {LEVEL_ORDER[a]!r} (total {t}) differs from the published "
+                 f"{LEVEL_ORDER[b]!r} (kept as level_published); check the volumes and "
+                 "denominators against the published sheet"
+                 for a, b, t in zip(code_base[differs], published[differs], total0[differs],
+                                    strict=True)],
+            )  # fmt: skip
+    if "level_source" not in units.columns:
+        kept.update(_published_figures(units, rs, avg0, total0, known, aspect_average, report))
 
     new = pd.DataFrame(cols, index=units.index)
+    for name, values in kept.items():
+        new[name] = values
+    if "level_published" in new.columns:
+        new["level_published"] = new["level_published"].astype("string")
     base = units.drop(columns=[c for c in new.columns if c in units.columns])
     out = pd.concat([base, new], axis=1)
     if hasattr(units, "crs") and hasattr(out, "crs") and out.crs is None and units.crs:
@@ -369,4 +888,210 @@ def assess(
     out.attrs = {k: v for k, v in units.attrs.items() if k != "report"}
     out.attrs["report"] = report
     out.attrs["ruleset"] = rs.name
+    out.attrs["aspect_average"] = aspect_average
     return out
+
+
+def _finish(
+    p: np.ndarray,
+    r: np.ndarray,
+    rs: Ruleset,
+    track: np.ndarray,
+    direct: np.ndarray,
+    given: np.ndarray | None,
+    clipped: np.ndarray | None,
+    has_score: np.ndarray,
+    scores: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One criterion's clamped and recorded percentages and its scores, every depth merged."""
+    if given is not None:
+        p = np.where(direct, clipped, p)
+        r = np.where(direct, given, r)
+    scored = rs.score(p)
+    if has_score.any():
+        scored = np.where(has_score, scores, scored).astype(np.int8)
+    blank = ~(track | direct)
+    if blank.any():
+        p = np.where(blank, np.nan, p)
+        r = np.where(blank, np.nan, r)
+    return p, r, scored
+
+
+def _nothing_to_assess(units: pd.DataFrame, ev: _Evidence, rs: Ruleset) -> str:
+    columns = list(units.columns)
+    wanted = [*rs.codes, *dict.fromkeys(c.denominator for c in rs.criteria)]
+    absent_codes = [
+        c
+        for c in rs.codes
+        if c not in units.columns
+        and f"pct_{c}" not in units.columns
+        and f"score_{c}" not in units.columns
+    ]
+    near = near_names(columns, [*wanted, *(f"pct_{c}" for c in rs.codes)], n=12)
+    parts = [f"no unit can be assessed under {rs.name}: every unit lacks evidence for some "
+             "criterion and none has a published level."]  # fmt: skip
+    if absent_codes:
+        parts.append(f"Criteria with no column at all: {absent_codes}.")
+    if ev.absent_denoms:
+        parts.append(f"Denominator columns missing: {sorted(ev.absent_denoms)}.")
+    parts.append(
+        f"Expected per criterion the volume column ({list(rs.codes)[:3]} …) with its "
+        "denominator (buildings, households, road_length_m, drain_length_m, area_ha), or "
+        "pct_<code>, or score_<code>, or a published 'level'."
+    )
+    if near:
+        parts.append(f"Columns that look alike: {near}; rename them or read the file with "
+                     "kg.read_units(path, columns={...}).")  # fmt: skip
+    return " ".join(parts)
+
+
+def _report_zero_denominators(
+    units: pd.DataFrame, ev: _Evidence, rs: Ruleset, report: ValidationReport
+) -> None:
+    n = len(units)
+    for col in dict.fromkeys(c.denominator for c in rs.criteria):
+        d = ev.denoms[col]
+        codes = [c.code for c in rs.criteria if c.denominator == col]
+        used = np.zeros(n, dtype=bool)
+        recorded = np.zeros(n, dtype=bool)
+        for code in codes:
+            on_volume = ev.depth[code] == _VOL
+            used |= on_volume
+            recorded |= on_volume & (ev.volumes[code] > 0)
+        zero = used & (d <= 0)
+        if not zero.any():
+            continue
+        for severity, mask, what in (
+            ("warning", zero & recorded, "volumes recorded against it are lost"),
+            ("info", zero & ~recorded, "its criteria score 0"),
+        ):
+            if mask.any():
+                report.add_rows(
+                    _labels(units, mask), col, severity, "zero_denominator",
+                    f"{col} is zero, so {codes} are 0 %; {what}",
+                )  # fmt: skip
+
+
+def _service_rule(
+    units: pd.DataFrame,
+    rs: Ruleset,
+    avg: dict[str, np.ndarray],
+    before: np.ndarray,
+    after: np.ndarray,
+    report: ValidationReport,
+) -> np.ndarray:
+    """Keep on the list (lowest slum level) the units that would leave it without service."""
+    missing = [a for a in rs.service_aspects if a not in avg]
+    if missing:
+        raise InputError(
+            f"the ruleset's service aspects {missing} are not aspects of {rs.name} ({list(avg)})."
+        )
+    leaving = (before > 0) & (after == 0)
+    if not leaving.any():
+        return after
+    service = np.column_stack([100.0 - avg[a] for a in rs.service_aspects])
+    unknown = leaving & np.isnan(service).any(axis=1)
+    low = leaving & ~unknown & ~(service > rs.service_minimum).all(axis=1)
+    lowest = min(LEVEL_ORDER.index(label) for label, _ in rs.levels)
+    out = after.copy()
+    out[unknown | low] = lowest
+    names = np.array(rs.service_aspects, dtype=object)
+    if low.any():
+        report.add_rows(
+            _labels(units, low), "level", "info", "service_below_minimum",
+            [f"scores below {rs.slum_threshold} but service is not above "
+             f"{rs.service_minimum:g} % for "
+             + ", ".join(f"{a} ({s:.2f} %)" for a, s in
+                         zip(names[~(row > rs.service_minimum)], row[~(row > rs.service_minimum)],
+                             strict=True))
+             + f"; stays {LEVEL_ORDER[lowest]!r}" for row in service[low]],
+        )  # fmt: skip
+    if unknown.any():
+        report.add_rows(
+            _labels(units, unknown), "level", "warning", "service_unknown",
+            f"scores below {rs.slum_threshold} but the service of {list(rs.service_aspects)} "
+            f"is not known (an aspect is given by scores only); stays {LEVEL_ORDER[lowest]!r}",
+        )  # fmt: skip
+    return out
+
+
+def _report_after_works(
+    units: pd.DataFrame,
+    rs: Ruleset,
+    report: ValidationReport,
+    skipped: dict[str, np.ndarray],
+    published_only: np.ndarray,
+    applied: dict[str, np.ndarray] | None,
+    ev: _Evidence,
+) -> None:
+    if applied is None:
+        return
+    any_works = np.zeros(len(units), dtype=bool)
+    for values in applied.values():
+        any_works |= values > 0
+    only = published_only & any_works
+    if only.any():
+        report.add_rows(
+            _labels(units, only), "level", "warning", "not_recomputed",
+            [f"works were allocated to the unit, but it is known only by its published level "
+             f"{lvl!r}, so its level after works cannot be recomputed and is kept; give its "
+             "volumes or percentages with denominators"
+             for lvl in ev.published.to_numpy()[only]],
+        )  # fmt: skip
+    skipped = {c: m & ~published_only for c, m in skipped.items() if (m & ~published_only).any()}
+
+    def message(pos: int, codes: list[str]) -> str:
+        how = [
+            "a score" if ev.depth[c][pos] == _SCORE else "a percentage without its denominator"
+            for c in codes
+        ]
+        parts = ", ".join(f"{c} ({h})" for c, h in zip(codes, how, strict=True))
+        return (
+            f"works for {parts} were not applied: without a volume the criterion cannot be "
+            "re-scored, so its baseline score is kept; give the volume and denominator"
+        )
+
+    _per_unit(report, units, skipped, "not_recomputed", "warning", message)
+
+
+def _published_figures(
+    units: pd.DataFrame,
+    rs: Ruleset,
+    avg: dict[str, np.ndarray],
+    total: np.ndarray,
+    known: np.ndarray,
+    rule: str,
+    report: ValidationReport,
+) -> dict[str, object]:
+    """Given aspect averages and totals, kept as ``…_published`` and compared."""
+    kept: dict[str, object] = {}
+    for aspect, computed in avg.items():
+        col = f"avg_{aspect}"
+        if col not in units.columns:
+            continue
+        given = _numeric(units, col)
+        kept[f"{col}_published"] = given
+        differs = ~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > 0.005)
+        if differs.any():
+            other = "simkotaku" if rule == "mean" else "mean"
+            report.add_rows(
+                _labels(units, differs), col, "warning", "average_differs",
+                [f"{col} computed {c:.2f} % (aspect_average={rule!r}) differs from the "
+                 f"published {g:.2f} % (kept as {col}_published); the source may use "
+                 f"aspect_average={other!r}"
+                 for c, g in zip(computed[differs], given[differs], strict=True)],
+            )  # fmt: skip
+    if "total_score" in units.columns:
+        given = _numeric(units, "total_score")
+        kept["total_score_published"] = pd.array(
+            pd.Series(given).round().astype("Int64"), dtype="Int64"
+        )
+        differs = known & ~np.isnan(given) & (given != total)
+        if differs.any():
+            report.add_rows(
+                _labels(units, differs), "total_score", "warning", "total_differs",
+                [f"computed total {t} differs from the published total {g:g} (kept as "
+                 "total_score_published)" for t, g in zip(total[differs], given[differs],
+                                                           strict=True)],
+            )  # fmt: skip
+    return kept

@@ -22,6 +22,7 @@ from .crs import to_lonlat
 from .errors import InputError
 from .report import ValidationReport
 from .schema import CRITERIA_2018, CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
+from .scoring import evidence_report
 
 __all__ = ["validate"]
 
@@ -82,7 +83,7 @@ def validate(
     ...     geometry=[shapely.box(116.1, -8.6, 116.101, -8.599)] * 2, crs="EPSG:4326")
     >>> report = kg.validate(units, "units")
     >>> sorted(report.checks())
-    ['duplicate_id', 'overlap']
+    ['criterion_missing', 'duplicate_id', 'overlap']
     """
     return validate_with_areas(frame, what, source=source, measured_ha=None)
 
@@ -107,7 +108,7 @@ def validate_with_areas(
     ...     geometry=[shapely.box(116.1, -8.6, 116.101, -8.599)], crs="EPSG:4326")
     >>> report = validate_with_areas(units, "units", source=None, measured_ha=np.array([1.2]))
     >>> sorted(report.checks())
-    ['area_mismatch']
+    ['area_mismatch', 'criterion_missing']
     """
     if what not in ("units", "interventions"):
         raise InputError(f"what must be 'units' or 'interventions', not {what!r}.")
@@ -121,6 +122,7 @@ def validate_with_areas(
     if what == "units":
         _check_numbers(frame, list(_UNIT_NUMBERS), report)
         _check_denominators(frame, report)
+        evidence_report(frame, report=report)
     else:
         _check_numbers(frame, ["volume", "radius_m", "year"], report)
         _check_years(frame, report)

@@ -35,6 +35,14 @@ def units() -> gpd.GeoDataFrame:
     )
 
 
+def _measured(units: pd.DataFrame) -> pd.DataFrame:
+    """The units with every criterion not named recorded as 0 (measured, nothing deficient)
+    and the missing denominators given, so that ``kg.assess`` can score them."""
+    fill = {"road_length_m": 100.0, "drain_length_m": 100.0, "area_ha": 1.0}
+    fill |= dict.fromkeys(kg.get_ruleset().codes, 0.0)
+    return units.assign(**{c: v for c, v in fill.items() if c not in units.columns})
+
+
 def _works(rows: list[dict], geoms: list) -> gpd.GeoDataFrame:
     base = {"status": "selesai", "year": 2022}
     return gpd.GeoDataFrame([{**base, **r} for r in rows], geometry=geoms, crs=CRS)
@@ -144,7 +152,7 @@ def test_only_completed_works_by_the_year(units: gpd.GeoDataFrame) -> None:
 
 def test_allocated_reductions_feed_assess(units: gpd.GeoDataFrame) -> None:
     # 80 m of drain in A whose 4b volume is 80 of 100 m ideal: 80 % -> 0 % after the work.
-    units = units.assign(drain_length_m=100.0, **{"4b": [80.0, 0.0]})
+    units = _measured(units.assign(drain_length_m=100.0, **{"4b": [80.0, 0.0]}))
     works = _works([{"intervention_id": "D", "kind": "drainase"}],
                    [shapely.LineString([(10, 50), (90, 50)])])  # fmt: skip
     red = kg.allocate(units, works)
@@ -285,7 +293,7 @@ def test_hectares_of_a_drain_corridor_and_a_pond_count_once(units: gpd.GeoDataFr
     assert metres["overlap_share"].isna().all()
 
     # Each year's reductions add up to the union of the works done by then.
-    units = units.assign(**{"4a": [1.0, 1.0]}, area_ha=1.0)
+    units = _measured(units.assign(**{"4a": [1.0, 1.0]}, area_ha=1.0))
     for year, in_a in ((2019, 0.0), (2020, 0.36), (2021, 0.44)):
         after = kg.assess(units, reductions=red, year=year)
         assert after.loc[0, "reduction_4a"] == pytest.approx(in_a, rel=EXACT, abs=1e-12)
@@ -315,11 +323,11 @@ def test_the_ledger_counts_shared_households_once(units: gpd.GeoDataFrame) -> No
     # (2020: 30 households) and again over the same half (2021). Counted once, 3a falls to
     # 10 (16.67 %: 0) and 3b to 30 (50.00 %: 1), 16 points: still kumuh ringan in both years.
     # Counted twice, 3b would reach 0 and A would leave the slum list in 2021.
-    units = units.assign(
+    units = _measured(units.assign(
         **{"3a": [40.0, 0.0], "3b": [60.0, 0.0], "1a": [50.0, 0.0], "1c": [50.0, 0.0],
            "7b": [50.0, 0.0]},
         area_ha=[1.0, 1.0],
-    )  # fmt: skip
+    ))  # fmt: skip
     half = shapely.box(0, 0, 50, 100)
     works = _works(
         [{"intervention_id": "SR-1", "kind": "sambungan_rumah", "radius_m": 0.0, "year": 2020},

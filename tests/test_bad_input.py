@@ -47,6 +47,9 @@ def _units(n: int = 3) -> gpd.GeoDataFrame:
             "kelurahan": ["Dayan Peken"] * n,
             "households": [40.0 + k for k in range(n)],
             "3a": [10.0] * n,
+            # Only 3a is measured: the units stand on their published level (the other
+            # criteria are reported as missing, as warnings).
+            "level": ["Kumuh Sedang"] * n,
         },
         geometry=[_box(k) for k in range(n)],
         crs="EPSG:4326",
@@ -455,10 +458,15 @@ def test_repeated_index_labels_are_validated_by_position():
         "criterion 1a volume 9 exceeds buildings 8; it is clamped to 100 % for scoring; "
         "check the survey figures",
     ]
-    assert sorted((r, c) for r, c, _ in got if c != "above_denominator") == [
-        (0, "duplicate_id"), (0, "non_numeric"), (0, "zero_denominator"),
-        (1, "duplicate_id"), (1, "negative_value"),
+    # These units carry only 1a and 3a: the other criteria are missing (row None), and the
+    # first unit's 3a ("tiga") is no evidence either (row 0, the first of the two 0s).
+    assert {c for r, c, _ in got if r is None} == {"criterion_missing"}
+    assert sorted((r, c) for r, c, _ in got if c != "above_denominator" and r is not None) == [
+        (0, "criterion_missing"), (0, "duplicate_id"), (0, "non_numeric"),
+        (0, "zero_denominator"), (1, "duplicate_id"), (1, "negative_value"),
     ]  # fmt: skip
+    missing = [i for i in report if i.check == "criterion_missing" and i.row is not None]
+    assert [(i.row, i.column) for i in missing] == [(0, "3a")]
     units = kg.read_units(both)
     assert units.index.tolist() == [0, 1, 0, 1]
     assert units["unit_id"].tolist() == ["A", "B", "C", "A"]

@@ -91,8 +91,19 @@ def test_validate_prints_the_report_and_exits_one_on_errors(tmp_path):
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "duplicate_id" in result.output
+    # Unique ids and no criterion at all (a layer for the overlay alone): one note.
+    plain = tmp_path / "plain.gpkg"
+    units.assign(unit_id=["A", "B"]).to_file(plain)
+    result = runner.invoke(app, ["validate", str(plain)])
+    assert result.exit_code == 0 and "criterion_missing" in result.output
+    # Criteria under a name that is not recognised: the units cannot be assessed, an error.
+    misnamed = tmp_path / "misnamed.gpkg"
+    units.assign(unit_id=["A", "B"], households=[40, 50], **{"3.a": [4, 5]}).to_file(misnamed)
+    result = runner.invoke(app, ["validate", str(misnamed)])
+    assert result.exit_code == 1 and "criterion_missing" in result.output
+    # With a published level the units stand on it: warnings only.
     good = tmp_path / "good.gpkg"
-    units.assign(unit_id=["A", "B"]).to_file(good)
+    units.assign(unit_id=["A", "B"], level=["Berat", "KUMUH RINGAN"]).to_file(good)
     assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
 
 

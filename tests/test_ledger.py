@@ -15,9 +15,12 @@ def _units() -> pd.DataFrame:
     # B: 3.25 ha, every building-criterion at 100 % and 2a/2b at 100 %: 5x6 = 30, ringan,
     #    untouched.
     # C: 1.50 ha, nothing deficient: tidak kumuh throughout.
+    # The criteria not named are recorded as 0 (measured: nothing deficient).
     return pd.DataFrame({
         "unit_id": ["A", "B", "C"], "kota": ["Mataram", "Mataram", "Bima"],
         "area_ha": [2.0, 3.25, 1.5], "buildings": [40, 20, 10], "road_length_m": [100.0] * 3,
+        "households": [40, 20, 10], "drain_length_m": [100.0] * 3,
+        **dict.fromkeys(kg.get_ruleset().codes, [0.0] * 3),
         "1a": [40, 20, 0], "1c": [10, 20, 0], "7a": [40, 20, 0], "7b": [40, 20, 0],
         "2a": [0.0, 100.0, 0.0], "2b": [0.0, 100.0, 0.0]})  # fmt: skip
 

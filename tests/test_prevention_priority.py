@@ -14,10 +14,14 @@ def _assessed() -> pd.DataFrame:
     #   B: 7a 100 % (5), 7b 100 % (5) -> 10: 6 under the threshold 16, outside margin 5
     #   C: 7a, 7b, 1a, 1c all 100 % -> 20, kumuh ringan (on the list, not "near")
     #   D: 7a, 7b 100 %, 1c 30 % (1) -> 11: exactly margin 5 under
+    #   E: as A but 7b blank: not assessed, so never "near" (it has no total)
+    # Every other criterion is recorded as 0.
     units = pd.DataFrame({
-        "unit_id": ["A", "B", "C", "D"], "buildings": [100] * 4,
-        "7a": [100.0] * 4, "7b": [100.0] * 4, "1a": [55.0, 0.0, 100.0, 0.0],
-        "1c": [22.0, 0.0, 100.0, 30.0]})  # fmt: skip
+        "unit_id": ["A", "B", "C", "D", "E"], "buildings": [100] * 5, "households": [100] * 5,
+        "road_length_m": [100.0] * 5, "drain_length_m": [100.0] * 5, "area_ha": [1.0] * 5,
+        **dict.fromkeys(kg.get_ruleset().codes, [0.0] * 5),
+        "7a": [100.0] * 5, "7b": [100.0] * 4 + [None], "1a": [55.0, 0.0, 100.0, 0.0, 55.0],
+        "1c": [22.0, 0.0, 100.0, 30.0, 22.0]})  # fmt: skip
     return kg.assess(units)
 
 

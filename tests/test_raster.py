@@ -285,8 +285,10 @@ def test_with_inundation_sets_4a_before_assess(step_raster):
     assert out["4a"].iloc[1] == 0.004  # outside the raster: the survey value stays
     assert units["4a"].iloc[0] == 0.0  # the input is not changed
     assert "outside_raster" in out.attrs["report"].checks()
-    assessed = kg.assess(out)
+    # Only 4a is known: the units are not assessed, but 4a is scored.
+    assessed = kg.assess(out, allow_unassessed=True)
     assert assessed["pct_4a"].iloc[0] == 50.0
+    assert assessed["level"].isna().all()
 
 
 # ---------------------------------------------------------------- population

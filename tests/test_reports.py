@@ -44,6 +44,8 @@ def _units() -> gpd.GeoDataFrame:
             "households": [20, 20, 20],
             "road_length_m": [100.0, 100.0, 100.0],
             "drain_length_m": [100.0, 100.0, 100.0],
+            # The criteria not named are measured: nothing deficient.
+            **{code: [0.0, 0.0, 0.0] for code in kg.get_ruleset().codes},
             "1a": [full, full, 0.0],
             "1c": [full, full, 0.0],
             "7a": [full, full, 0.0],

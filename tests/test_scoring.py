@@ -35,9 +35,8 @@ def test_percentages_and_scores_at_the_band_edges() -> None:
 def test_half_up_rounding_through_division() -> None:
     # 75995 of 100000 is 75.995 % -> 76.00 %; 1 of 800 is 0.125 % -> 0.13 % (half-up, not
     # half-even); 1 of 3 is 33.333 % -> 33.33 %; 2 of 3 is 66.667 % -> 66.67 %.
-    units = pd.DataFrame(
-        {"households": [100000.0, 800.0, 3.0, 3.0], "3a": [75995.0, 1.0, 1.0, 2.0]}
-    )
+    units = _units([{"households": h, "3a": v} for h, v in
+                    ((100000.0, 75995.0), (800.0, 1.0), (3.0, 1.0), (3.0, 2.0))])  # fmt: skip
     out = kg.assess(units)
     assert out["pct_3a"].tolist() == [76.0, 0.13, 33.33, 66.67]
     assert out["score_3a"].tolist() == [5, 0, 1, 3]
@@ -81,20 +80,32 @@ def test_negative_and_excess_volumes_are_clamped_and_reported() -> None:
     assert (1, "1a", "volume_above_denominator") in checks
 
 
-def test_missing_criterion_column_scores_zero_and_is_reported() -> None:
-    units = _units([{"7a": 100.0}]).drop(columns=["7b", "6a"])
-    out = kg.assess(units)
-    assert out["score_7b"].tolist() == [0] and out["score_6a"].tolist() == [0]
-    assert out["total_score"].tolist() == [5]
-    assert {(None, "7b", "missing_criterion"), (None, "6a", "missing_criterion")} <= set(
+def test_missing_criterion_column_leaves_units_unassessed_and_is_reported() -> None:
+    # Without 7b and 6a no total can be formed: before, they counted as 0 and the unit was
+    # scored 5 ("tidak kumuh"); now it is not assessed.
+    units = _units([{"7a": 100.0}, {"7a": 100.0}]).drop(columns=["7b", "6a"])
+    out = kg.assess(units, allow_unassessed=True)
+    assert out["score_7a"].tolist() == [5, 5]
+    assert out["score_7b"].isna().all() and out["pct_6a"].isna().all()
+    assert out["total_score"].isna().all() and out["level"].isna().all()
+    assert out["level_source"].isna().all()
+    assert {(None, "7b", "criterion_missing"), (None, "6a", "criterion_missing")} <= set(
         _checks(out)
     )
+    with pytest.raises(kg.InputError, match="no unit can be assessed"):
+        kg.assess(units)
 
 
 def test_missing_denominator_column_is_an_error_in_the_report() -> None:
-    out = kg.assess(_units([{"2a": 50.0}]).drop(columns=["road_length_m"]))
-    assert out["pct_2a"].tolist() == [0.0]
-    assert not out.attrs["report"].ok
+    units = _units([{"2a": 50.0}, {"2a": 50.0}]).drop(columns=["road_length_m"])
+    units["level"] = ["Sedang", None]
+    out = kg.assess(units)
+    assert out["pct_2a"].isna().all() and out["pct_2b"].isna().all()
+    # The first unit keeps its published level; the second is not assessed.
+    assert out["level"].astype("string").tolist() == ["kumuh sedang", pd.NA]
+    assert out["level_source"].tolist() == ["published", pd.NA]
+    issue = next(i for i in out.attrs["report"] if i.check == "criterion_missing")
+    assert issue.severity == "error" and "road_length_m" in issue.message
 
 
 def _units_with_total(total: int, ruleset: str) -> dict:
@@ -146,7 +157,10 @@ def test_index_and_geometry_are_kept() -> None:
 def test_area_from_geometry_when_no_area_column() -> None:
     crs = "+proj=laea +lat_0=-8.6 +lon_0=116.1 +ellps=WGS84 +units=m"
     # A 100 m x 100 m square is 1 ha; 0.5 ha inundated is 50 % -> score 1.
-    units = gpd.GeoDataFrame({"4a": [0.5]}, geometry=[shapely.box(0, 0, 100, 100)], crs=crs)
+    units = gpd.GeoDataFrame(
+        _units([{"4a": 0.5}]).drop(columns=["area_ha"]),
+        geometry=[shapely.box(0, 0, 100, 100)], crs=crs,
+    )  # fmt: skip
     out = kg.assess(units)
     assert out["pct_4a"].tolist() == [50.0]
 
@@ -221,8 +235,9 @@ def test_excess_and_negative_volumes_are_clamped_before_reductions() -> None:
     # Unit B: 2a recorded 1000 m, 300 m built: 500 - 300 = 200 m of 500 = 40 % (score 1),
     #   not (1000 - 300) / 500 = 140 % -> 100 %.
     # Unit C: 2b recorded -50 m, 20 m built: counted from 0, so nothing is taken off.
-    units = pd.DataFrame({"unit_id": ["A", "B", "C"], "road_length_m": [500.0] * 3,
-                          "2a": [1000.0, 1000.0, 0.0], "2b": [0.0, 0.0, -50.0]})  # fmt: skip
+    units = _units([{"unit_id": u, "2a": a, "2b": b} for u, a, b in
+                    (("A", 1000.0, 0.0), ("B", 1000.0, 0.0), ("C", 0.0, -50.0))],
+                   road_length_m=500.0)  # fmt: skip
     red = pd.DataFrame({"unit_id": ["A", "B", "C"], "criterion": ["2a", "2a", "2b"],
                         "volume": [500.0, 300.0, 20.0], "year": [2022] * 3})  # fmt: skip
     out = kg.assess(units, reductions=red)
@@ -256,8 +271,11 @@ def test_years_that_are_not_whole_numbers_raise_input_error(year: object) -> Non
 
 def test_reductions_match_units_whose_ids_are_whole_floats():
     # ids read from a numeric field (101.0) and a reductions table that writes them as text
-    units = pd.DataFrame({"unit_id": [101.0, 102.0], "buildings": [10.0, 10.0],
-                          "7a": [10.0, 10.0], "area_ha": [1.0, 1.0]})  # fmt: skip
+    units = _units(
+        [{"unit_id": 101.0, "7a": 10.0}, {"unit_id": 102.0, "7a": 10.0}],
+        buildings=10.0,
+        area_ha=1.0,
+    )
     red = pd.DataFrame({"unit_id": ["101"], "criterion": ["7a"], "volume": [10.0],
                         "year": [2022]})  # fmt: skip
     out = kg.assess(units, reductions=red, year=2022)
