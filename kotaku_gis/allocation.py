@@ -907,12 +907,12 @@ def allocate(
         parts.append(table)
     spatial = _report_unplaced(works, located, is_table, report)
     if spatial.any() and ucrs is None:
-        report.add_rows(
-            works.index[spatial], "geometry", "error", "units_without_geometry",
-            "the units have no polygons, so works with geometry cannot be placed; read the "
-            "units with their geometry",
-        )  # fmt: skip
-        spatial[:] = False
+        raise InputError(
+            f"the units are a table without geometry, so {int(spatial.sum())} work(s) drawn on "
+            "the map cannot be placed in them; join the table to its polygons first "
+            "(kg.join_r0(table, 'rt.gpkg')), or give those works as table rows with unit_id "
+            "and criterion."
+        )
     _report_category_kinds(works[spatial | is_table], report)
     if spatial.any():
         counts = _Counts.of(units, float(persons_per_household))

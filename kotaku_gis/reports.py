@@ -579,7 +579,7 @@ def _audit(
     need = [c for c in ("unit_id", "criterion", "volume") if c not in reductions.columns]
     if need:
         raise InputError(
-            f"the reductions table lacks {need}; pass the output of kg.allocate(works, units)."
+            f"the reductions table lacks {need}; pass the output of kg.allocate(units, works)."
         )
     red = pd.DataFrame(reductions).reset_index(drop=True)
     rs = ruleset_of(baseline)
@@ -638,7 +638,7 @@ def _untraced(
     if "intervention_id" not in reductions.columns:
         message = (
             "the reductions have no intervention_id, so none of them can be traced to the "
-            "works that made it; pass the output of kg.allocate(works, units)."
+            "works that made it; pass the output of kg.allocate(units, works)."
         )
         rep.add(None, "intervention_id", "warning", "untraced_reduction", message)
         return rep

@@ -16,12 +16,13 @@ import pyproj
 import shapely
 
 from .area import area_ha_array
-from .catalogue import resolve_kinds
+from .catalogue import kind_problems
 from .columns import conventions_for
 from .crs import to_lonlat
 from .errors import InputError
 from .report import ValidationReport
-from .schema import CRITERIA_2018, CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
+from .rulesets import all_codes
+from .schema import CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
 from .scoring import evidence_report
 
 __all__ = ["validate"]
@@ -230,13 +231,12 @@ def _check_kinds(frame: pd.DataFrame, report: ValidationReport) -> None:
             "no 'kind' column; name each work's category or activity (see kg.INTERVENTION_KINDS)",
         )  # fmt: skip
         return
-    unknown = resolve_kinds(frame["kind"]).isna().to_numpy(dtype=bool)
-    for row, value in zip(frame.index[unknown], frame["kind"].to_numpy()[unknown], strict=True):
-        report.add(
-            row, "kind", "error", "unknown_kind",
-            f"kind {value!r} is not in the catalogue; use a category such as 'jalan' or an "
-            "activity name from kg.INTERVENTION_KINDS",
-        )  # fmt: skip
+    problems = kind_problems(frame["kind"])
+    unknown = problems.notna().to_numpy(dtype=bool)
+    report.add_rows(
+        frame.index[unknown], "kind", "error", "unknown_kind",
+        [f"{msg} (see kg.INTERVENTION_KINDS)" for msg in problems[unknown]],
+    )  # fmt: skip
 
 
 def _check_years(frame: pd.DataFrame, report: ValidationReport) -> None:
@@ -308,13 +308,13 @@ def _check_table_rows(
     )  # fmt: skip
     if "criterion" in frame:
         crit = frame["criterion"].astype("string").str.strip().str.lower()
-        known = crit.isin(CRITERIA_2018).fillna(False).to_numpy(dtype=bool)
+        known = crit.isin(all_codes()).fillna(False).to_numpy(dtype=bool)
         bad = frame["criterion"].notna().to_numpy(dtype=bool) & ~known
         values = frame["criterion"].to_numpy()[bad]
         for row, value in zip(frame.index[bad], values, strict=True):
             report.add(
                 row, "criterion", "error", "unknown_criterion",
-                f"criterion {value!r} is not one of {', '.join(CRITERIA_2018)}",
+                f"criterion {value!r} is not one of {', '.join(all_codes())}",
             )  # fmt: skip
 
 

@@ -523,6 +523,27 @@ def test_2016_criteria_come_only_from_the_kinds_that_name_them(units: gpd.GeoDat
     pd.testing.assert_series_equal(
         after18["total_score"], kg.assess(base, reductions=without)["total_score"]
     )
+    # Under 2018 the one 4e row is set aside with a note, not a warning per row.
+    notes = [i for i in after18.attrs["report"] if i.check == "reduction_other_ruleset"]
+    assert [(i.severity, i.row) for i in notes] == [("info", None)]
+    assert "1 reduction row(s) for ['4e']" in notes[0].message
+    assert "reduction_unknown_criterion" not in after18.attrs["report"].checks()
+
+
+def test_works_on_the_map_cannot_go_into_units_without_geometry(
+    units: gpd.GeoDataFrame,
+) -> None:
+    table = pd.DataFrame(units.drop(columns="geometry"))
+    works = _works([{"intervention_id": "T1", "kind": "hidran umum"}], [shapely.Point(50, 50)])
+    with pytest.raises(kg.InputError, match=r"table without geometry, so 1 work\(s\)"):
+        kg.allocate(table, works)
+    # Table rows need no geometry: they still go in.
+    rows = pd.DataFrame(
+        {"intervention_id": ["R1"], "kind": ["jalan"], "year": [2022], "status": ["selesai"],
+         "unit_id": ["A"], "criterion": ["2a"], "volume": [40.0]}
+    )  # fmt: skip
+    red = kg.allocate(table, rows)
+    assert red[["unit_id", "criterion", "volume"]].values.tolist() == [["A", "2a", 40.0]]
 
 
 # ---------------------------------------------------------------- messages

@@ -110,7 +110,10 @@ def test_include_planned_counts_planned_and_in_progress_works_not_cancelled_ones
 
 
 def test_progress_carries_the_works_left_out_and_the_what_if():
-    unit = _unit().assign(area_ha=1.0, **{"4a": 0.8})
+    unit = _unit().assign(area_ha=1.0, road_length_m=100.0, drain_length_m=100.0)
+    for code in kg.get_ruleset("permen-14-2018").codes:
+        unit[code] = 0.0
+    unit["4a"] = 0.8
     works = _ponds(["selesai", "rencana"], [2021, 2022])
     red = kg.allocate(unit, works)
     led = kg.progress(unit, red, years=[2022])

@@ -511,7 +511,7 @@ def test_a_table_without_geometry_goes_through_the_ledger_and_reports(tmp_path):
          "status": ["selesai"], "unit_id": ["520101-KWS01"], "criterion": ["3a"],
          "volume": [134.0]}
     )  # fmt: skip
-    reductions = kg.allocate(works, table)
+    reductions = kg.allocate(table, works)
     assert reductions[["unit_id", "criterion", "volume"]].values.tolist() == [
         ["520101-KWS01", "3a", 134.0]
     ]
