@@ -1171,6 +1171,7 @@ def _build_model(ctx: _Context, objective: str, weights: Mapping[str, float] | N
     new_row[kept] = np.arange(len(kept))
     at = agg.assign(row=new_row[row_ix])
     at = at[at["row"] >= 0].sort_values(["row", "kid"], kind="stable")
+    at = at.astype({"row": np.int64, "kid": np.int64, "coef": float})
     used = np.unique(at["kid"].to_numpy())
     aux_keys = [keys[k] for k in used if keys[k][0] != "x"]
     aux_id = {k: i for i, k in enumerate(aux_keys)}
@@ -1435,16 +1436,36 @@ class _Solution:
     solver: str
 
 
-def _solve(
-    model: _Model,
-    cons: _Constraints,
-    start: np.ndarray | None,
-    *,
-    time_limit: float | None,
-    mip_gap: float,
-) -> _Solution:
-    import highspy
+@dataclass
+class _Mip:
+    """The programme as arrays: maximise ``cost @ v + offset`` subject to the rows."""
 
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray
+    row_i: np.ndarray
+    col_j: np.ndarray
+    value: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    offset: float
+    band_coef: np.ndarray
+    band_of: np.ndarray
+    level_unit: np.ndarray
+    level_k: np.ndarray
+
+    @property
+    def n_col(self) -> int:
+        return len(self.cost)
+
+    @property
+    def n_row(self) -> int:
+        return len(self.row_lower)
+
+
+def _mip(model: _Model, cons: _Constraints) -> _Mip:
+    """The mixed-integer programme of the model under the constraints (module notes)."""
     n_x, n_aux = model.n_x, model.n_aux
     nb = len(model.band_row)
     # level indicators
@@ -1602,24 +1623,57 @@ def _solve(
     rj = np.concatenate(rows_j)
     rv = np.concatenate(rows_v)
     nz = rv != 0
-    ri, rj, rv = ri[nz], rj[nz], rv[nz]
-    order = np.lexsort((ri, rj))
+    return _Mip(
+        cost=cost,
+        lower=lower,
+        upper=upper,
+        integer=integer,
+        row_i=ri[nz],
+        col_j=rj[nz],
+        value=rv[nz],
+        row_lower=np.concatenate(row_lo),
+        row_upper=np.concatenate(row_hi),
+        offset=offset,
+        band_coef=band_coef,
+        band_of=b_of,
+        level_unit=lu,
+        level_k=lk,
+    )
+
+
+def _solve(
+    model: _Model,
+    cons: _Constraints,
+    start: np.ndarray | None,
+    *,
+    time_limit: float | None,
+    mip_gap: float,
+) -> _Solution:
+    """Solve the programme with HiGHS, from the selection ``start`` if given."""
+    import highspy
+
+    mip = _mip(model, cons)
+    n_x, n_col = model.n_x, mip.n_col
+    order = np.lexsort((mip.row_i, mip.col_j))
     lp = highspy.HighsLp()
     lp.num_col_ = n_col
-    lp.num_row_ = n_row
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.concatenate(row_lo)
-    lp.row_upper_ = np.concatenate(row_hi)
-    lp.offset_ = offset
+    lp.num_row_ = mip.n_row
+    lp.col_cost_ = mip.cost
+    lp.col_lower_ = mip.lower
+    lp.col_upper_ = mip.upper
+    lp.row_lower_ = mip.row_lower
+    lp.row_upper_ = mip.row_upper
+    lp.offset_ = mip.offset
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(rj, minlength=n_col))].astype(np.int32)
-    lp.a_matrix_.index_ = ri[order].astype(np.int32)
-    lp.a_matrix_.value_ = rv[order]
+    lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(mip.col_j, minlength=n_col))].astype(
+        np.int32
+    )
+    lp.a_matrix_.index_ = mip.row_i[order].astype(np.int32)
+    lp.a_matrix_.value_ = mip.value[order]
     lp.integrality_ = [
-        highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer
+        highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+        for i in mip.integer
     ]
     h = _new_highs()
     h.passModel(lp)
@@ -1631,7 +1685,7 @@ def _solve(
         h.setOptionValue("time_limit", float(time_limit))
     if start is not None:
         sol = highspy.HighsSolution()
-        sol.col_value = _start_values(model, start, band_coef, b_of, lu, lk, n_col)
+        sol.col_value = _start_values(model, mip, start)
         sol.value_valid = True
         h.setSolution(sol)
     h.run()
@@ -1655,18 +1709,11 @@ def _solve(
     return _Solution(x, name, gain, max(bound, gain), version)
 
 
-def _start_values(
-    model: _Model,
-    x: np.ndarray,
-    band_coef: np.ndarray,
-    b_of: np.ndarray,
-    lu: np.ndarray,
-    lk: np.ndarray,
-    n_col: int,
-) -> np.ndarray:
+def _start_values(model: _Model, mip: _Mip, x: np.ndarray) -> np.ndarray:
     """A feasible point of the model for the selection ``x`` (a start for the solver)."""
     n_x, n_aux, nb = model.n_x, model.n_aux, len(model.band_row)
-    out = np.zeros(n_col)
+    band_coef, b_of, lu, lk = mip.band_coef, mip.band_of, mip.level_unit, mip.level_k
+    out = np.zeros(mip.n_col)
     out[:n_x] = x
     aux = model.aux_values(x) if n_aux else np.zeros(0)
     out[n_x : n_x + n_aux] = aux
