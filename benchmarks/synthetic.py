@@ -322,8 +322,9 @@ def make_candidates(
 ) -> gpd.GeoDataFrame:
     """Candidate works with costs, aimed at the failing criteria of slum units.
 
-    Each candidate picks a slum unit (``assessed``, default ``kg.assess(units)``) and one of
-    its failing criteria, and proposes a kind of work for it (:data:`_CANDIDATE_KINDS`): a
+    Slum units (``assessed``, default ``kg.assess(units)``) are targeted about 2.5 works
+    each; each work addresses another failing criterion of its unit with a kind of work
+    (:data:`_CANDIDATE_KINDS`): a
     lane or drain of 60-250 m through the unit, a facility near its centre (public taps and
     fire hydrants serve a disc of 60-120 m, so neighbours' discs overlap), or a number of
     houses to rehabilitate. Costs are the length or count times an illustrative unit cost,
@@ -346,12 +347,21 @@ def make_candidates(
     slum = np.flatnonzero((assessed["level"] != "tidak kumuh").to_numpy())
     codes = [c for c in _CANDIDATE_KINDS if f"score_{c}" in assessed.columns]
     scores = np.column_stack([assessed[f"score_{c}"].to_numpy() for c in codes])
-    target = rng.choice(slum, size=n, replace=True)
+    # A candidate list is drawn up unit by unit: about 2.5 works per targeted unit, each on
+    # another of its failing criteria, so that most units leave the list only with several.
+    chosen = rng.choice(slum, size=min(len(slum), int(np.ceil(n / 2.5))), replace=False)
+    target = chosen[np.arange(n) % len(chosen)]
+    rank = np.arange(n) // len(chosen)
+    shuffled = {int(u): rng.permutation(np.flatnonzero(scores[u] > 0)) for u in chosen}
     centre = units.geometry.to_crs(4326).representative_point()
     rows, geoms = [], []
     for k, u in enumerate(target):
-        failing = [codes[j] for j in np.flatnonzero(scores[u] > 0)]
-        code = failing[rng.integers(len(failing))] if failing else codes[rng.integers(len(codes))]
+        failing = shuffled[int(u)]
+        code = (
+            codes[failing[rank[k] % len(failing)]]
+            if len(failing)
+            else codes[rng.integers(len(codes))]
+        )
         kind, unit_cost, shape = _CANDIDATE_KINDS[code]
         lon, lat = centre.iloc[u].x, centre.iloc[u].y
         row = {

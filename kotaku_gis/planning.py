@@ -93,6 +93,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -190,6 +191,8 @@ class Plan:
         Size of the model: candidates, units, rows, variables, constraints.
     report : ValidationReport
         Candidates left out and why, units that cannot be planned, notes.
+    baseline : DataFrame or GeoDataFrame
+        The units assessed after the existing works only (the state the plan starts from).
     """
 
     selected: pd.DataFrame
@@ -209,6 +212,7 @@ class Plan:
     seconds: float = 0.0
     model: dict[str, int] = field(default_factory=dict)
     report: ValidationReport = field(default_factory=lambda: ValidationReport(what="plan"))
+    baseline: pd.DataFrame | None = None
 
     @property
     def reduced_ha(self) -> float:
@@ -221,8 +225,12 @@ class Plan:
         return self.units[self.units["leaves_list"].to_numpy(dtype=bool)]
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan's figures as plain values (what ``plan.json`` holds)."""
+        """The plan's figures as plain values (what ``plan.json`` holds; no gap is ``None``)."""
         ids = self.selected["intervention_id"].astype(str).tolist()
+
+        def finite(v: float | None) -> float | None:
+            return None if v is None or not np.isfinite(v) else float(v)
+
         return {
             "status": self.status,
             "objective": self.objective,
@@ -234,13 +242,102 @@ class Plan:
             "reduced_ha": self.reduced_ha,
             "units_left": int(self.units["leaves_list"].sum()),
             "gain": self.gain,
-            "bound": self.bound,
-            "gap": self.gap,
+            "bound": finite(self.bound),
+            "gap": finite(self.gap),
             "greedy": self.greedy,
             "solver": self.solver,
             "seconds": self.seconds,
             "model": self.model,
         }
+
+    def table(self) -> pd.DataFrame:
+        """The chosen works as a plain table (no geometry), as ``plan.csv`` holds them."""
+        out = pd.DataFrame(self.selected.drop(columns=self._geometry_columns(self.selected)))
+        first = ["intervention_id", "kind", "cost", "units_served", "units_left", "ha_left",
+                 "marginal_gain"]  # fmt: skip
+        return out[[c for c in first if c in out] + [c for c in out if c not in first]]
+
+    @staticmethod
+    def _geometry_columns(frame: pd.DataFrame) -> list[str]:
+        if isinstance(frame, gpd.GeoDataFrame):
+            return [c for c in frame.columns if isinstance(frame[c].dtype, gpd.array.GeometryDtype)]
+        return []
+
+    def write(self, folder: str | Path, *, title: str | None = None) -> list[Path]:
+        """Write the plan: ``plan.xlsx``, ``plan.csv``, ``plan_reductions.csv`` (the audit
+        trail), ``plan_map.html`` (chosen works, levels before and after, units that leave the
+        list; units with polygons only) and ``plan.json``. Returns the paths written.
+        """
+        import json
+
+        import openpyxl
+
+        from .io import atomic_path
+        from .reports import frame_to_sheet, write_csv
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        table = self.table()
+        written = [
+            write_csv(table, folder / "plan.csv"),
+            write_csv(self.reductions, folder / "plan_reductions.csv"),
+        ]
+        left = pd.DataFrame(self.units_left.drop(columns=self._geometry_columns(self.units)))
+        keep = [c for c in ("unit_id", "kelurahan", "kecamatan", "kota", "area_ha",
+                            "level_before", "total_score_before", "level", "total_score")
+                if c in left.columns]  # fmt: skip
+        summary = pd.DataFrame(
+            [(k, v if not isinstance(v, (list, dict)) else json.dumps(v, default=str))
+             for k, v in self.to_dict().items() if k != "selected"],
+            columns=["figure", "value"],
+        ).astype({"value": str})  # fmt: skip
+        wb = openpyxl.Workbook(write_only=True)
+        caption = title or f"Rencana: {len(table)} pekerjaan, biaya {self.cost:,.0f}"
+        frame_to_sheet(wb, "rencana", table, caption=caption, text_columns=["intervention_id"])
+        frame_to_sheet(wb, "unit_keluar", left[keep], caption="Unit yang keluar dari daftar kumuh")
+        frame_to_sheet(wb, "ringkasan", summary, caption="Ringkasan rencana")
+        with atomic_path(folder / "plan.xlsx") as tmp:
+            wb.save(tmp)
+        written.append(folder / "plan.xlsx")
+        if (
+            self.baseline is not None
+            and isinstance(self.units, gpd.GeoDataFrame)
+            and self.units.active_geometry_name is not None
+        ):
+            written.append(self._write_map(folder / "plan_map.html", title))
+        with atomic_path(folder / "plan.json") as tmp:
+            Path(tmp).write_text(
+                json.dumps(self.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+            )
+        written.append(folder / "plan.json")
+        return written
+
+    def _write_map(self, path: Path, title: str | None) -> Path:
+        import folium
+
+        from .maps import map_units, save_map
+
+        works = self.selected
+        if len(works) and "category" not in works.columns:
+            works = prepare_interventions(works)
+        if not isinstance(works, gpd.GeoDataFrame):
+            works = None
+        m = map_units(
+            self.baseline,
+            after=self.units[["unit_id", "level"]],
+            interventions=works,
+            title=title or "Rencana: level sebelum dan sesudah",
+            views="none",
+        )
+        left = self.units_left
+        if len(left):
+            folium.GeoJson(
+                left[["unit_id", left.geometry.name]].to_crs(4326).to_json(),
+                name="Keluar dari daftar kumuh",
+                style_function=lambda _: {"color": "#1a9850", "weight": 4, "fillOpacity": 0},
+                tooltip=folium.GeoJsonTooltip(fields=["unit_id"]),
+            ).add_to(m)
+        return save_map(m, path)
 
     def __repr__(self) -> str:
         return (
@@ -786,13 +883,91 @@ def _arrangement(
 # ---------------------------------------------------------------- reductions as terms
 
 
-def _linear_terms(ctx: _Context) -> pd.DataFrame:
-    """Reductions that add up (metres, items, table rows): one term per work, unit, criterion."""
-    red = _allocate(ctx.units, ctx.cands)
+def _units_to_model(
+    ctx: _Context, objective: str, thresholds: np.ndarray, steps: np.ndarray
+) -> np.ndarray:
+    """Positions of the units whose objective some candidates may change.
+
+    A candidate may reach a unit if its reach (lon/lat box grown by its service radius)
+    meets the unit's box, or if it names the unit (table rows). At most the unit's scores of
+    the criteria those candidates reduce can be lost; units that cannot cross a level
+    threshold that counts even so (or, for ``"score"``, lose nothing) are left out.
+    """
+    n = len(ctx.units)
+    pairs_w: list[np.ndarray] = []
+    pairs_u: list[np.ndarray] = []
+    if "unit_id" in ctx.cands.columns:
+        named = ctx.ids.get_indexer(id_strings(ctx.cands["unit_id"]).fillna(""))
+        ok = named >= 0
+        pairs_w.append(np.flatnonzero(ok))
+        pairs_u.append(named[ok])
+    if ctx.crs is not None and isinstance(ctx.cands, gpd.GeoDataFrame):
+        geoms = np.asarray(ctx.cands.geometry.array, dtype=object)
+        located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        located &= ctx.cands["kind_key"].notna().to_numpy()
+        if located.any():
+            pos = np.flatnonzero(located)
+            works = ctx.cands.iloc[pos].assign(
+                radius_m=np.nan_to_num(ctx.cands["radius_m"].to_numpy(dtype=float)[pos])
+            )
+            reach = _Works.from_frame(works, None).reach
+            ugeoms = np.asarray(ctx.units.geometry.array, dtype=object)
+            ok = ~(shapely.is_missing(ugeoms) | shapely.is_empty(ugeoms))
+            boxes = np.full((n, 4), np.nan)
+            boxes[ok] = _lonlat_boxes(ugeoms[ok], ctx.crs)
+            tree = shapely.STRtree(shapely.box(*boxes.T))
+            w, u = tree.query(shapely.box(*reach.T), predicate="intersects")
+            pairs_w.append(pos[w])
+            pairs_u.append(u)
+    if not pairs_w:
+        return np.zeros(0, dtype=np.int64)
+    w = np.concatenate(pairs_w)
+    u = np.concatenate(pairs_u)
+    # the criteria each candidate can reduce (table rows: their own criterion)
+    codes = list(ctx.rs.codes)
+    reduces = np.zeros((ctx.n, len(codes)), dtype=bool)
+    keys = ctx.cands["kind_key"].to_numpy(dtype=object)
+    for i, key in enumerate(keys):
+        kind = INTERVENTION_KINDS.get(key) if isinstance(key, str) else None
+        if kind is not None:
+            reduces[i] = [c in kind.criteria for c in codes]
+    if "criterion" in ctx.cands.columns:
+        crit = ctx.cands["criterion"].astype("string").str.strip().str.lower()
+        for j, c in enumerate(codes):
+            reduces[:, j] |= (crit == c).fillna(False).to_numpy(dtype=bool)
+    reached = np.zeros((n, len(codes)), dtype=bool)
+    np.logical_or.at(reached, u, reduces[w])
+    scores = np.column_stack(
+        [pd.to_numeric(ctx.base[f"score_{c}"], errors="coerce").to_numpy(dtype=float)
+         for c in codes]
+    )  # fmt: skip
+    loss = np.nansum(np.where(reached, scores, 0.0), axis=1)
+    t0 = pd.to_numeric(ctx.base["total_score"], errors="coerce").to_numpy(dtype=float)
+    t0 = np.nan_to_num(t0, nan=0.0)
+    if objective == "score":
+        keep = loss > 0
+    else:
+        keep = np.zeros(n, dtype=bool)
+        for t, s in zip(thresholds, steps, strict=True):
+            if s > 0:
+                keep |= (t0 >= t) & (t0 - loss < t)
+    return np.flatnonzero(keep & ctx.plannable).astype(np.int64)
+
+
+def _linear_terms(ctx: _Context, sub: np.ndarray) -> pd.DataFrame:
+    """Reductions that add up (metres, items, table rows): one term per work, unit, criterion.
+
+    Measured by :func:`kotaku_gis.allocate` of the candidates on the units they may reach.
+    """
+    # Radius 0 leaves the service areas out (they are modelled by their faces, below).
+    red = _allocate(ctx.units.iloc[sub], ctx.cands.assign(radius_m=0.0))
     alloc_report = red.attrs.get("report")
     if alloc_report is not None:
         for issue in alloc_report:
-            if issue.check in ("outside_units", "unlocated", "unknown_unit", "bad_volume"):
+            if issue.check in (
+                "outside_units", "unlocated", "unknown_unit", "bad_volume",
+                "units_without_geometry",
+            ):  # fmt: skip
                 ctx.report.add(
                     issue.row, issue.column, "info", f"candidate_{issue.check}",
                     issue.message.replace("; not allocated", "") + "; it reduces nothing "
@@ -820,19 +995,25 @@ def _counts(units: pd.DataFrame, column: str) -> np.ndarray:
     return np.nan_to_num(pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float))
 
 
-def _service_terms(ctx: _Context) -> pd.DataFrame:
-    """Service-area reductions: faces of the candidates' pieces inside each unit."""
+def _service_terms(ctx: _Context, sub: np.ndarray) -> pd.DataFrame:
+    """Service-area reductions: faces of the candidates' pieces inside each unit.
+
+    Works on the units ``sub`` that the candidates may reach; unit positions below are
+    positions among them, turned into positions among all units at the end.
+    """
     empty = pd.DataFrame({"pos": [], "code": [], "key": [], "coef": []})
     cmask = _service_mask(ctx.cands)
-    if ctx.crs is None or not cmask.any():
+    if ctx.crs is None or not cmask.any() or len(sub) == 0:
         return empty
+    units = ctx.units.iloc[sub]
+    plannable = ctx.plannable[sub]
     rs_codes = set(ctx.rs.codes)
     measure_of = _criterion_measure(ctx.rs)
     kt = _kind_table()
     kt = kt[(kt["measure"] != "m") & ~kt["by_volume"] & kt["criterion"].isin(rs_codes)]
     crit_of: dict[str, list[str]] = kt.groupby("kind_key")["criterion"].agg(list).to_dict()
-    uf = _UnitFrames(np.asarray(ctx.units.geometry.array, dtype=object), ctx.crs)
-    counts = {m: _counts(ctx.units, m) for m in ("households", "buildings")}
+    uf = _UnitFrames(np.asarray(units.geometry.array, dtype=object), ctx.crs)
+    counts = {m: _counts(units, m) for m in ("households", "buildings")}
 
     def reach(w: np.ndarray, u: np.ndarray, m2: np.ndarray, n: int) -> np.ndarray:
         share = np.divide(m2, uf.area_m2[u], out=np.zeros(len(u)), where=uf.area_m2[u] > 0)
@@ -845,7 +1026,7 @@ def _service_terms(ctx: _Context) -> pd.DataFrame:
         ctx.cands["kind_key"].to_numpy(dtype=object)[cpos], reach(cw, cu, cm2, len(cpos))
     )
     cw = cpos[cw]
-    live = ctx.plannable[cu]
+    live = plannable[cu]
     cw, cu, cpiece, cm2 = cw[live], cu[live], cpiece[live], cm2[live]
     if len(cw) == 0:
         return empty
@@ -888,10 +1069,20 @@ def _service_terms(ctx: _Context) -> pd.DataFrame:
     r_fixed = np.ones(len(ex))
     if fixed.any():
         fpos = np.flatnonzero(fixed)
-        fw, fu, fpiece, fm2 = uf.pieces(_Works.from_frame(ex.iloc[fpos], None))
-        r_fixed[fpos] = _capacity_factors(
-            ex["kind_key"].to_numpy(dtype=object)[fpos], reach(fw, fu, fm2, len(fpos))
-        )
+        fworks = _Works.from_frame(ex.iloc[fpos], None)
+        fw, fu, fpiece, _ = uf.pieces(fworks)
+        fkinds = ex["kind_key"].to_numpy(dtype=object)[fpos]
+        if any(getattr(INTERVENTION_KINDS.get(k), "capacity", None) is not None
+               for k in fkinds if isinstance(k, str)):  # fmt: skip
+            # a work's reach counts every unit it serves, not only those near candidates
+            full = _UnitFrames(np.asarray(ctx.units.geometry.array, dtype=object), ctx.crs)
+            aw, au, _, am2 = full.pieces(fworks)
+            share = np.divide(am2, full.area_m2[au], out=np.zeros(len(au)),
+                              where=full.area_m2[au] > 0)  # fmt: skip
+            hh = _counts(ctx.units, "households")
+            r_fixed[fpos] = _capacity_factors(
+                fkinds, np.bincount(aw, weights=share * hh[au], minlength=len(fpos))
+            )
         fw = fpos[fw]
         inside = np.isin(fu, touched)
         fw, fu, fpiece = fw[inside], fu[inside], fpiece[inside]
@@ -1002,7 +1193,14 @@ def _service_terms(ctx: _Context) -> pd.DataFrame:
             out_code.append(c)
             out_key.append(("first", prefix, i))
             out_coef.append(base * (r - r_e))
-    return pd.DataFrame({"pos": out_pos, "code": out_code, "key": out_key, "coef": out_coef})
+    return pd.DataFrame(
+        {
+            "pos": sub[np.asarray(out_pos, dtype=np.int64)],
+            "code": out_code,
+            "key": out_key,
+            "coef": out_coef,
+        }
+    )
 
 
 # ---------------------------------------------------------------- building the model
@@ -1086,7 +1284,8 @@ def _volumes(ctx: _Context, pos: np.ndarray, codes: np.ndarray):
 def _build_model(ctx: _Context, objective: str, weights: Mapping[str, float] | None) -> _Model:
     rs = ctx.rs
     thresholds, steps = _level_steps(rs, objective, weights)
-    terms = pd.concat([_linear_terms(ctx), _service_terms(ctx)], ignore_index=True)
+    sub = _units_to_model(ctx, objective, thresholds, steps)
+    terms = pd.concat([_linear_terms(ctx, sub), _service_terms(ctx, sub)], ignore_index=True)
     terms = terms[terms["pos"].to_numpy(dtype=np.int64) >= 0]
     terms = terms[ctx.plannable[terms["pos"].to_numpy(dtype=np.int64)]]
     key_ids: dict[tuple, int] = {}
@@ -1943,12 +2142,16 @@ def plan(
     after = _after_frame(ctx, after)
     greedy_info = None
     if greedy_x is not None:
-        _, g_after = ctx.evaluate(greedy_x)
+        g_gain = model.gain(greedy_x)
+        if objective == "slum_ha":
+            g_slum = _slum_ha(ctx.base) - g_gain
+        else:
+            g_slum = _slum_ha(ctx.evaluate(greedy_x)[1])
         greedy_info = {
             "selected": cand_ids[greedy_x].tolist(),
             "cost": float(ctx.cost[greedy_x].sum()),
-            "gain": model.gain(greedy_x),
-            "slum_ha_after": _slum_ha(g_after),
+            "gain": g_gain,
+            "slum_ha_after": g_slum,
         }
     report.extend(after.attrs.get("report", ValidationReport()))
     return Plan(
@@ -1977,6 +2180,7 @@ def plan(
             "auxiliary": model.n_aux,
         },
         report=report,
+        baseline=ctx.base,
     )
 
 
@@ -2116,4 +2320,5 @@ def scenario(
         solver="",
         seconds=time.perf_counter() - start_time,
         report=report,
+        baseline=ctx.base,
     )
