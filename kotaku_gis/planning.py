@@ -70,8 +70,8 @@ of alternatives.
 *Reduction.* Units no candidate reaches are constants; for ``"slum_ha"`` and
 ``"weighted_ha"`` units whose level cannot change even with every candidate are left out (so
 are their bands), and candidates that reach no unit left in the model are not chosen.
-After the solve, works whose removal costs nothing in the objective are dropped (cheapest
-plan among equal ones, most expensive dropped first).
+After the solve, chosen works whose removal costs nothing in the objective are dropped, the
+most expensive first, so no money is spent on a work that frees nothing.
 
 The solver
 ----------
@@ -85,7 +85,7 @@ handed to HiGHS in one call.
 
 Greedy, for comparison: repeatedly the affordable candidate with the largest gain in the
 objective per rupiah, given the works already chosen, until no affordable candidate gains
-anything. Its choice starts the solver and is returned in ``Plan.greedy``.
+anything. Its choice is returned in ``Plan.greedy`` (and kept should the solver find nothing).
 """
 
 from __future__ import annotations
@@ -1649,10 +1649,6 @@ class _Mip:
     row_lower: np.ndarray
     row_upper: np.ndarray
     offset: float
-    band_coef: np.ndarray
-    band_of: np.ndarray
-    level_unit: np.ndarray
-    level_k: np.ndarray
 
     @property
     def n_col(self) -> int:
@@ -1788,7 +1784,6 @@ def _mip(model: _Model, cons: _Constraints) -> _Mip:
     negative = np.zeros(nb, dtype=bool)
     np.logical_or.at(negative, b_of, coef < 0)
     coef = np.where(negative[b_of], coef, np.minimum(coef, 1.0))
-    band_coef = coef
     add(
         np.r_[b_of, np.arange(nb)],
         np.r_[model.term_var[t_idx], h0 + np.arange(nb)],
@@ -1833,22 +1828,25 @@ def _mip(model: _Model, cons: _Constraints) -> _Mip:
         row_lower=np.concatenate(row_lo),
         row_upper=np.concatenate(row_hi),
         offset=offset,
-        band_coef=band_coef,
-        band_of=b_of,
-        level_unit=lu,
-        level_k=lk,
     )
 
 
 def _solve(
     model: _Model,
     cons: _Constraints,
-    start: np.ndarray | None,
+    fallback: np.ndarray | None,
     *,
     time_limit: float | None,
     mip_gap: float,
 ) -> _Solution:
-    """Solve the programme with HiGHS, from the selection ``start`` if given."""
+    """Solve the programme with HiGHS and check what it returns.
+
+    The returned point must satisfy every row and score the objective HiGHS reports; if it
+    does not (HiGHS's presolve has had such defects), the programme is solved again without
+    presolve. No start solution is passed: with presolve on, HiGHS 1.16 can report the
+    objective of a better point while returning the start. ``fallback`` (the greedy choice)
+    is kept when no solution is found at all.
+    """
     import highspy
 
     mip = _mip(model, cons)
@@ -1874,30 +1872,31 @@ def _solve(
         highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
         for i in mip.integer
     ]
-    h = _new_highs()
-    h.passModel(lp)
-    h.setOptionValue("mip_rel_gap", float(mip_gap))
-    h.setOptionValue("mip_abs_gap", 1e-9)
-    h.setOptionValue("mip_feasibility_tolerance", 1e-7)
-    h.setOptionValue("random_seed", 0)
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = _start_values(model, mip, start)
-        sol.value_valid = True
-        h.setSolution(sol)
-    h.run()
-    status = h.getModelStatus()
-    info = h.getInfo()
+    for presolve in ("choose", "off"):
+        h = _new_highs()
+        h.passModel(lp)
+        h.setOptionValue("presolve", presolve)
+        h.setOptionValue("mip_rel_gap", float(mip_gap))
+        h.setOptionValue("mip_abs_gap", 1e-9)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-7)
+        h.setOptionValue("random_seed", 0)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(time_limit))
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        values = np.asarray(h.getSolution().col_value, dtype=float)
+        if len(values) != n_col or info.primal_solution_status != 2:
+            break
+        gain = float(info.objective_function_value)
+        if _consistent(mip, values, gain):
+            break
     version = f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
-    values = np.asarray(h.getSolution().col_value, dtype=float)
-    has_solution = len(values) == n_col and info.primal_solution_status == 2
-    if not has_solution:
-        x = start.copy() if start is not None else cons.include.copy()
-        return _Solution(x, h.modelStatusToString(status).lower(), model.gain(x), np.inf, version)
+    if len(values) != n_col or info.primal_solution_status != 2:
+        x = fallback.copy() if fallback is not None else cons.include.copy()
+        name = h.modelStatusToString(status).lower().replace(" ", "_")
+        return _Solution(x, name, model.gain(x), np.inf, version)
     x = values[:n_x] > 0.5
-    gain = float(info.objective_function_value)
     bound = float(info.mip_dual_bound)
     if status == highspy.HighsModelStatus.kOptimal:
         name = "optimal"
@@ -1908,33 +1907,18 @@ def _solve(
     return _Solution(x, name, gain, max(bound, gain), version)
 
 
-def _start_values(model: _Model, mip: _Mip, x: np.ndarray) -> np.ndarray:
-    """A feasible point of the model for the selection ``x`` (a start for the solver)."""
-    n_x, n_aux, nb = model.n_x, model.n_aux, len(model.band_row)
-    band_coef, b_of, lu, lk = mip.band_coef, mip.band_of, mip.level_unit, mip.level_k
-    out = np.zeros(mip.n_col)
-    out[:n_x] = x
-    aux = model.aux_values(x) if n_aux else np.zeros(0)
-    out[n_x : n_x + n_aux] = aux
-    tc = np.diff(model.term_ptr)[model.band_row]
-    t_idx = np.repeat(model.term_ptr[model.band_row], tc) + (
-        np.arange(tc.sum()) - np.repeat(np.cumsum(tc) - tc, tc)
-    )
-    var = model.term_var[t_idx]
-    val = np.where(var < n_x, x[np.minimum(var, n_x - 1)], 0.0)
-    is_aux = var >= n_x
-    val[is_aux] = aux[var[is_aux] - n_x]
-    reached = np.bincount(b_of, weights=band_coef * val, minlength=nb)
-    hb = (reached < 1 - 1e-9).astype(float)
-    out[n_x + n_aux : n_x + n_aux + nb] = hb
-    if len(lu):
-        band_unit = model.row_unit[model.band_row]
-        lost = np.bincount(
-            band_unit, weights=model.band_delta * (1 - hb), minlength=len(model.unit_pos)
-        )
-        total = model.unit_total0[lu] - lost[lu]
-        out[n_x + n_aux + nb :] = (total >= model.thresholds[lk]).astype(float)
-    return out
+def _consistent(mip: _Mip, values: np.ndarray, objective: float) -> bool:
+    """Whether a point satisfies the rows, bounds and integrality and scores ``objective``."""
+    act = np.bincount(mip.row_i, weights=mip.value * values[mip.col_j], minlength=mip.n_row)
+    scale = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(mip.row_upper),
+                                                   mip.row_upper, mip.row_lower)))  # fmt: skip
+    rows_ok = np.all(act >= mip.row_lower - scale) and np.all(act <= mip.row_upper + scale)
+    bounds_ok = np.all(values >= mip.lower - 1e-6) and np.all(values <= mip.upper + 1e-6)
+    whole = values[mip.integer]
+    integral = np.all(np.abs(whole - np.round(whole)) <= 1e-6)
+    value = float(mip.cost @ values + mip.offset)
+    scored = abs(value - objective) <= 1e-6 * max(1.0, abs(objective))
+    return bool(rows_ok and bounds_ok and integral and scored)
 
 
 # ---------------------------------------------------------------- results
@@ -2044,8 +2028,8 @@ def plan(
     mip_gap : float, default 0.0
         Relative gap at which the solver may stop (0: prove the optimum).
     greedy : bool, default True
-        Also run the greedy baseline (best gain per rupiah first), report it in
-        ``Plan.greedy`` and start the solver from it.
+        Also run the greedy baseline (best gain per rupiah first) and report it in
+        ``Plan.greedy``.
     radii : mapping, optional
         Service radii by kind or category, overriding the catalogue (as in allocate).
 

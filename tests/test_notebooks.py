@@ -27,11 +27,13 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "02_overlay_remaining.ipynb": ("kotaku_gis.overlay", "kotaku_gis.maps"),
     "03_province_ledger.ipynb": ("kotaku_gis.allocation", "kotaku_gis.ledger"),
     "04_rasters.ipynb": ("kotaku_gis.raster",),
+    "06_merencanakan_dengan_anggaran.ipynb": ("kotaku_gis.planning", "kotaku_gis.maps"),
 }
 
 #: Bundled datasets (kg.datasets.get_path names) a notebook reads besides "ntb_sample".
 DATASETS: dict[str, tuple[str, ...]] = {
     "04_rasters.ipynb": ("mataram_flood_depth", "mataram_population"),
+    "06_merencanakan_dengan_anggaran.ipynb": ("ntb_candidates",),
 }
 
 
