@@ -67,16 +67,23 @@ def _value(assessed: pd.DataFrame, objective: str, weights=None) -> float:
 
 
 def _evaluate(units, cands, works, chosen, *, year):
-    """allocate + assess of the completed works and the chosen candidates (plan year)."""
+    """allocate + assess of the completed works and the chosen candidates.
+
+    The candidates are placed in the plan year: the year after ``year``, or without it the
+    year after the latest completed work (undated works still claim last, as allocate says).
+    """
     parts = []
+    plan_year = None if year is None else year + 1
     if works is not None:
         done = works[works["status"].eq("selesai").to_numpy()]
         if year is not None:
             done = done[(done["year"] <= year).to_numpy()]
+        elif done["year"].notna().any():
+            plan_year = int(done["year"].max()) + 1
         parts.append(done)
     picked = cands.iloc[list(chosen)].copy()
     picked["status"] = "selesai"
-    picked["year"] = (year + 1) if year is not None else None
+    picked["year"] = plan_year
     parts.append(picked)
     frame = pd.concat([p for p in parts if len(p)] or [picked], ignore_index=True)
     if isinstance(cands, gpd.GeoDataFrame) and not isinstance(frame, gpd.GeoDataFrame):
@@ -232,14 +239,44 @@ def test_plan_agrees_with_brute_force_under_constraints():
     assert p.selected.loc[p.selected["kota"] == "Kota A", "cost"].sum() <= 60.0
 
 
-def test_plan_without_a_year_puts_undated_completed_works_after_the_candidates():
-    # Without a year an undated completed work counts, and claims after the candidates
-    # (undated works claim last): the model keeps it as a work always selected.
-    units, cands, works = random_instance(6)
-    works = works.copy()
-    works["year"] = pd.array([2021, pd.NA, 2023], dtype="Int64")
-    budget = float(cands["cost"].sum() * 0.45)
-    _check_against_brute_force(units, cands, works, budget=budget, year=None, objective="score")
+def test_undated_completed_works_claim_after_the_candidates():
+    # Without a year an undated completed work counts, and claims after the dated candidates
+    # (allocate puts works without a year last); the model keeps it as a work always
+    # selected. A: 100 households, 50 short of safe water; the undated tap E serves the strip
+    # x 0-20 (20 households), so A stands at 30 % (score 1, total 16). C1 serves 10-24: only
+    # 4 households more (26 %, still 1) although its own strip holds 14; C2 serves 50-56
+    # (6 more, 24 %: A leaves). C3 takes B (0.5 ha) off the list. With 12 to spend, C2 alone
+    # (1 ha) beats C1 + C3 (0.5 ha), which counting C1's strip whole would prefer.
+    units = _tap_units()
+    units.loc[0, ["3a", "5a"]] = [50, 0]
+    cands = gpd.GeoDataFrame(
+        {"intervention_id": ["C1", "C2", "C3"], "kind": ["hidran_umum"] * 3,
+         "radius_m": [0.0, 0.0, 60.0], "cost": [5.0, 10.0, 5.0]},
+        geometry=[shapely.box(10, 0, 24, 100), shapely.box(50, 0, 56, 100),
+                  shapely.Point(325, 50)],
+        crs=LAEA,
+    )  # fmt: skip
+    works = gpd.GeoDataFrame(
+        {"intervention_id": ["D", "E"], "kind": ["mck", "hidran_umum"],
+         "status": ["selesai", "selesai"], "year": pd.array([2020, pd.NA], dtype="Int64"),
+         "radius_m": [10.0, 0.0]},
+        geometry=[shapely.Point(340, 90), shapely.box(0, 0, 20, 100)], crs=LAEA,
+    )  # fmt: skip
+    p = kg.plan(units, cands, budget=12.0, works=works)
+    assert p.selected["intervention_id"].tolist() == ["C2"]
+    assert p.reduced_ha == pytest.approx(float(kg.area_ha(units).iloc[0]), abs=1e-12)
+    best, best_sets = brute_force(units, cands, budget=12.0, works=works)
+    assert best == pytest.approx(p.gain, abs=1e-12) and best_sets == [["C2"]]
+    trail = p.reductions.set_index(["intervention_id", "criterion"])
+    assert trail.loc[("C2", "3a"), "volume"] == pytest.approx(6.0, rel=1e-4)
+    # E claims what C2 does not: its 20 households, after the candidate in claiming order
+    assert trail.loc[("E", "3a"), "volume"] == pytest.approx(20.0, rel=1e-4)
+    # with C1 built, C1 claims its whole strip first and E keeps the strip 0-10
+    s = kg.scenario(units, works, candidates=cands, include=["C1"])
+    t = s.reductions.set_index(["intervention_id", "criterion"])
+    assert t.loc[("C1", "3a"), "volume"] == pytest.approx(14.0, rel=1e-4)
+    assert t.loc[("E", "3a"), "volume"] == pytest.approx(10.0, rel=1e-4)
+    assert s.units["pct_3a"].iloc[0] == 26.0
 
 
 # ---------------------------------------------------------------- hand-worked cases
