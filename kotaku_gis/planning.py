@@ -2086,6 +2086,11 @@ def plan(
     budget = _number(budget, "budget")
     if time_limit is not None and not (np.isfinite(float(time_limit)) and time_limit > 0):
         raise InputError(f"time_limit must be a positive number of seconds, not {time_limit!r}.")
+    if weights is not None and objective != "weighted_ha":
+        raise InputError(
+            f"weights apply to objective='weighted_ha' only, not to {objective!r}; pass "
+            "objective='weighted_ha' or leave weights out."
+        )
     if not (0 <= float(mip_gap) < 1):
         raise InputError(f"mip_gap must be a share between 0 and 1, not {mip_gap!r}.")
     rs = get_ruleset(ruleset)

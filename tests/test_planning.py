@@ -590,6 +590,7 @@ def small():
         (lambda c: c, {"budget": "banyak"}, "must be a number"),
         (lambda c: c, {"objective": "people"}, "objective must be one of"),
         (lambda c: c, {"time_limit": 0}, "time_limit"),
+        (lambda c: c, {"weights": {"kumuh berat": 2.0}}, "weighted_ha' only"),
         (lambda c: c, {"constraints": {"must": ["A-tap"]}}, "unknown constraint"),
         (lambda c: c, {"constraints": {"include": ["Z1"]}}, "not candidates: \\['Z1'\\]"),
         (lambda c: c, {"constraints": {"include": ["B-tap"], "exclude": ["B-tap"]}},
