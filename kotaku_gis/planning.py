@@ -78,8 +78,8 @@ The solver
 HiGHS (through ``highspy``), chosen by measurement against OR-Tools on the province benchmark
 (``benchmarks/bench_plan.py``: 10,000 units, the works already built, 2,000 candidates; the
 same programme given to each solver on 2 shared cores; ``benchmarks/RESULTS.md``): HiGHS
-reached the 1 % gap in 3 s and proved the optimum in 4.4 s; SCIP (OR-Tools ``pywraplp``)
-took 3.5 s and 8.9 s; CP-SAT, which needs integer coefficients and scales the fractional
+reached the 1 % gap in 1.4 s and proved the optimum in 1.7 s; SCIP (OR-Tools ``pywraplp``)
+took 2.4 s and 9.0 s; CP-SAT, which needs integer coefficients and scales the fractional
 hectares and households, was still 5 % from its bound after 120 s. ``highspy`` is also the
 small dependency: a 3 MB wheel that needs only numpy (OR-Tools is some 80 MB with protobuf).
 The programme is built once as sparse arrays and handed to HiGHS in one call. The point it
