@@ -185,6 +185,9 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Seconds the solver may take.")] = 300.0,
     gap: Annotated[float, typer.Option(help="Relative gap at which to stop (0: optimum).")] = 0.0,
     cost_column: Annotated[str, typer.Option(help="Column of the costs.")] = "cost",
+    alternatives: Annotated[
+        str | None, typer.Option(help="Column naming groups of alternatives (one per group).")
+    ] = None,
     units_layer: Annotated[str | None, typer.Option(help="Layer of the units file.")] = None,
     candidates_layer: Annotated[str | None, typer.Option(help="Layer of candidates.")] = None,
     works_layer: Annotated[str | None, typer.Option(help="Layer of the works file.")] = None,
@@ -208,6 +211,7 @@ def plan(
                 works=read_interventions(works, layer=works_layer) if works else None,
                 budget=budget, year=year, objective=objective, time_limit=time_limit,
                 mip_gap=gap, cost_column=cost_column,
+                constraints={"alternatives": alternatives} if alternatives else None,
             )  # fmt: skip
             paths = result.write(out)
     except InputError as err:

@@ -664,7 +664,7 @@ def test_plan_command_writes_the_plan(tmp_path):
             "--candidates", kg.datasets.get_path("ntb_candidates"),
             "--candidates-layer", "candidates", "--works", sample,
             "--works-layer", "interventions", "--year", "2023", "--budget", "2e9",
-            "--out", str(out)]  # fmt: skip
+            "--alternatives", "alternatif", "--out", str(out)]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     for name in ("plan.xlsx", "plan.csv", "plan_reductions.csv", "plan_map.html", "plan.json"):
@@ -674,6 +674,7 @@ def test_plan_command_writes_the_plan(tmp_path):
     assert summary["status"] == "optimal" and summary["gap"] == 0
     assert summary["cost"] <= 2e9 and table["cost"].sum() == pytest.approx(summary["cost"])
     assert sorted(table["intervention_id"]) == sorted(summary["selected"])
+    assert not table["alternatif"].dropna().duplicated().any()  # one design per lane
     assert summary["slum_ha_before"] - summary["slum_ha_after"] == pytest.approx(
         summary["reduced_ha"]
     )
