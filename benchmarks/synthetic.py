@@ -232,3 +232,170 @@ def make_layers(
             if col in frame.columns:
                 frame[col] = frame[col].astype("string")
     return units, works
+
+
+# ---------------------------------------------------------------- baselines and candidates
+
+#: Denominator of each criterion of Permen PUPR 14/2018.
+_DENOMINATOR = {
+    **dict.fromkeys(["1a", "1c", "7a", "7b"], "buildings"),
+    **dict.fromkeys(["1b", "4a"], "area_ha"),
+    **dict.fromkeys(["2a", "2b"], "road_length_m"),
+    **dict.fromkeys(["4b", "4c"], "drain_length_m"),
+    **dict.fromkeys(["3a", "3b", "5a", "5b", "6a", "6b"], "households"),
+}
+#: How often each criterion fails (fire, waste and sanitation most, drinking water least).
+_FAILS = {
+    "1a": 0.35, "1b": 0.15, "1c": 0.30, "2a": 0.30, "2b": 0.40, "3a": 0.20, "3b": 0.15,
+    "4a": 0.30, "4b": 0.35, "4c": 0.40, "5a": 0.50, "5b": 0.45, "6a": 0.55, "6b": 0.55,
+    "7a": 0.65, "7b": 0.65,
+}  # fmt: skip
+
+
+def make_baseline(units: gpd.GeoDataFrame, *, seed: int = 2024) -> gpd.GeoDataFrame:
+    """The units with the denominators and the 16 criterion volumes of Permen 14/2018.
+
+    Each unit gets a severity; each criterion fails with a probability that grows with it,
+    and a failing criterion's percentage is drawn across the score bands (25-100 %), with a
+    margin from the band edges, a passing one's below 25 %. About 30 % of the units end up
+    tidak kumuh, most of the rest kumuh ringan and a few kumuh sedang.
+
+    Examples
+    --------
+    >>> import kotaku_gis as kg
+    >>> from benchmarks.synthetic import make_baseline, make_layers
+    >>> units, _ = make_layers(n_units=300, n_works=10, seed=1)
+    >>> levels = kg.assess(make_baseline(units, seed=1))["level"].value_counts()
+    >>> bool(levels["kumuh ringan"] > levels["tidak kumuh"] > levels["kumuh sedang"] > 0)
+    True
+    """
+    import kotaku_gis as kg
+
+    rng = np.random.default_rng(seed)
+    out = units.copy()
+    n = len(out)
+    out["area_ha"] = kg.area_ha(out).to_numpy()
+    out["road_length_m"] = np.round(out["area_ha"].to_numpy() * rng.uniform(250, 400, n), 1)
+    out["drain_length_m"] = np.round(out["road_length_m"].to_numpy() * rng.uniform(0.9, 1.3, n))
+    severity = rng.beta(2.5, 2.0, n)
+    for code, den in _DENOMINATOR.items():
+        d = out[den].to_numpy(dtype=float)
+        fails = rng.random(n) < np.clip(_FAILS[code] * (0.4 + 1.5 * severity), 0, 0.97)
+        band = rng.choice(3, size=n, p=[0.4, 0.35, 0.25])
+        lo = np.array([27.0, 53.0, 78.0])[band]
+        hi = np.array([49.0, 74.0, 100.0])[band]
+        pct = np.where(
+            fails, rng.uniform(lo, hi), rng.uniform(0.0, 23.0, n) * (rng.random(n) < 0.5)
+        )
+        vol = d * pct / 100.0
+        if den in ("buildings", "households"):
+            vol = np.minimum(np.round(vol), d)
+        else:
+            vol = np.round(vol, 2)
+        out[code] = vol
+    return out
+
+
+#: Kinds a planner proposes for a failing criterion, with their unit cost (rupiah, per metre
+#: for lines, per item for points) and how they are drawn: illustrative figures.
+_CANDIDATE_KINDS = {
+    "2a": ("jalan_beton", 1_100_000.0, "line"),
+    "2b": ("paving", 650_000.0, "line"),
+    "1a": ("jalan_beton", 1_100_000.0, "line"),
+    "4a": ("drainase_lingkungan", 1_300_000.0, "line"),
+    "4b": ("drainase_lingkungan", 1_300_000.0, "line"),
+    "4c": ("normalisasi_saluran", 900_000.0, "line"),
+    "3a": ("hidran_umum", 35_000_000.0, "point"),
+    "3b": ("sumur_bor", 90_000_000.0, "point"),
+    "5a": ("septictank_komunal", 180_000_000.0, "point"),
+    "5b": ("mck", 250_000_000.0, "point"),
+    "6a": ("bak_sampah", 12_000_000.0, "point"),
+    "6b": ("gerobak_sampah", 25_000_000.0, "point"),
+    "7a": ("hidran_kebakaran", 75_000_000.0, "point"),
+    "7b": ("apar", 20_000_000.0, "point"),
+    "1c": ("rehab_rtlh", 20_000_000.0, "item"),
+}
+
+
+def make_candidates(
+    units: gpd.GeoDataFrame, *, n: int, seed: int = 2024, assessed: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """Candidate works with costs, aimed at the failing criteria of slum units.
+
+    Slum units (``assessed``, default ``kg.assess(units)``) are targeted about 2.5 works
+    each; each work addresses another failing criterion of its unit with a kind of work
+    (:data:`_CANDIDATE_KINDS`): a
+    lane or drain of 60-250 m through the unit, a facility near its centre (public taps and
+    fire hydrants serve a disc of 60-120 m, so neighbours' discs overlap), or a number of
+    houses to rehabilitate. Costs are the length or count times an illustrative unit cost,
+    varied by ±20 %. Columns: ``intervention_id``, ``kind``, ``cost``, ``kota``,
+    ``unit_id_target``, ``volume`` (items), ``radius_m`` (points), geometry (EPSG:4326).
+
+    Examples
+    --------
+    >>> from benchmarks.synthetic import make_baseline, make_candidates, make_layers
+    >>> units, _ = make_layers(n_units=200, n_works=10, seed=1)
+    >>> cands = make_candidates(make_baseline(units, seed=1), n=50, seed=1)
+    >>> len(cands), bool((cands["cost"] > 0).all()), cands["intervention_id"].is_unique
+    (50, True, True)
+    """
+    import kotaku_gis as kg
+
+    rng = np.random.default_rng(seed)
+    if assessed is None:
+        assessed = kg.assess(units)
+    slum = np.flatnonzero((assessed["level"] != "tidak kumuh").to_numpy())
+    codes = [c for c in _CANDIDATE_KINDS if f"score_{c}" in assessed.columns]
+    scores = np.column_stack([assessed[f"score_{c}"].to_numpy() for c in codes])
+    # A candidate list is drawn up unit by unit: about 2.5 works per targeted unit, each on
+    # another of its failing criteria, so that most units leave the list only with several.
+    chosen = rng.choice(slum, size=min(len(slum), int(np.ceil(n / 2.5))), replace=False)
+    target = chosen[np.arange(n) % len(chosen)]
+    rank = np.arange(n) // len(chosen)
+    shuffled = {int(u): rng.permutation(np.flatnonzero(scores[u] > 0)) for u in chosen}
+    centre = units.geometry.to_crs(4326).representative_point()
+    rows, geoms = [], []
+    for k, u in enumerate(target):
+        failing = shuffled[int(u)]
+        code = (
+            codes[failing[rank[k] % len(failing)]]
+            if len(failing)
+            else codes[rng.integers(len(codes))]
+        )
+        kind, unit_cost, shape = _CANDIDATE_KINDS[code]
+        lon, lat = centre.iloc[u].x, centre.iloc[u].y
+        row = {
+            "intervention_id": f"CAND-{k:05d}",
+            "kind": kind,
+            "kota": units["kota"].iloc[u] if "kota" in units.columns else "",
+            "unit_id_target": units["unit_id"].iloc[u],
+            "volume": np.nan,
+            "radius_m": np.nan,
+        }
+        factor = rng.uniform(0.8, 1.2)
+        if shape == "line":
+            length = rng.uniform(60.0, 250.0)
+            heading = rng.integers(0, 4) * np.pi / 2 + rng.normal(0, 0.1)
+            dx, dy = np.cos(heading) * length / 2, np.sin(heading) * length / 2
+            ox, oy = rng.uniform(-30, 30, 2)
+            xy = np.array([[ox - dx, oy - dy], [ox + dx, oy + dy]])
+            cost = length * unit_cost * factor
+        else:
+            xy = rng.uniform(-40, 40, (1, 2))
+            if shape == "item":
+                count = int(rng.integers(3, 15))
+                row["volume"] = float(count)
+                cost = count * unit_cost * factor
+            else:
+                row["radius_m"] = (
+                    float(rng.uniform(60.0, 120.0)) if code in ("3a", "7a") else np.nan
+                )
+                cost = unit_cost * factor
+        lon_lat = _to_lonlat(xy, lon, lat)
+        geoms.append(shapely.LineString(lon_lat) if shape == "line" else shapely.Point(lon_lat[0]))
+        row["cost"] = round(cost, -5)
+        rows.append(row)
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    for col in ("intervention_id", "kind", "kota", "unit_id_target"):
+        out[col] = out[col].astype("string")
+    return out

@@ -18,6 +18,7 @@ from .io import read_interventions, read_units
 from .ledger import Reconciliation, progress, reconcile, summarize
 from .maps import map_units, save_map
 from .overlay import coverage, remaining_area, service_areas
+from .planning import Plan, plan, scenario
 from .prevention import holding_criteria, near_threshold
 from .priority import handling
 from .raster import inundated_ha, population_per_unit, with_inundation, zonal_stats
@@ -43,6 +44,7 @@ __all__ = [
     "RULESETS",
     "Criterion",
     "InputError",
+    "Plan",
     "Reconciliation",
     "Ruleset",
     "ValidationReport",
@@ -61,6 +63,7 @@ __all__ = [
     "map_units",
     "near_threshold",
     "partition_units",
+    "plan",
     "plot_ledger",
     "plot_levels",
     "population_per_unit",
@@ -71,6 +74,7 @@ __all__ = [
     "reconcile",
     "remaining_area",
     "save_map",
+    "scenario",
     "service_areas",
     "summarize",
     "validate",

@@ -235,6 +235,72 @@ def run(
 
 
 @app.command()
+def plan(
+    units: Annotated[Path, typer.Option(help="Slum units file (baseline volumes).")],
+    candidates: Annotated[Path, typer.Option(help="Candidate works with a cost column.")],
+    budget: Annotated[float, typer.Option(help="Money available (same currency as costs).")],
+    out: Annotated[Path, typer.Option(help="Output folder.")],
+    works: Annotated[Path | None, typer.Option(help="Works already built (applied first).")] = None,
+    year: Annotated[int | None, typer.Option(help="Count works completed by this year.")] = None,
+    objective: Annotated[str, typer.Option(help="slum_ha, weighted_ha or score.")] = "slum_ha",
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take.")] = 300.0,
+    gap: Annotated[float, typer.Option(help="Relative gap at which to stop (0: optimum).")] = 0.0,
+    cost_column: Annotated[str, typer.Option(help="Column of the costs.")] = "cost",
+    alternatives: Annotated[
+        str | None, typer.Option(help="Column naming groups of alternatives (one per group).")
+    ] = None,
+    units_layer: Annotated[str | None, typer.Option(help="Layer of the units file.")] = None,
+    candidates_layer: Annotated[str | None, typer.Option(help="Layer of candidates.")] = None,
+    works_layer: Annotated[str | None, typer.Option(help="Layer of the works file.")] = None,
+) -> None:
+    """Choose the candidate works that free the most slum hectares within a budget.
+
+    Writes plan.xlsx, plan.csv, plan_reductions.csv (audit trail), plan_map.html, plan.json.
+    """
+    import warnings
+
+    from .io import read_interventions, read_units
+    from .planning import plan as _plan
+
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            result = _plan(
+                read_units(units, layer=units_layer),
+                read_interventions(candidates, layer=candidates_layer),
+                works=read_interventions(works, layer=works_layer) if works else None,
+                budget=budget, year=year, objective=objective, time_limit=time_limit,
+                mip_gap=gap, cost_column=cost_column,
+                constraints={"alternatives": alternatives} if alternatives else None,
+            )  # fmt: skip
+            paths = result.write(out)
+    except InputError as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(2) from None
+    table = Table(title=f"Plan ({result.status}, proven gap {result.gap:.2%})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    greedy = result.greedy or {}
+    for label, value in (
+        ("works chosen", f"{len(result.selected):,}"),
+        ("cost", f"{result.cost:,.0f} of {budget:,.0f}"),
+        ("slum ha before", f"{result.slum_ha_before:,.2f}"),
+        ("slum ha after", f"{result.slum_ha_after:,.2f}"),
+        ("slum ha freed", f"{result.reduced_ha:,.2f}"),
+        (
+            "greedy: slum ha freed",
+            f"{result.slum_ha_before - greedy.get('slum_ha_after', result.slum_ha_before):,.2f}",
+        ),
+    ):
+        table.add_row(label, value)
+    out_console.print(table)
+    for path in paths:
+        out_console.print(f"wrote {path}")
+    out_console.print(f"[dim]done in {time.perf_counter() - start:.1f} s[/]")
+
+
+@app.command()
 def validate(
     file: Annotated[str, typer.Argument(help="Layer to check (a file, or a PostGIS URL).")],
     what: Annotated[str, typer.Option(help="'units' or 'interventions'.")] = "units",

@@ -79,6 +79,7 @@ def test_every_available_name_is_a_file():
         "mataram_kumuh_kmz",
         "ntb_kawasan_baseline",
         "mataram_sim_profile",
+        "ntb_candidates",
     )
     for name in kg.datasets.available:
         assert Path(kg.datasets.get_path(name)).is_file()
@@ -314,9 +315,9 @@ def test_sample_loads_from_a_non_editable_install(tmp_path):
     probe = (
         "import json, kotaku_gis as kg\n"
         "u = kg.datasets.load_units(); w = kg.datasets.load_interventions()\n"
-        "b = kg.datasets.load_boundaries('kecamatan')\n"
+        "b = kg.datasets.load_boundaries('kecamatan'); c = kg.datasets.load_candidates()\n"
         "print(json.dumps({'module': kg.__file__, 'path': kg.datasets.get_path('ntb_sample'),\n"
-        "  'units': len(u), 'works': len(w), 'kecamatan': len(b)}))\n"
+        "  'units': len(u), 'works': len(w), 'kecamatan': len(b), 'candidates': len(c)}))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", probe],
@@ -332,3 +333,5 @@ def test_sample_loads_from_a_non_editable_install(tmp_path):
     units = gpd.read_file(kg.datasets.get_path("ntb_sample"), layer="units")
     works = gpd.read_file(kg.datasets.get_path("ntb_sample"), layer="interventions")
     assert (got["units"], got["works"], got["kecamatan"]) == (len(units), len(works), 117)
+    candidates = gpd.read_file(kg.datasets.get_path("ntb_candidates"), layer="candidates")
+    assert got["candidates"] == len(candidates)

@@ -28,6 +28,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "03_province_ledger.ipynb": ("kotaku_gis.allocation", "kotaku_gis.ledger"),
     "04_rasters.ipynb": ("kotaku_gis.raster",),
     "05_reading_your_own_data.ipynb": ("kotaku_gis.columns",),
+    "06_merencanakan_dengan_anggaran.ipynb": ("kotaku_gis.planning", "kotaku_gis.maps"),
 }
 
 #: Bundled datasets (kg.datasets.get_path names) a notebook reads besides "ntb_sample".
@@ -39,6 +40,7 @@ DATASETS: dict[str, tuple[str, ...]] = {
         "ntb_kawasan_baseline",
         "mataram_sim_profile",
     ),
+    "06_merencanakan_dengan_anggaran.ipynb": ("ntb_candidates",),
 }
 
 

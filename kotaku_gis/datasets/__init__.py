@@ -10,6 +10,11 @@ plain ``pip install`` without the source tree:
     lines and polygons, plus table-only rows without geometry that name a ``unit_id`` and a
     ``criterion``). The units and works are synthetic, drawn by ``sample_data/make_sample.py``
     on the real boundaries below.
+``ntb_candidates``
+    GeoPackage with the layer ``candidates``: about a hundred proposed works for 2024 (usulan)
+    aimed at the failing criteria of units still on the slum list after the works of
+    2020-2023, with costs, for planning with a budget (:func:`kotaku_gis.plan`). The costs are
+    ILLUSTRATIVE, not official unit prices; made by ``sample_data/make_candidates.py``.
 ``ntb_kabupaten_kota``, ``ntb_kecamatan``, ``mataram_kelurahan``
     Administrative boundaries of NTB as published (GeoJSON, EPSG:4326, properties ``kode``,
     ``nama``, ``level``): the 10 kabupaten/kota, the 117 kecamatan and the 50 kelurahan of
@@ -51,6 +56,7 @@ __all__ = [
     "available",
     "get_path",
     "load_boundaries",
+    "load_candidates",
     "load_interventions",
     "load_units",
 ]
@@ -66,6 +72,7 @@ _FILES: dict[str, str] = {
     "mataram_kumuh_kmz": "mataram_kumuh.kmz",
     "ntb_kawasan_baseline": "ntb_kawasan_baseline.xlsx",
     "mataram_sim_profile": "mataram_sim_profile.csv",
+    "ntb_candidates": "ntb_candidates.gpkg",
 }
 
 #: The names :func:`get_path` accepts.
@@ -95,9 +102,10 @@ def get_path(name: str) -> str:
         ``"mataram_kelurahan"`` (GeoJSON boundaries as published), ``"mataram_flood_depth"``
         (synthetic flood depth in metres, GeoTIFF, EPSG:32750, 30 m cells) or
         ``"mataram_population"`` (synthetic persons per cell, GeoTIFF, EPSG:4326, 1″ cells),
-        or one of the real-shaped files: ``"mataram_rt_shapefile"`` (zipped Shapefile),
-        ``"mataram_kumuh_kmz"`` (KMZ), ``"ntb_kawasan_baseline"`` (Excel) and
-        ``"mataram_sim_profile"`` (CSV).
+        ``"ntb_candidates"`` (GeoPackage, layer ``candidates``: proposed works with
+        illustrative costs), or one of the real-shaped files: ``"mataram_rt_shapefile"``
+        (zipped Shapefile), ``"mataram_kumuh_kmz"`` (KMZ), ``"ntb_kawasan_baseline"`` (Excel)
+        and ``"mataram_sim_profile"`` (CSV).
 
     Returns
     -------
@@ -184,6 +192,35 @@ def load_interventions() -> gpd.GeoDataFrame:
     False
     """
     return read_interventions(get_path("ntb_sample"), layer="interventions")
+
+
+def load_candidates() -> gpd.GeoDataFrame:
+    """Proposed works for 2024 with ILLUSTRATIVE costs, for :func:`kotaku_gis.plan`.
+
+    About a hundred usulan (status ``"usulan"``, year 2024) for units of the sample still on
+    the slum list after the works completed by 2023: lanes (``Jalan Beton``, some with a
+    cheaper ``Jalan Paving`` design of the same lane as its alternative, named in
+    ``alternatif``), drains, public taps, boreholes, communal septic tanks, MCK, waste bins and
+    carts, fire hydrants and fire motorbikes, house rehabilitation. ``cost`` is in rupiah: a
+    length or count times a round unit cost, for practice only (``keterangan`` says so on
+    every row); ``unit_sasaran`` and ``kriteria_sasaran`` name the unit and criterion each
+    was proposed for.
+
+    Returns
+    -------
+    GeoDataFrame
+        Read by :func:`kotaku_gis.read_interventions`, with its report in ``attrs["report"]``.
+
+    Examples
+    --------
+    >>> import kotaku_gis as kg
+    >>> cands = kg.datasets.load_candidates()
+    >>> cands["intervention_id"].is_unique, bool((cands["cost"] > 0).all())
+    (True, True)
+    >>> bool(cands["keterangan"].str.startswith("ILUSTRASI").all())
+    True
+    """
+    return read_interventions(get_path("ntb_candidates"), layer="candidates")
 
 
 def load_boundaries(level: str = "kelurahan") -> gpd.GeoDataFrame:
