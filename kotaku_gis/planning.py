@@ -563,7 +563,9 @@ def _context(
     if plan_year is None and existing is not None and existing["year"].notna().any():
         plan_year = int(existing["year"].max()) + 1
     cands["year"] = pd.array([plan_year] * len(cands), dtype="Int64")
+    # A plan counts its candidates as done in the plan year, whatever status they carry.
     cands["completed"] = True
+    cands["status"] = "selesai"
     unknown = cands["kind_key"].isna().to_numpy()
     if unknown.any():
         report.add_rows(

@@ -471,34 +471,40 @@ def test_units_not_assessed_are_not_planned_for(monkeypatch):
     assert [i.row for i in p.report if i.check == "unit_not_assessed"] == [1]
 
 
-def test_first_claim_with_capacity_factors_is_exact(monkeypatch):
-    # Two water works over the same whole RT of 100 households, 80 short of safe water (80 %,
-    # score 5): a borehole ("A-bor", claims first) whose capacity serves half of what it
-    # reaches, and a tap ("B-tap") without a capacity. The borehole alone leaves 30 % (score
-    # 1), the tap alone 0 % (score 0); both: the borehole claims the RT first and serves 50,
-    # the tap gets nothing, 30 % (score 1). So with money for both, the tap alone is best.
-    def factors(kind_key, reach):
-        return np.where(np.asarray(kind_key) == "sumur_bor", 0.5, 1.0)
-
-    monkeypatch.setattr(planning, "_capacity_factors", factors)
+def test_first_claim_with_capacity_factors_is_exact():
+    # Two water works over the same whole RT of 100 households (400 people), 80 short of safe
+    # water (80 %, score 5): a bore well ("A-bor", claims first) whose capacity of 200 people
+    # serves half of the 400 it reaches (factor 0.5), and house connections ("B-sr") without
+    # a capacity. The bore well alone leaves 30 % (score 1), the connections alone 0 %
+    # (score 0); both: the bore well claims the RT first and serves 50, the connections get
+    # nothing, 30 % (score 1). So with money for both, the connections alone are best.
+    assert kg.INTERVENTION_KINDS["sumur_bor"].capacity == 200
+    assert kg.INTERVENTION_KINDS["sumur_bor"].capacity_measure == "people"
+    assert kg.INTERVENTION_KINDS["sambungan_rumah"].capacity is None
     unit = gpd.GeoDataFrame(
-        [{**FIFTEEN, "unit_id": "A", "3a": 80, "1c": 0, "5a": 100}],
+        [{**FIFTEEN, "unit_id": "A", "penduduk": 400, "3a": 80, "1c": 0, "5a": 100}],
         geometry=[shapely.box(0, 0, 100, 100)], crs=LAEA)  # fmt: skip
     area = float(kg.area_ha(unit).iloc[0])
     cands = gpd.GeoDataFrame(
-        {"intervention_id": ["A-bor", "B-tap"], "kind": ["sumur_bor", "hidran_umum"],
+        {"intervention_id": ["A-bor", "B-sr"], "kind": ["sumur_bor", "sambungan_rumah"],
          "radius_m": [0.0, 0.0], "cost": [1.0, 5.0]},
         geometry=[shapely.box(0, 0, 100, 100)] * 2, crs=LAEA)  # fmt: skip
+    expected = {(False, False): 0.0, (True, False): 4 * area, (False, True): 5 * area,
+                (True, True): 4 * area}  # fmt: skip
+    # The library's own evaluation (allocate + assess) of every subset agrees by hand.
+    for chosen, gain in expected.items():
+        after = _evaluate(unit, cands, None, np.flatnonzero(chosen), year=None)
+        assert _value(_evaluate(unit, cands, None, [], year=None), "score", None) - _value(
+            after, "score", None
+        ) == pytest.approx(gain)
     ctx = planning._context(unit, cands, None, year=None, rs=kg.get_ruleset(),
                             cost_column="cost", radii=None,
                             report=kg.ValidationReport())  # fmt: skip
     model = planning._build_model(ctx, "score", None)
     assert model.aux_first.any()  # each work's claim is modelled exactly, not as "any"
     gain = {s: model.gain(np.array(s)) for s in itertools.product([False, True], repeat=2)}
-    expected = {(False, False): 0.0, (True, False): 4 * area, (False, True): 5 * area,
-                (True, True): 4 * area}  # fmt: skip
     assert gain == pytest.approx(expected)
-    for budget, chosen in ((1.0, ["A-bor"]), (5.0, ["B-tap"]), (6.0, ["B-tap"])):
+    for budget, chosen in ((1.0, ["A-bor"]), (5.0, ["B-sr"]), (6.0, ["B-sr"])):
         p = kg.plan(unit, cands, budget=budget, objective="score", greedy=False)
         assert p.selected["intervention_id"].tolist() == chosen
         assert p.gain == pytest.approx(max(g for s, g in gain.items()
