@@ -17,7 +17,6 @@ import pytest
 import shapely
 
 import kotaku_gis as kg
-from kotaku_gis import overlay
 from kotaku_gis.crs import CELL_DEG, laea_crs
 from kotaku_gis.overlay import QUAD_SEGS
 
@@ -151,7 +150,7 @@ def _grid_layout(seed: int):
     return np.array(units), np.concatenate([lines, points]), radius
 
 
-def test_irregular_layout_matches_union_then_difference_whatever_the_chunks(monkeypatch):
+def test_irregular_layout_matches_union_then_difference_whatever_the_chunks():
     ugeoms, wgeoms, radius = _grid_layout(seed=7)
     buffers = shapely.buffer(wgeoms, radius, quad_segs=QUAD_SEGS)
     served = shapely.union_all(buffers)
@@ -160,9 +159,8 @@ def test_irregular_layout_matches_union_then_difference_whatever_the_chunks(monk
     works = works_frame(wgeoms, "drainase", list(radius))
     answers = []
     for chunk, workers in [(1024, None), (7, 2), (50, 1)]:
-        monkeypatch.setattr(overlay, "CHUNK_UNITS", chunk)
-        monkeypatch.setattr(overlay, "WORKERS", workers)
-        rem = kg.remaining_area(units, works)
+        settings = kg.EngineSettings(chunk_units=chunk, workers=workers)
+        rem = kg.remaining_area(units, works, settings=settings)
         assert_conserved(rem)
         np.testing.assert_allclose(rem["remaining_ha"], expected_left, rtol=0, atol=1e-5)
         answers.append(rem)
