@@ -113,6 +113,7 @@ from ._engine import (
     Counts,
     Criteria,
     EngineSettings,
+    Measured,
     UnitLayer,
     Works,
     capacity_factors,
@@ -120,6 +121,7 @@ from ._engine import (
     claiming_order,
     kind_table,
     measure,
+    ranges,
 )
 from .catalogue import INTERVENTION_KINDS, PERSONS_PER_HOUSEHOLD, kind_problems
 from .crs import require_crs
@@ -250,14 +252,20 @@ def allocate(
     )  # fmt: skip
     capacity = _capacity_rules(capacities, persons_per_household)
     placed = _Placed.of(works, ucrs, report)
-    parts = [_table_rows(works[placed.table], ids, report)]
+    table_at = np.flatnonzero(placed.table)
+    parts = [_table_rows(works.iloc[table_at], ids, report)]
+    if parts[0] is not None:
+        parts[0].work = table_at[parts[0].work]
     if placed.spatial.any():
+        at = np.flatnonzero(placed.spatial)
+        sw = works.iloc[at]
         counts = Counts.of(units, float(persons_per_household))
-        parts += _spatial_rows(
-            works[placed.spatial], placed.geoms[placed.spatial], units, ucrs, counts, capacity,
-            report, settings,
-        )  # fmt: skip
-    out = _reductions(parts)
+        kt = kind_table()
+        for rows in _spatial_rows(
+            sw, placed.geoms[at], units, ucrs, counts, capacity, report, settings
+        ):
+            parts.append(_spatial_part(rows, sw, at, ids, kt))
+    out = _reductions(parts, works, ids)
     out.attrs["report"] = report
     out.attrs["what_if"] = bool(include_planned)
     return out
@@ -454,16 +462,26 @@ def _criterion_units() -> dict[str, str]:
     return out
 
 
-def _table_rows(
-    works: pd.DataFrame, ids: pd.Index, report: ValidationReport
-) -> pd.DataFrame | None:
+@dataclass
+class _Part:
+    """Reductions of one kind of place, with the positions they sort by: the row's work
+    among all the works and its unit among the units."""
+
+    frame: pd.DataFrame
+    work: np.ndarray
+    unit: np.ndarray
+
+
+def _table_rows(works: pd.DataFrame, ids: pd.Index, report: ValidationReport) -> _Part | None:
+    """Rows given as a table (``unit_id``, ``criterion``, ``volume``), taken as they are."""
     if works.empty:
         return None
     crit = works["criterion"].astype("string").str.strip().str.lower()
     uid = id_strings(works["unit_id"])
     vol = pd.to_numeric(works["volume"], errors="coerce").astype(float)
     known_crit = crit.isin(all_codes()).fillna(False).to_numpy(dtype=bool)
-    known_unit = ids.get_indexer(uid) >= 0
+    unit = ids.get_indexer(uid)
+    known_unit = unit >= 0
     good_vol = (vol.notna() & (vol >= 0)).to_numpy()
     for mask, col, check, msg in (
         (~known_unit, "unit_id", "unknown_unit", "unit_id {u!r} is not among the units"),
@@ -479,7 +497,7 @@ def _table_rows(
     keep = known_crit & known_unit & good_vol
     units_of = _criterion_units()
     rows = works[keep]
-    return _rows(
+    frame = _rows(
         intervention_id=rows["intervention_id"].to_numpy(),
         unit_id=uid[keep].to_numpy(),
         criterion=crit[keep].to_numpy(),
@@ -492,6 +510,32 @@ def _table_rows(
         kind=rows["kind_key"].to_numpy(),
         source_row=rows.index.to_numpy(),
     )
+    return _Part(frame, np.flatnonzero(keep), unit[keep])
+
+
+#: How a row was measured (column ``method``), by code.
+_METHODS = ("point_volume", "line_length", "polygon_area", "service_share")
+
+
+@dataclass
+class _Rows:
+    """Reductions of works drawn on the map, as positions and codes: the work among the
+    spatial works, the unit, the entry of the kinds' criteria (:func:`kind_table`) and the
+    method (:data:`_METHODS`)."""
+
+    w: np.ndarray
+    u: np.ndarray
+    entry: np.ndarray
+    volume: np.ndarray
+    method: np.ndarray
+    overlap_share: np.ndarray | float = np.nan
+    capacity_factor: np.ndarray | float = np.nan
+
+    def take(self, keep: np.ndarray) -> _Rows:
+        def part(x: np.ndarray | float) -> np.ndarray | float:
+            return x[keep] if isinstance(x, np.ndarray) else x
+
+        return _Rows(*(part(getattr(self, f)) for f in self.__dataclass_fields__))
 
 
 def _spatial_rows(
@@ -503,7 +547,7 @@ def _spatial_rows(
     capacity: dict[str, tuple[float, str] | None],
     report: ValidationReport,
     settings: EngineSettings | None,
-) -> list[pd.DataFrame | None]:
+) -> list[_Rows]:
     """Rows of works drawn on the map: items, lines, service areas; report what misses.
 
     Lines and service areas are measured by the engine chunk by chunk, on threads
@@ -512,107 +556,103 @@ def _spatial_rows(
     layer = UnitLayer(np.asarray(units.geometry.array, dtype=object), ucrs, settings)
     classes = _Classes.of(sw, sg, report)
     kt = kind_table()
-    items, item_hit = _item_rows(sw[classes.by_volume], sg[classes.by_volume], layer, kt)
-    svc = sw[classes.services]
-    svc_kt = kt[(kt["measure"] != "m") & ~kt["by_volume"]].reset_index(drop=True)
+    kind_key = sw["kind_key"].to_numpy(dtype=object)
+    by_metres = (kt["measure"] == "m").to_numpy()
+    by_item = kt["by_volume"].to_numpy()
+    items_at = np.flatnonzero(classes.by_volume)
     lines_at = np.flatnonzero(classes.lines)
-    lines = sw.iloc[lines_at]
+    svc_at = np.flatnonzero(classes.services)
+    items, item_hit = _item_rows(
+        sw.iloc[items_at], sg[items_at], layer, _criteria_of(kind_key[items_at], kt, by_item)
+    )
     measured = measure(
         layer,
-        Works.from_frame(lines.assign(radius_m=0.0)),
-        Works.from_frame(svc),
-        _criteria_of(svc["kind_key"].to_numpy(dtype=object), svc_kt),
-        claiming_order(sw)[classes.services],
+        Works.from_frame(sw.iloc[lines_at].assign(radius_m=0.0)),
+        Works.from_frame(sw.iloc[svc_at]),
+        _criteria_of(kind_key[svc_at], kt, ~by_metres & ~by_item),
+        claiming_order(sw)[svc_at],
     )
-    line_rows = _line_rows(measured, lines, kt)
-    service_rows = _service_rows(measured, svc, svc_kt, counts, capacity)
+    lines = _line_rows(measured, _criteria_of(kind_key[lines_at], kt, by_metres))
+    services = _service_rows(measured, kind_key[svc_at], kt, counts, capacity)
     hit = np.zeros(len(sw), dtype=bool)
-    hit[np.flatnonzero(classes.by_volume)[item_hit]] = True
-    hit[lines_at[np.unique(measured.line_w)]] = True
-    hit[np.flatnonzero(classes.services)[np.unique(measured.piece_w)]] = True
+    hit[items_at[item_hit]] = True
+    hit[lines_at[measured.line_w]] = True
+    hit[svc_at[measured.piece_w]] = True
     outside = ~hit & (classes.by_volume | classes.lines | classes.services)
     if outside.any():
         report.add_rows(
             sw.index[outside], "geometry", "warning", "outside_units",
             "the work lies in no unit (or its service area touches none); not allocated",
         )  # fmt: skip
-    service_rows = _relabel(service_rows, np.flatnonzero(classes.services))
-    if service_rows is not None:
-        service_rows = _report_missing_counts(service_rows, sw, counts, report)
-    got = [
-        _relabel(items, np.flatnonzero(classes.by_volume)),
-        _relabel(line_rows, lines_at),
-        service_rows,
-    ]
-    ids = id_strings(units["unit_id"]).to_numpy()
-    return [_spatial_frame(rows, sw, ids, report) for rows in got]
+    got = []
+    for rows, at in ((items, items_at), (lines, lines_at), (services, svc_at)):
+        rows.w = at[rows.w]
+        got.append(rows)
+    got[2] = _report_missing_counts(got[2], sw, kt, counts, report)
+    return [_report_blank_volumes(rows, sw, report) for rows in got]
 
 
-def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame) -> Criteria:
-    """Each work's rows of ``table``, the criteria of its kind."""
-    kinds = pd.Categorical(kind_key, categories=sorted(set(table["kind_key"])))
+def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame, wanted: np.ndarray) -> Criteria:
+    """Each work's ``wanted`` rows of ``table``, the criteria of its kind."""
+    sub = np.flatnonzero(wanted)
+    keys = table["kind_key"].to_numpy(dtype=object)[sub]
+    kinds = pd.Categorical(kind_key, categories=sorted(set(keys)))
     code = kinds.codes.astype(np.int64)
-    by_kind = table.groupby(
-        pd.Categorical(table["kind_key"], categories=kinds.categories), observed=False
-    ).indices
-    rows_of = [np.asarray(by_kind.get(k, []), dtype=np.int64) for k in kinds.categories]
+    rows_of = [sub[keys == k] for k in kinds.categories]
     kind_ptr = np.r_[0, np.cumsum([len(r) for r in rows_of])].astype(np.int64)
     kind_rows = np.concatenate([*rows_of, np.zeros(0, dtype=np.int64)])
     count = np.where(code >= 0, np.diff(kind_ptr)[np.maximum(code, 0)], 0)
     start = np.where(code >= 0, kind_ptr[np.maximum(code, 0)], 0)
     ptr = np.r_[0, np.cumsum(count)].astype(np.int64)
-    ends = np.cumsum(count)
-    rows = kind_rows[np.arange(int(ptr[-1])) + np.repeat(start - (ends - count), count)]
-    code = pd.factorize(table["criterion"].to_numpy(dtype=object))[0].astype(np.int64)
-    return Criteria(ptr, rows, code)
+    rows = kind_rows[ranges(start, count)]
+    criterion = pd.factorize(table["criterion"].to_numpy(dtype=object))[0].astype(np.int64)
+    return Criteria(ptr, rows, criterion)
+
+
+def _expand(
+    w: np.ndarray, u: np.ndarray, volume: np.ndarray, criteria: Criteria, method: str
+) -> _Rows:
+    """One row per (work, unit) pair and criterion of the work's kind."""
+    counts = criteria.ptr[w + 1] - criteria.ptr[w]
+    pair = np.repeat(np.arange(len(w)), counts)
+    entry = criteria.entry[ranges(criteria.ptr[w], counts)]
+    code = np.full(len(pair), _METHODS.index(method), dtype=np.int8)
+    return _Rows(w[pair], u[pair], entry, volume[pair], code)
 
 
 def _item_rows(
-    works: pd.DataFrame, geoms: np.ndarray, layer: UnitLayer, kt: pd.DataFrame
-) -> tuple[pd.DataFrame | None, np.ndarray]:
+    works: pd.DataFrame, geoms: np.ndarray, layer: UnitLayer, criteria: Criteria
+) -> tuple[_Rows, np.ndarray]:
     """Whole volumes to the unit containing each work's point; returns rows and hit mask."""
     hit = np.zeros(len(works), dtype=bool)
-    if works.empty:
-        return None, hit
-    placed = np.zeros(len(layer), dtype=bool)
-    for chunk in layer.chunks:
-        placed[chunk.positions] = True
-    tree = shapely.STRtree(np.where(placed, layer.geoms, None))
-    w, u = tree.query(shapely.point_on_surface(geoms), predicate="intersects")
-    # A point on a shared edge touches two units: the first one takes it, not both.
-    first = np.unique(w, return_index=True)[1]
-    w, u = w[first], u[first]
-    hit[w] = True
-    pairs = pd.DataFrame({"w": w, "u": u, "kind_key": works["kind_key"].to_numpy()[w]})
-    pairs = pairs.merge(kt[kt["by_volume"]], on="kind_key")
+    w = u = np.zeros(0, dtype=np.int64)
+    if len(works):
+        placed = np.zeros(len(layer), dtype=bool)
+        for chunk in layer.chunks:
+            placed[chunk.positions] = True
+        tree = shapely.STRtree(np.where(placed, layer.geoms, None))
+        w, u = tree.query(shapely.point_on_surface(geoms), predicate="intersects")
+        # A point on a shared edge touches two units: the first one takes it, not both.
+        first = np.unique(w, return_index=True)[1]
+        w, u = w[first], u[first]
+        hit[w] = True
     vol = pd.to_numeric(works["volume"], errors="coerce").to_numpy(dtype=float)
-    pairs["volume"] = vol[pairs["w"].to_numpy()]
-    pairs["method"] = "point_volume"
-    return pairs, hit
+    return _expand(w, u, vol[w], criteria, "point_volume"), hit
 
 
-def _line_rows(m, lines: pd.DataFrame, kt: pd.DataFrame) -> pd.DataFrame | None:
+def _line_rows(m: Measured, criteria: Criteria) -> _Rows:
     """Metres of each line in each unit, for every metre criterion of its kind."""
-    if len(m.line_w) == 0:
-        return None
-    pairs = pd.DataFrame({"w": m.line_w, "u": m.line_u, "volume": m.metres})
-    pairs["kind_key"] = lines["kind_key"].to_numpy()[m.line_w]
-    pairs = pairs.merge(kt[kt["measure"] == "m"], on="kind_key")
-    pairs["method"] = "line_length"
-    return pairs
+    return _expand(m.line_w, m.line_u, m.metres, criteria, "line_length")
 
 
 def _service_rows(
-    m,
-    svc: pd.DataFrame,
-    svc_kt: pd.DataFrame,
+    m: Measured,
+    kind_key: np.ndarray,
+    kt: pd.DataFrame,
     counts: Counts,
     capacity: dict[str, tuple[float, str] | None],
-) -> pd.DataFrame | None:
+) -> _Rows:
     """Hectare and share rows of the service areas, from the claims the engine measured."""
-    if len(m.row_piece) == 0:
-        return None
-    kind_key = svc["kind_key"].to_numpy(dtype=object)
     unit_m2 = m.unit_m2[m.piece_u]
     own_share = np.minimum(
         np.divide(m.piece_m2, unit_m2, out=np.zeros(len(unit_m2)), where=unit_m2 > 0), 1.0
@@ -622,55 +662,39 @@ def _service_rows(
     uu = m.piece_u[m.row_piece]
     claim = m.row_claim_m2
     own = m.piece_m2[m.row_piece]
-    measure_of = svc_kt["measure"].to_numpy(dtype=object)[m.row_criterion]
+    measure_of = kt["measure"].to_numpy(dtype=object)
     area = m.unit_m2[uu]
     vol = np.full(len(ww), np.nan)
     cap = np.full(len(ww), np.nan)
-    is_ha = measure_of == "ha"
+    is_ha = (measure_of == "ha")[m.row_criterion]
     vol[is_ha] = claim[is_ha] / 10_000.0
     share = np.minimum(np.divide(claim, area, out=np.zeros(len(ww)), where=area > 0), 1.0)
     for col in _SERVICE_COUNT:
-        sel = measure_of == col
+        sel = (measure_of == col)[m.row_criterion]
         cap[sel] = factor[ww[sel]]
         n = counts[col]
         if sel.any() and n is not None:
             vol[sel] = share[sel] * n[uu[sel]] * factor[ww[sel]]
-    return pd.DataFrame(
-        {
-            "w": ww,
-            "u": uu,
-            "criterion": svc_kt["criterion"].to_numpy(dtype=object)[m.row_criterion],
-            "measure": measure_of,
-            "volume": vol,
-            "overlap_share": np.clip(1.0 - claim / own, 0.0, 1.0),
-            "capacity_factor": cap,
-            "method": np.where(is_ha, "polygon_area", "service_share"),
-        }
-    )
-
-
-def _relabel(rows: pd.DataFrame | None, positions: np.ndarray) -> pd.DataFrame | None:
-    """Map work positions within a subset back to positions among the spatial works."""
-    if rows is None:
-        return None
-    rows = rows.copy()
-    rows["w"] = positions[rows["w"].to_numpy()]
-    return rows
+    method = np.where(is_ha, _METHODS.index("polygon_area"), _METHODS.index("service_share"))
+    return _Rows(
+        ww, uu, m.row_criterion, vol, method.astype(np.int8),
+        overlap_share=np.clip(1.0 - claim / own, 0.0, 1.0), capacity_factor=cap,
+    )  # fmt: skip
 
 
 def _report_missing_counts(
-    rows: pd.DataFrame, sw: pd.DataFrame, counts: Counts, report: ValidationReport
-) -> pd.DataFrame:
+    rows: _Rows, sw: pd.DataFrame, kt: pd.DataFrame, counts: Counts, report: ValidationReport
+) -> _Rows:
     """Name the denominators the units lack, or leave blank, and drop the rows they hold back."""
-    measure = rows["measure"].to_numpy()
-    vol = rows["volume"].to_numpy(dtype=float)
-    keep = ~np.isnan(vol)
+    measure = kt["measure"].to_numpy(dtype=object)[rows.entry]
+    keep = ~np.isnan(rows.volume)
     for col in _SERVICE_COUNT:
         sel = (measure == col) & ~keep
         if not sel.any():
             continue
-        w = rows["w"].to_numpy()[sel]
-        codes = "/".join(sorted(set(rows["criterion"].to_numpy()[sel].astype(str))))
+        w = rows.w[sel]
+        criterion = kt["criterion"].to_numpy(dtype=object)[rows.entry[sel]]
+        codes = "/".join(sorted(set(criterion.astype(str))))
         kinds = ", ".join(
             INTERVENTION_KINDS[k].name for k in sorted(set(sw["kind_key"].to_numpy()[w]))
         )
@@ -683,48 +707,25 @@ def _report_missing_counts(
                 "the units",
             )  # fmt: skip
         else:
-            units_blank = len(np.unique(rows["u"].to_numpy()[sel]))
+            units_blank = len(np.unique(rows.u[sel]))
             report.add(
                 None, col, "warning", "blank_denominator",
                 f"{units_blank} unit(s) have a blank {col!r}, so {codes} of {n_works} work(s) "
                 f"({kinds}) in them could not be allocated; fill in {col!r} for those units",
             )  # fmt: skip
-    return rows[keep]
+    return rows.take(keep)
 
 
-def _spatial_frame(
-    rows: pd.DataFrame | None, sw: pd.DataFrame, ids: np.ndarray, report: ValidationReport
-) -> pd.DataFrame | None:
-    """Rows of one kind of place as reductions; rows without a volume are reported."""
-    if rows is None or rows.empty:
-        return None
-    vol = rows["volume"].to_numpy(dtype=float)
-    bad = np.isnan(vol)
+def _report_blank_volumes(rows: _Rows, sw: pd.DataFrame, report: ValidationReport) -> _Rows:
+    """Report and drop rows without a volume (an item whose volume is blank)."""
+    bad = np.isnan(rows.volume)
     if bad.any():
         report.add_rows(
-            sw.index[np.unique(rows["w"].to_numpy()[bad])], "volume", "warning", "bad_volume",
+            sw.index[np.unique(rows.w[bad])], "volume", "warning", "bad_volume",
             "the work has no volume (none given, none measured from its geometry); its "
             "per-item criteria were not allocated: fill in its volume",
         )  # fmt: skip
-    rows = rows[~bad]
-    w = rows["w"].to_numpy()
-
-    def column(name: str) -> np.ndarray | float:
-        return rows[name].to_numpy(dtype=float) if name in rows.columns else np.nan
-
-    return _rows(
-        intervention_id=sw["intervention_id"].to_numpy()[w],
-        unit_id=ids[rows["u"].to_numpy()],
-        criterion=rows["criterion"].to_numpy(),
-        volume=rows["volume"].to_numpy(dtype=float),
-        measure=rows["measure"].to_numpy(),
-        year=sw["year"].to_numpy()[w],
-        method=rows["method"].to_numpy(),
-        overlap_share=column("overlap_share"),
-        capacity_factor=column("capacity_factor"),
-        kind=sw["kind_key"].to_numpy()[w],
-        source_row=sw.index.to_numpy()[w],
-    )
+    return rows.take(~bad)
 
 
 # ---------------------------------------------------------------- phase 4: the reductions table
@@ -738,11 +739,51 @@ def _rows(**columns: object) -> pd.DataFrame:
     return pd.DataFrame({c: columns[c] for c in _SCHEMA})
 
 
-def _reductions(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
-    """The reductions table from its parts: typed by the schema, sorted, columns in order."""
-    empty = pd.DataFrame({c: pd.Series(dtype=d) for c, d in _SCHEMA.items()})
-    out = pd.concat([empty, *[p for p in parts if p is not None]], ignore_index=True)
-    out = out.astype(_SCHEMA)
-    return out.sort_values(
-        ["intervention_id", "unit_id", "criterion"], kind="stable", ignore_index=True
+def _spatial_part(
+    rows: _Rows, sw: pd.DataFrame, at: np.ndarray, ids: pd.Index, kt: pd.DataFrame
+) -> _Part:
+    """The reductions of spatial rows, their labels taken from the works, units and kinds
+    by position (no labels are built row by row)."""
+
+    def text(values: object) -> pd.api.extensions.ExtensionArray:
+        return pd.array(np.asarray(values, dtype=object), dtype="string")
+
+    w = rows.w
+    frame = _rows(
+        intervention_id=text(sw["intervention_id"]).take(w),
+        unit_id=text(ids).take(rows.u),
+        criterion=text(kt["criterion"]).take(rows.entry),
+        volume=rows.volume,
+        measure=text(kt["measure"]).take(rows.entry),
+        year=pd.array(sw["year"], dtype="Int64").take(w),
+        method=text(_METHODS).take(rows.method.astype(np.int64)),
+        overlap_share=rows.overlap_share,
+        capacity_factor=rows.capacity_factor,
+        kind=text(sw["kind_key"]).take(w),
+        source_row=sw.index.to_numpy()[w],
     )
+    return _Part(frame, at[w], rows.u)
+
+
+def _reductions(parts: list[_Part | None], works: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+    """The reductions table from its parts: typed by the schema, sorted by intervention,
+    unit and criterion (then by work, for works that share an id), columns in order."""
+    parts = [p for p in parts if p is not None and len(p.frame)]
+    empty = pd.DataFrame({c: pd.Series(dtype=d) for c, d in _SCHEMA.items()})
+    out = pd.concat([empty, *[p.frame for p in parts]], ignore_index=True).astype(_SCHEMA)
+    if not parts:
+        return out
+    # Sort keys are ranks of the labels (missing ones last), taken by position.
+    work_rank = _ranks(works["intervention_id"])
+    unit_rank = _ranks(pd.Series(ids))
+    work = np.concatenate([p.work for p in parts])
+    unit = np.concatenate([p.unit for p in parts])
+    criterion = _ranks(out["criterion"])
+    order = np.lexsort((work, criterion, unit_rank[unit], work_rank[work]))
+    return out.take(order).reset_index(drop=True)
+
+
+def _ranks(labels: pd.Series) -> np.ndarray:
+    """The rank of each label in sorted order of the text, missing ones last."""
+    codes, uniques = pd.factorize(labels.astype("string"), sort=True)
+    return np.where(codes < 0, len(uniques), codes)

@@ -32,6 +32,7 @@ from .claims import (
     claiming_order,
     kind_table,
     measure,
+    ranges,
     service_pieces,
 )
 from .layers import QUAD_SEGS, Chunk, UnitLayer, Works, buffer, union_box
@@ -72,6 +73,7 @@ __all__ = [
     "groups",
     "kind_table",
     "measure",
+    "ranges",
     "remaining_table",
     "select_inputs",
     "service_pieces",

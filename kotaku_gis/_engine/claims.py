@@ -35,6 +35,7 @@ __all__ = [
     "claims",
     "kind_table",
     "measure",
+    "ranges",
     "service_pieces",
 ]
 
@@ -354,7 +355,7 @@ class Measured:
     row_claim_m2: np.ndarray
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """``concatenate([arange(s, s + c) for s, c in zip(starts, counts)])``, vectorised."""
     total = int(counts.sum())
     if total == 0:
@@ -406,7 +407,7 @@ def _claims_in_chunk(
     ptr = criteria.ptr
     counts = ptr[piece_w + 1] - ptr[piece_w]
     row_piece = np.repeat(np.arange(len(piece_w)), counts)
-    row_entry = criteria.entry[_ranges(ptr[piece_w], counts)]
+    row_entry = criteria.entry[ranges(ptr[piece_w], counts)]
     code = criteria.code[row_entry]
     # Each unit and criterion takes the pieces of its works in claiming order.
     rows = np.lexsort((order[piece_w[row_piece]], code, piece_u[row_piece]))
