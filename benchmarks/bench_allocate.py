@@ -23,22 +23,20 @@ table goes to its section of ``benchmarks/RESULTS.md`` and to the screen.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from the repository root
 
-from benchmarks.measure import cpu_seconds, peak_mb, run_child  # noqa: E402
-from benchmarks.results import write_section  # noqa: E402
+from benchmarks import measure  # noqa: E402
+from benchmarks.results import environment, publish  # noqa: E402
+
+HERE = ROOT / "benchmarks"
 
 #: Heading of this benchmark's section in RESULTS.md (the other sections are kept).
 SECTION = "# Benchmark: allocation and re-scoring beside the overlay"
@@ -51,9 +49,9 @@ def _timed(call):
     """``call()`` timed: (result, wall seconds, CPU seconds), fastest of up to REPEATS."""
     runs = []
     while True:
-        cpu0, start = cpu_seconds(), time.perf_counter()
+        cpu0, start = measure.cpu_seconds(), time.perf_counter()
         out = call()
-        runs.append((time.perf_counter() - start, cpu_seconds() - cpu0))
+        runs.append((time.perf_counter() - start, measure.cpu_seconds() - cpu0))
         if runs[0][0] >= REPEAT_UNDER or len(runs) == REPEATS:
             break
     seconds, cpu = min(runs)
@@ -72,7 +70,7 @@ def _child(what: str, size: str, args: argparse.Namespace, settings: dict) -> No
     works = gpd.read_parquet(args.data_dir / works_file(size, args.polygon_share))
     units = make_baseline(units)
     engine = kg.EngineSettings(**settings)
-    base = peak_mb()
+    base = measure.peak_mb()
     if what == "overlay":
         _, seconds, cpu = _timed(lambda: kg.remaining_area(units, works, settings=engine))
         out = {"seconds": seconds, "cpu": cpu}
@@ -99,7 +97,7 @@ def _run(what: str, size: str, args: argparse.Namespace) -> dict:
     cmd += ["--data-dir", str(args.data_dir), "--result", str(result)]
     cmd += ["--workers", str(args.workers or 0), "--chunk-units", str(args.chunk_units)]
     cmd += ["--polygon-share", str(args.polygon_share)]
-    child = run_child(cmd)
+    child = measure.run_child(cmd)
     if child.returncode != 0 or not result.exists():
         raise SystemExit(f"the {what} measurement failed at size {size}")
     return {**json.loads(result.read_text()), "peak_mb": child.peak_mb}
@@ -129,9 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         _child(args.measure, args.size, args, settings)
         return 0
-
-    import geopandas as gpd
-    import shapely
 
     from benchmarks.bench_overlay import _ensure_data
 
@@ -163,11 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.polygon_share != 0.05:
         command += f" --polygon-share {args.polygon_share}"
     notes = [
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores (load "
-        f"average at start {load:.1f}, shared machine), Python {platform.python_version()}, "
-        f"geopandas {gpd.__version__}, shapely {shapely.__version__}, GEOS "
-        f"{shapely.geos_version_string}; engine {settings}.",
-        f"Command: `{command}`",
+        environment(load),
+        f"Command: `{command}`; engine settings {settings}.",
         "The layers are those of the overlay benchmark with "
         f"{args.polygon_share:.0%} of the works drawn as polygons in place of points (row-house "
         "blocks and retention ponds; the rest lines and points, 85 % completed), the units "
@@ -181,11 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         "(the reductions table, every overlap claimed in time order); assess: "
         "`kg.assess(units, reductions=...)`, the units re-scored after the works.",
     ]
-    table = "\n".join([header, *rows])
-    text = f"{SECTION}\n\n{table}\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
-    write_section(args.out, SECTION, text)
-    print()
-    print(text)
+    publish(args.out, SECTION, "\n".join([header, *rows]), notes)
     return 0
 
 

@@ -27,7 +27,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["write_section"]
+__all__ = ["environment", "publish", "write_section"]
+
+
+def environment(load: float) -> str:
+    """When and where a benchmark ran: the note every section starts its notes with."""
+    import datetime as dt
+    import os
+    import platform
+
+    import geopandas as gpd
+    import shapely
+
+    return (
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores (load "
+        f"average at start {load:.1f}, shared machine), Python {platform.python_version()}, "
+        f"geopandas {gpd.__version__}, shapely {shapely.__version__}, GEOS "
+        f"{shapely.geos_version_string}."
+    )
+
+
+def publish(path: Path, heading: str, body: str, notes: list[str]) -> str:
+    """Write a benchmark's section (heading, tables, notes as a list) and show it."""
+    text = f"{heading}\n\n{body.strip()}\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
+    write_section(path, heading, text)
+    print()
+    print(text)
+    return text
 
 
 def write_section(path: Path, heading: str, text: str) -> None:

@@ -106,29 +106,13 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ._engine import (
-    KIND_BY_VOLUME,
-    KIND_HAS_METRES,
-    KIND_HAS_SERVICE,
-    Counts,
-    Criteria,
-    EngineSettings,
-    Measured,
-    UnitLayer,
-    Works,
-    capacity_factors,
-    capacity_rules,
-    claiming_order,
-    kind_table,
-    measure,
-    ranges,
-)
+from . import _engine as engine
 from .catalogue import INTERVENTION_KINDS, PERSONS_PER_HOUSEHOLD, kind_problems
 from .crs import require_crs
 from .errors import InputError
 from .interventions import is_prepared, prepare_interventions, select_works
 from .report import ValidationReport
-from .rulesets import RULESETS, all_codes
+from .rulesets import all_codes, criterion_units
 from .schema import id_strings
 
 __all__ = ["REDUCTION_COLUMNS", "allocate"]
@@ -162,7 +146,7 @@ def allocate(
     include_planned: bool = False,
     capacities: Mapping[str, float | tuple[float, str] | None] | None = None,
     persons_per_household: float = PERSONS_PER_HOUSEHOLD,
-    settings: EngineSettings | None = None,
+    settings: engine.EngineSettings | None = None,
 ) -> pd.DataFrame:
     """Turn completed works into reductions per unit and criterion (the audit trail).
 
@@ -259,8 +243,8 @@ def allocate(
     if placed.spatial.any():
         at = np.flatnonzero(placed.spatial)
         sw = works.iloc[at]
-        counts = Counts.of(units, float(persons_per_household))
-        kt = kind_table()
+        counts = engine.Counts.of(units, float(persons_per_household))
+        kt = engine.kind_table()
         for rows in _spatial_rows(
             sw, placed.geoms[at], units, ucrs, counts, capacity, report, settings
         ):
@@ -336,7 +320,7 @@ def _capacity_rules(
     persons_per_household: float,
 ) -> dict[str, tuple[float, str] | None]:
     """Each kind's capacity (size, measure), once the persons per household are checked."""
-    capacity = capacity_rules(capacities)
+    capacity = engine.capacity_rules(capacities)
     if not (np.isfinite(persons_per_household) and persons_per_household > 0):
         raise InputError(
             f"persons_per_household must be a positive number, not {persons_per_household!r}."
@@ -429,37 +413,25 @@ class _Classes:
     @classmethod
     def of(cls, sw: pd.DataFrame, sg: np.ndarray, report: ValidationReport) -> _Classes:
         keys = sw["kind_key"].astype(object)
-        by_volume = keys.map(KIND_BY_VOLUME).to_numpy(dtype=bool)
-        wants_m = keys.map(KIND_HAS_METRES).to_numpy(dtype=bool) & ~by_volume
-        services = keys.map(KIND_HAS_SERVICE).to_numpy(dtype=bool) & ~by_volume
+        by_volume = keys.map(engine.KIND_BY_VOLUME).to_numpy(dtype=bool)
+        wants_m = keys.map(engine.KIND_HAS_METRES).to_numpy(dtype=bool) & ~by_volume
+        services = keys.map(engine.KIND_HAS_SERVICE).to_numpy(dtype=bool) & ~by_volume
         dims = shapely.get_dimensions(sg)
-        no_line = wants_m & (dims != 1)
-        if no_line.any():
-            report.add_rows(
-                sw.index[no_line], "geometry", "info", "no_line",
-                "metre criteria (e.g. 2a/2b, 4b/4c) need the work drawn as a line; only its "
-                "other criteria were allocated",
-            )  # fmt: skip
         radius = sw["radius_m"].to_numpy(dtype=float)
-        no_area = services & (radius <= 0) & (dims < 2)
-        if no_area.any():
-            report.add_rows(
-                sw.index[no_area], "radius_m", "info", "no_service_area",
-                "radius 0 on a point or line gives no service area; its household, "
-                "building and hectare criteria were not allocated",
-            )  # fmt: skip
+        for mask, column, check, message in (
+            (wants_m & (dims != 1), "geometry", "no_line",
+             "metre criteria (e.g. 2a/2b, 4b/4c) need the work drawn as a line; only its "
+             "other criteria were allocated"),
+            (services & (radius <= 0) & (dims < 2), "radius_m", "no_service_area",
+             "radius 0 on a point or line gives no service area; its household, building "
+             "and hectare criteria were not allocated"),
+        ):  # fmt: skip
+            if mask.any():
+                report.add_rows(sw.index[mask], column, "info", check, message)
         return cls(by_volume, wants_m & (dims == 1), services)
 
 
 # ---------------------------------------------------------------- phase 3: rows by kind of place
-
-
-def _criterion_units() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for rs in RULESETS.values():
-        for c in rs.criteria:
-            out.setdefault(c.code, c.unit)
-    return out
 
 
 @dataclass
@@ -495,7 +467,7 @@ def _table_rows(works: pd.DataFrame, ids: pd.Index, report: ValidationReport) ->
                  for u, c in zip(uid[mask], crit[mask], strict=True)],
             )  # fmt: skip
     keep = known_crit & known_unit & good_vol
-    units_of = _criterion_units()
+    units_of = criterion_units()
     rows = works[keep]
     frame = _rows(
         intervention_id=rows["intervention_id"].to_numpy(),
@@ -520,7 +492,7 @@ _METHODS = ("point_volume", "line_length", "polygon_area", "service_share")
 @dataclass
 class _Rows:
     """Reductions of works drawn on the map, as positions and codes: the work among the
-    spatial works, the unit, the entry of the kinds' criteria (:func:`kind_table`) and the
+    spatial works, the unit, the entry of the kinds' criteria (the engine's kind table) and the
     method (:data:`_METHODS`)."""
 
     w: np.ndarray
@@ -543,19 +515,19 @@ def _spatial_rows(
     sg: np.ndarray,
     units: gpd.GeoDataFrame,
     ucrs: pyproj.CRS,
-    counts: Counts,
+    counts: engine.Counts,
     capacity: dict[str, tuple[float, str] | None],
     report: ValidationReport,
-    settings: EngineSettings | None,
+    settings: engine.EngineSettings | None,
 ) -> list[_Rows]:
     """Rows of works drawn on the map: items, lines, service areas; report what misses.
 
     Lines and service areas are measured by the engine chunk by chunk, on threads
     (:class:`kotaku_gis.EngineSettings`); items are placed in the unit holding their point.
     """
-    layer = UnitLayer(np.asarray(units.geometry.array, dtype=object), ucrs, settings)
+    layer = engine.UnitLayer(np.asarray(units.geometry.array, dtype=object), ucrs, settings)
     classes = _Classes.of(sw, sg, report)
-    kt = kind_table()
+    kt = engine.kind_table()
     kind_key = sw["kind_key"].to_numpy(dtype=object)
     by_metres = (kt["measure"] == "m").to_numpy()
     by_item = kt["by_volume"].to_numpy()
@@ -565,12 +537,12 @@ def _spatial_rows(
     items, item_hit = _item_rows(
         sw.iloc[items_at], sg[items_at], layer, _criteria_of(kind_key[items_at], kt, by_item)
     )
-    measured = measure(
+    measured = engine.measure(
         layer,
-        Works.from_frame(sw.iloc[lines_at].assign(radius_m=0.0)),
-        Works.from_frame(sw.iloc[svc_at]),
+        engine.Works.from_frame(sw.iloc[lines_at].assign(radius_m=0.0)),
+        engine.Works.from_frame(sw.iloc[svc_at]),
         _criteria_of(kind_key[svc_at], kt, ~by_metres & ~by_item),
-        claiming_order(sw)[svc_at],
+        engine.claiming_order(sw)[svc_at],
     )
     lines = _line_rows(measured, _criteria_of(kind_key[lines_at], kt, by_metres))
     services = _service_rows(measured, kind_key[svc_at], kt, counts, capacity)
@@ -592,7 +564,7 @@ def _spatial_rows(
     return [_report_blank_volumes(rows, sw, report) for rows in got]
 
 
-def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame, wanted: np.ndarray) -> Criteria:
+def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame, wanted: np.ndarray) -> engine.Criteria:
     """Each work's ``wanted`` rows of ``table``, the criteria of its kind."""
     sub = np.flatnonzero(wanted)
     keys = table["kind_key"].to_numpy(dtype=object)[sub]
@@ -604,24 +576,24 @@ def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame, wanted: np.ndarray) 
     count = np.where(code >= 0, np.diff(kind_ptr)[np.maximum(code, 0)], 0)
     start = np.where(code >= 0, kind_ptr[np.maximum(code, 0)], 0)
     ptr = np.r_[0, np.cumsum(count)].astype(np.int64)
-    rows = kind_rows[ranges(start, count)]
+    rows = kind_rows[engine.ranges(start, count)]
     criterion = pd.factorize(table["criterion"].to_numpy(dtype=object))[0].astype(np.int64)
-    return Criteria(ptr, rows, criterion)
+    return engine.Criteria(ptr, rows, criterion)
 
 
 def _expand(
-    w: np.ndarray, u: np.ndarray, volume: np.ndarray, criteria: Criteria, method: str
+    w: np.ndarray, u: np.ndarray, volume: np.ndarray, criteria: engine.Criteria, method: str
 ) -> _Rows:
     """One row per (work, unit) pair and criterion of the work's kind."""
     counts = criteria.ptr[w + 1] - criteria.ptr[w]
     pair = np.repeat(np.arange(len(w)), counts)
-    entry = criteria.entry[ranges(criteria.ptr[w], counts)]
+    entry = criteria.entry[engine.ranges(criteria.ptr[w], counts)]
     code = np.full(len(pair), _METHODS.index(method), dtype=np.int8)
     return _Rows(w[pair], u[pair], entry, volume[pair], code)
 
 
 def _item_rows(
-    works: pd.DataFrame, geoms: np.ndarray, layer: UnitLayer, criteria: Criteria
+    works: pd.DataFrame, geoms: np.ndarray, layer: engine.UnitLayer, criteria: engine.Criteria
 ) -> tuple[_Rows, np.ndarray]:
     """Whole volumes to the unit containing each work's point; returns rows and hit mask."""
     hit = np.zeros(len(works), dtype=bool)
@@ -640,16 +612,16 @@ def _item_rows(
     return _expand(w, u, vol[w], criteria, "point_volume"), hit
 
 
-def _line_rows(m: Measured, criteria: Criteria) -> _Rows:
+def _line_rows(m: engine.Measured, criteria: engine.Criteria) -> _Rows:
     """Metres of each line in each unit, for every metre criterion of its kind."""
     return _expand(m.line_w, m.line_u, m.metres, criteria, "line_length")
 
 
 def _service_rows(
-    m: Measured,
+    m: engine.Measured,
     kind_key: np.ndarray,
     kt: pd.DataFrame,
-    counts: Counts,
+    counts: engine.Counts,
     capacity: dict[str, tuple[float, str] | None],
 ) -> _Rows:
     """Hectare and share rows of the service areas, from the claims the engine measured."""
@@ -657,7 +629,7 @@ def _service_rows(
     own_share = np.minimum(
         np.divide(m.piece_m2, unit_m2, out=np.zeros(len(unit_m2)), where=unit_m2 > 0), 1.0
     )
-    factor = capacity_factors(m.piece_w, m.piece_u, own_share, kind_key, counts, capacity)
+    factor = engine.capacity_factors(m.piece_w, m.piece_u, own_share, kind_key, counts, capacity)
     ww = m.piece_w[m.row_piece]
     uu = m.piece_u[m.row_piece]
     claim = m.row_claim_m2
@@ -683,7 +655,7 @@ def _service_rows(
 
 
 def _report_missing_counts(
-    rows: _Rows, sw: pd.DataFrame, kt: pd.DataFrame, counts: Counts, report: ValidationReport
+    rows: _Rows, sw: pd.DataFrame, kt: pd.DataFrame, counts: engine.Counts, report: ValidationReport
 ) -> _Rows:
     """Name the denominators the units lack, or leave blank, and drop the rows they hold back."""
     measure = kt["measure"].to_numpy(dtype=object)[rows.entry]

@@ -122,24 +122,20 @@ def partition_units(units: gpd.GeoDataFrame, *, npartitions: int) -> dask_geopan
 def _selected(
     units: dask_geopandas.GeoDataFrame,
     interventions: pd.DataFrame,
-    *,
-    year: int | None,
-    kinds: Iterable[str] | None,
-    radii: Mapping[str, float] | None,
     report: ValidationReport | None,
     what: str,
-    include_planned: bool,
+    options: dict,
     split_by: str | None = None,
 ) -> tuple[Works, list[str | None]]:
-    """Check the units' schema and select the works, as on one machine; the works' groups."""
+    """Check the units' schema and select the works as on one machine (``options``: year,
+    kinds, radii, include_planned); the works and their groups."""
     as_units(units._meta)
     if is_dask(interventions):
         interventions = interventions.compute()
     own = ValidationReport(what=what)
-    chosen = counted_works(
-        as_works(interventions, radii), year=year, kinds=kinds, report=own,
-        include_planned=include_planned,
-    )  # fmt: skip
+    options = dict(options)
+    works = as_works(interventions, options.pop("radii"))
+    chosen = counted_works(works, report=own, **options)
     if report is not None:
         report.extend(own)
     return Works.from_frame(chosen, split_by), groups(chosen, split_by)
@@ -242,10 +238,8 @@ def remaining_area(
     True
     """
     _dask_geopandas()
-    works, _ = _selected(
-        units, interventions, year=year, kinds=kinds, radii=radii, report=report,
-        what="remaining_area", include_planned=include_planned,
-    )  # fmt: skip
+    options = {"year": year, "kinds": kinds, "radii": radii, "include_planned": include_planned}
+    works, _ = _selected(units, interventions, report, "remaining_area", options)
     return _lazy(units, works, remaining_table, "remaining_area", settings, include_planned)
 
 
@@ -281,26 +275,25 @@ def coverage(
     Returns
     -------
     dask.dataframe.DataFrame
-        Lazy; computed, it equals the single-machine answer row for row.
+        Lazy: ``.compute()`` gives the single-machine answer, row for row.
 
     Examples
     --------
+    A tap at the corner of an RT serves a quarter of its disc there:
+
     >>> import geopandas as gpd, shapely
-    >>> import kotaku_gis as kg
-    >>> from kotaku_gis.distributed import partition_units
-    >>> units = gpd.GeoDataFrame({"unit_id": ["RT01"]},
+    >>> from kotaku_gis.distributed import coverage, partition_units
+    >>> rt = gpd.GeoDataFrame({"unit_id": ["RT01"]},
     ...     geometry=[shapely.box(400_000, 9_050_000, 400_200, 9_050_200)], crs=32750)
-    >>> works = gpd.GeoDataFrame({"kind": ["hidran_umum"], "status": ["selesai"],
+    >>> tap = gpd.GeoDataFrame({"kind": ["hidran_umum"], "status": ["selesai"],
     ...     "year": [2022]}, geometry=[shapely.Point(400_000, 9_050_000)], crs=32750)
-    >>> cov = kg.coverage(partition_units(units, npartitions=1), works).compute()
+    >>> cov = coverage(partition_units(rt, npartitions=1), tap).compute()
     >>> round(float(cov.loc[0, "covered_share"]), 3)
     0.196
     """
     split_by = split_column(by)
     _dask_geopandas()
-    works, kinds_present = _selected(
-        units, interventions, year=year, kinds=kinds, radii=radii, report=report,
-        what="coverage", include_planned=include_planned, split_by=split_by,
-    )  # fmt: skip
+    options = {"year": year, "kinds": kinds, "radii": radii, "include_planned": include_planned}
+    works, kinds_present = _selected(units, interventions, report, "coverage", options, split_by)
     table = functools.partial(coverage_table, groups=kinds_present)
     return _lazy(units, works, table, "coverage", settings, include_planned, align_dataframes=False)

@@ -155,15 +155,10 @@ def coverage(
     0.196
     """
     split_by = split_column(by)
+    options = {"year": year, "kinds": kinds, "radii": radii, "include_planned": include_planned}
     if is_dask(units):
-        return distributed.coverage(
-            units, interventions, by=by, year=year, kinds=kinds, radii=radii,
-            include_planned=include_planned, settings=settings,
-        )  # fmt: skip
-    units, chosen, report = select_inputs(
-        units, interventions, year=year, kinds=kinds, radii=radii, what="coverage",
-        include_planned=include_planned,
-    )  # fmt: skip
+        return distributed.coverage(units, interventions, by=by, settings=settings, **options)
+    units, chosen, report = select_inputs(units, interventions, what="coverage", **options)
     out = coverage_table(
         units,
         Works.from_frame(chosen, split_by),
@@ -197,18 +192,8 @@ def remaining_area(
         partition and gives a lazy dask-geopandas frame (:mod:`kotaku_gis.distributed`).
     interventions : GeoDataFrame
         Works; only completed ones (and with ``year``, done by then) count.
-    kinds : iterable of str, optional
-        Count only these categories or activity keys.
-    year : int, optional
-        Count works done in or before this year.
-    radii : mapping, optional
-        Service radii in metres by kind key or category.
-    include_planned : bool, default False
-        A what-if: count planned and in-progress works as done (not cancelled ones). The
-        result carries ``attrs["what_if"] = True`` and a ``what_if`` report entry.
-    settings : EngineSettings, optional
-        Chunk size and threads of the engine (:class:`kotaku_gis.EngineSettings`); the
-        answer does not depend on them.
+    kinds, year, radii, include_planned, settings
+        As for :func:`coverage`.
 
     Returns
     -------
@@ -221,28 +206,25 @@ def remaining_area(
 
     Examples
     --------
+    A drain serving 20 m either side crosses a 200 m square RT (in UTM 50S metres):
+
     >>> import geopandas as gpd, shapely
-    >>> import kotaku_gis as kg
-    >>> units = gpd.GeoDataFrame({"unit_id": ["RT01"]},
-    ...     geometry=[shapely.box(400_000, 9_050_000, 400_200, 9_050_200)], crs=32750)
+    >>> from kotaku_gis import remaining_area
+    >>> square = gpd.GeoDataFrame({"unit_id": ["RT05"]}, crs="EPSG:32750",
+    ...     geometry=[shapely.box(400_000, 9_050_000, 400_200, 9_050_200)])
     >>> drain = gpd.GeoDataFrame({"kind": ["drainase"], "status": ["selesai"], "year": [2021],
     ...     "radius_m": [20.0]},
     ...     geometry=[shapely.LineString([(399_900, 9_050_100), (400_300, 9_050_100)])],
     ...     crs=32750)
-    >>> rem = kg.remaining_area(units, drain)
+    >>> rem = remaining_area(square, drain)
     >>> # a 40 m band across a 200 m square: a fifth of it (to UTM's 0.04 % scale error)
     >>> round(float(rem.loc[0, "covered_ha"] / rem.loc[0, "area_ha"]), 3)
     0.2
     """
+    options = {"year": year, "kinds": kinds, "radii": radii, "include_planned": include_planned}
     if is_dask(units):
-        return distributed.remaining_area(
-            units, interventions, kinds=kinds, year=year, radii=radii,
-            include_planned=include_planned, settings=settings,
-        )  # fmt: skip
-    units, chosen, report = select_inputs(
-        units, interventions, year=year, kinds=kinds, radii=radii, what="remaining_area",
-        include_planned=include_planned,
-    )  # fmt: skip
+        return distributed.remaining_area(units, interventions, settings=settings, **options)
+    units, chosen, report = select_inputs(units, interventions, what="remaining_area", **options)
     out = remaining_table(
         units, Works.from_frame(chosen), settings=settings, chosen=chosen, report=report
     )

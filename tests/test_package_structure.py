@@ -126,7 +126,7 @@ def test_the_checks_see_what_they_look_for():
     # the engine's own modules are found, and so are imports inside functions
     assert "kotaku_gis._engine.claims" in MODULES
     assert ("kotaku_gis.distributed", None) in _imports("kotaku_gis.overlay")
-    assert ("kotaku_gis._engine", "Works") in _imports("kotaku_gis.allocation")
+    assert ("kotaku_gis._engine", "Works") in _imports("kotaku_gis.planning")
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert _is_private("kotaku_gis._engine.claims") and not _is_private("kotaku_gis.overlay")
 
