@@ -236,20 +236,17 @@ def allocate(
     )  # fmt: skip
     capacity = _capacity_rules(capacities, persons_per_household)
     placed = _Placed.of(works, ucrs, report)
-    table_at = np.flatnonzero(placed.table)
-    parts = [_table_rows(works.iloc[table_at], ids, report)]
-    if parts[0] is not None:
-        parts[0].work = table_at[parts[0].work]
-    if placed.spatial.any():
-        at = np.flatnonzero(placed.spatial)
-        sw = works.iloc[at]
+    table = _table_rows(works, np.flatnonzero(placed.table), ids, report)
+    spatial = np.flatnonzero(placed.spatial)
+    rows = _Rows.empty()
+    if len(spatial):
         counts = engine.Counts.of(units, float(persons_per_household))
-        kt = engine.kind_table()
-        for rows in _spatial_rows(
-            sw, placed.geoms[at], units, ucrs, counts, capacity, report, settings
-        ):
-            parts.append(_spatial_part(rows, sw, at, ids, kt))
-    out = _reductions(parts, works, ids)
+        rows = _spatial_rows(
+            works.iloc[spatial], placed.geoms[spatial], units, ucrs, counts, capacity, report,
+            settings,
+        )  # fmt: skip
+        rows.w = spatial[rows.w]
+    out = _reductions(table, rows, works, ids)
     out.attrs["report"] = report
     out.attrs["what_if"] = bool(include_planned)
     return out
@@ -435,19 +432,22 @@ class _Classes:
 
 
 @dataclass
-class _Part:
-    """Reductions of one kind of place, with the positions they sort by: the row's work
-    among all the works and its unit among the units."""
+class _Table:
+    """Reductions given as a table, with each row's work (among all the works) and unit."""
 
     frame: pd.DataFrame
     work: np.ndarray
     unit: np.ndarray
 
 
-def _table_rows(works: pd.DataFrame, ids: pd.Index, report: ValidationReport) -> _Part | None:
-    """Rows given as a table (``unit_id``, ``criterion``, ``volume``), taken as they are."""
-    if works.empty:
+def _table_rows(
+    works: pd.DataFrame, at: np.ndarray, ids: pd.Index, report: ValidationReport
+) -> _Table | None:
+    """Rows given as a table (``unit_id``, ``criterion``, ``volume``), taken as they are;
+    ``at`` are the positions of such works."""
+    if len(at) == 0:
         return None
+    works = works.iloc[at]
     crit = works["criterion"].astype("string").str.strip().str.lower()
     uid = id_strings(works["unit_id"])
     vol = pd.to_numeric(works["volume"], errors="coerce").astype(float)
@@ -482,7 +482,7 @@ def _table_rows(works: pd.DataFrame, ids: pd.Index, report: ValidationReport) ->
         kind=rows["kind_key"].to_numpy(),
         source_row=rows.index.to_numpy(),
     )
-    return _Part(frame, np.flatnonzero(keep), unit[keep])
+    return _Table(frame, at[keep], unit[keep])
 
 
 #: How a row was measured (column ``method``), by code.
@@ -503,6 +503,25 @@ class _Rows:
     overlap_share: np.ndarray | float = np.nan
     capacity_factor: np.ndarray | float = np.nan
 
+    @classmethod
+    def empty(cls) -> _Rows:
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none, none, np.zeros(0), none.astype(np.int8))
+
+    @classmethod
+    def concat(cls, parts: list[_Rows]) -> _Rows:
+        def join(name: str) -> np.ndarray:
+            return np.concatenate(
+                [np.broadcast_to(np.asarray(getattr(p, name), dtype=float), len(p))
+                 if not isinstance(getattr(p, name), np.ndarray) else getattr(p, name)
+                 for p in parts]
+            )  # fmt: skip
+
+        return cls(*(join(f) for f in cls.__dataclass_fields__))
+
+    def __len__(self) -> int:
+        return len(self.w)
+
     def take(self, keep: np.ndarray) -> _Rows:
         def part(x: np.ndarray | float) -> np.ndarray | float:
             return x[keep] if isinstance(x, np.ndarray) else x
@@ -519,7 +538,7 @@ def _spatial_rows(
     capacity: dict[str, tuple[float, str] | None],
     report: ValidationReport,
     settings: engine.EngineSettings | None,
-) -> list[_Rows]:
+) -> _Rows:
     """Rows of works drawn on the map: items, lines, service areas; report what misses.
 
     Lines and service areas are measured by the engine chunk by chunk, on threads
@@ -561,7 +580,7 @@ def _spatial_rows(
         rows.w = at[rows.w]
         got.append(rows)
     got[2] = _report_missing_counts(got[2], sw, kt, counts, report)
-    return [_report_blank_volumes(rows, sw, report) for rows in got]
+    return _Rows.concat([_report_blank_volumes(rows, sw, report) for rows in got])
 
 
 def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame, wanted: np.ndarray) -> engine.Criteria:
@@ -711,48 +730,57 @@ def _rows(**columns: object) -> pd.DataFrame:
     return pd.DataFrame({c: columns[c] for c in _SCHEMA})
 
 
-def _spatial_part(
-    rows: _Rows, sw: pd.DataFrame, at: np.ndarray, ids: pd.Index, kt: pd.DataFrame
-) -> _Part:
-    """The reductions of spatial rows, their labels taken from the works, units and kinds
-    by position (no labels are built row by row)."""
+def _reductions(
+    table: _Table | None, rows: _Rows, works: pd.DataFrame, ids: pd.Index
+) -> pd.DataFrame:
+    """The reductions table: the table rows, then the rows measured on the map, sorted by
+    intervention, unit and criterion (then by work, for works that share an id).
 
-    def text(values: object) -> pd.api.extensions.ExtensionArray:
-        return pd.array(np.asarray(values, dtype=object), dtype="string")
-
-    w = rows.w
-    frame = _rows(
-        intervention_id=text(sw["intervention_id"]).take(w),
-        unit_id=text(ids).take(rows.u),
-        criterion=text(kt["criterion"]).take(rows.entry),
-        volume=rows.volume,
-        measure=text(kt["measure"]).take(rows.entry),
-        year=pd.array(sw["year"], dtype="Int64").take(w),
-        method=text(_METHODS).take(rows.method.astype(np.int64)),
-        overlap_share=rows.overlap_share,
-        capacity_factor=rows.capacity_factor,
-        kind=text(sw["kind_key"]).take(w),
-        source_row=sw.index.to_numpy()[w],
+    The rows of the map are positions and codes until here: each column is taken once, in
+    sorted order, from the labels it draws on (works, units, the kinds' criteria), so the
+    table is built in one pass, without a label per row in between.
+    """
+    kt = engine.kind_table()
+    if table is None:
+        none = np.zeros(0, dtype=np.int64)
+        table = _Table(pd.DataFrame({c: pd.Series(dtype=d) for c, d in _SCHEMA.items()}),
+                       none, none)  # fmt: skip
+    t = table.frame
+    n_t = len(t)
+    rank_of_code = {c: i for i, c in enumerate(sorted(all_codes()))}
+    work = np.concatenate([table.work, rows.w])
+    unit = np.concatenate([table.unit, rows.u])
+    criterion = np.concatenate(
+        [t["criterion"].map(rank_of_code).to_numpy(dtype=np.int64),
+         kt["criterion"].map(rank_of_code).to_numpy(dtype=np.int64)[rows.entry]]
+    )  # fmt: skip
+    order = np.lexsort(
+        (work, criterion, _ranks(pd.Series(ids))[unit], _ranks(works["intervention_id"])[work])
     )
-    return _Part(frame, at[w], rows.u)
 
+    def taken(given: object, labels: object, codes: np.ndarray, dtype: object) -> object:
+        """The table's values, then the labels by code, in sorted order."""
+        both = np.concatenate([np.asarray(given, dtype=object), np.asarray(labels, dtype=object)])
+        at = np.concatenate([np.arange(n_t), n_t + codes])[order]
+        return both[at] if dtype is object else pd.array(both, dtype=dtype).take(at)
 
-def _reductions(parts: list[_Part | None], works: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
-    """The reductions table from its parts: typed by the schema, sorted by intervention,
-    unit and criterion (then by work, for works that share an id), columns in order."""
-    parts = [p for p in parts if p is not None and len(p.frame)]
-    empty = pd.DataFrame({c: pd.Series(dtype=d) for c, d in _SCHEMA.items()})
-    out = pd.concat([empty, *[p.frame for p in parts]], ignore_index=True).astype(_SCHEMA)
-    if not parts:
-        return out
-    # Sort keys are ranks of the labels (missing ones last), taken by position.
-    work_rank = _ranks(works["intervention_id"])
-    unit_rank = _ranks(pd.Series(ids))
-    work = np.concatenate([p.work for p in parts])
-    unit = np.concatenate([p.unit for p in parts])
-    criterion = _ranks(out["criterion"])
-    order = np.lexsort((work, criterion, unit_rank[unit], work_rank[work]))
-    return out.take(order).reset_index(drop=True)
+    def numbers(given: pd.Series, measured: np.ndarray | float) -> np.ndarray:
+        measured = np.broadcast_to(np.asarray(measured, dtype=float), len(rows))
+        return np.concatenate([given.to_numpy(dtype=float), measured])[order]
+
+    return _rows(
+        intervention_id=taken(t["intervention_id"], works["intervention_id"], rows.w, "string"),
+        unit_id=taken(t["unit_id"], ids, rows.u, "string"),
+        criterion=taken(t["criterion"], kt["criterion"], rows.entry, "string"),
+        volume=numbers(t["volume"], rows.volume),
+        measure=taken(t["measure"], kt["measure"], rows.entry, "string"),
+        year=taken(t["year"], works["year"], rows.w, "Int64"),
+        method=taken(t["method"], _METHODS, rows.method.astype(np.int64), "string"),
+        overlap_share=numbers(t["overlap_share"], rows.overlap_share),
+        capacity_factor=numbers(t["capacity_factor"], rows.capacity_factor),
+        kind=taken(t["kind"], works["kind_key"], rows.w, "string"),
+        source_row=taken(t["source_row"], works.index, rows.w, object),
+    ).astype(_SCHEMA)
 
 
 def _ranks(labels: pd.Series) -> np.ndarray:
