@@ -38,7 +38,7 @@ def _measure(geoms: np.ndarray, crs, measure) -> np.ndarray:
     """
     geoms = np.asarray(geoms, dtype=object)
     out = np.where(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), 0.0, np.nan)
-    for frame in local_frames(geoms, crs, cell_deg=MEASURE_CELL_DEG):
+    for frame in local_frames(geoms, crs, cell_deg=MEASURE_CELL_DEG, ordered=False):
         projected = to_frame_crs(geoms[frame.positions], crs, frame.crs)
         out[frame.positions] = measure(projected)
     return out
