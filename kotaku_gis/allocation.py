@@ -75,12 +75,15 @@ Capacity, and how it combines with the share
     nothing (its piece is wholly claimed), even though A and B have households left: the
     overlap is not handed on.
 
-Lengths and areas are measured in the local Lambert azimuthal equal-area frame of each unit
-(:mod:`kotaku_gis.crs`): areas are exact and lengths are within 1e-5 of the geodesic. Service
-areas are buffered in that frame, from the work projected into it, with the arcs of
-:func:`kotaku_gis.service_areas`. The piece of each (work, unit) pair is cut once and serves
-every criterion of the work; unions are built only where a unit and criterion has several
-pieces.
+Lengths and areas are measured in the local Lambert azimuthal equal-area frame of each unit's
+quarter-degree cell (:mod:`kotaku_gis.crs`): areas are exact and lengths within 1.3e-6 of the
+geodesic. Service areas are buffered in that frame, from the work projected into it, with the
+arcs of :func:`kotaku_gis.service_areas`. The piece of each (work, unit) pair is cut once and
+serves every criterion of the work; unions are built only where a unit and criterion has
+several pieces that meet. The overlay engine does this a compact chunk of units at a time, on
+a pool of threads (:class:`kotaku_gis.EngineSettings`); a unit's rows depend on nothing but
+the unit and the works, so they are the same, to the last bit, whatever the chunks and
+threads.
 
 Which works, and what is reported
     Only completed works are allocated, and with ``year`` only those done by that year; the

@@ -85,7 +85,10 @@ def service_areas(
     out_geoms[present] = shapely.Polygon()
     known = works["kind_key"].notna().to_numpy()
     radius = works["radius_m"].to_numpy(dtype=float)
-    for frame in local_frames(np.where(known, geoms, None), crs, cell_deg=MEASURE_CELL_DEG):
+    cells = local_frames(
+        np.where(known, geoms, None), crs, cell_deg=MEASURE_CELL_DEG, ordered=False
+    )
+    for frame in cells:
         pos = frame.positions
         local = to_frame_crs(geoms[pos], crs, frame.crs)
         out_geoms[pos] = to_frame_crs(buffer(local, radius[pos]), frame.crs, crs)
