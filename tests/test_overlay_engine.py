@@ -189,3 +189,25 @@ def test_works_reaching_no_unit_are_reported_and_the_rest_still_count():
     assert rem.loc[0, "covered_ha"] == pytest.approx(math.pi * 400 * POLYGON_SHARE / 1e4, rel=REL)
     outside = [i.row for i in rem.attrs["report"].issues if i.check == "outside_units"]
     assert outside == [1]
+
+
+def test_coverage_per_kind_is_the_same_whatever_the_chunks():
+    ugeoms, wgeoms, radius = _grid_layout(seed=3)
+    units = units_frame(ugeoms).to_crs(4326)
+    half = len(wgeoms) // 2
+    works = concat(
+        works_frame(wgeoms[:half], "drainase", list(radius[:half])),
+        works_frame(wgeoms[half:], "hidran_umum", list(radius[half:])),
+    )
+    one = kg.coverage(units, works, settings=kg.EngineSettings(chunk_units=10**6, workers=1))
+    many = kg.coverage(units, works, settings=kg.EngineSettings(chunk_units=13, workers=2))
+    assert {"covered_ha_drainase", "covered_ha_air_minum"} <= set(one.columns)
+    pd.testing.assert_frame_equal(one, many, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("chunk_units", "workers"), [(0, None), (1024, 0), (True, None), (10.5, None), (8, "2")]
+)
+def test_engine_settings_refuse_what_is_not_a_whole_number(chunk_units, workers):
+    with pytest.raises(kg.InputError, match="whole number of at least 1"):
+        kg.EngineSettings(chunk_units=chunk_units, workers=workers)
