@@ -16,7 +16,8 @@ a temporary directory once, then for each mutant:
    suite would not finish), ``not found`` or ``ambiguous`` (the old text is not in the file, or
    is in it more than once: the code changed since the mutant was written), ``invalid`` (the
    edit no longer compiles). The last three are left out of the score and listed, so that
-   they can be updated.
+   they can be updated. A mutant marked ``equivalent`` (no input can tell it from the code,
+   with the reason) is listed but neither run nor scored.
 
 The score is caught / (caught + missed). Run it from the repository root::
 
@@ -68,6 +69,9 @@ class Mutant:
     description: str
     tests: tuple[str, ...]
     after: str | None = None
+    #: Why no test can tell the mutant from the code, when it is so (then it is not run and
+    #: not scored, only listed).
+    equivalent: str = ""
 
 
 @dataclass
@@ -163,7 +167,9 @@ MUTANTS: tuple[Mutant, ...] = (
            "works without a year claim overlaps before dated ones", ALLOC),
     Mutant("alloc-share-above-one", "kotaku_gis/allocation.py",
            "share = np.minimum(share, 1.0)", "share = share",
-           "a service share is not capped at the whole unit", ALLOC),
+           "a service share is not capped at the whole unit", ALLOC,
+           equivalent="a claim is at most its piece, itself inside the unit: the cap only "
+           "trims floating-point noise of 1e-16"),
     Mutant("alloc-hectares-off", "kotaku_gis/allocation.py",
            "vol[is_ha] = claim[is_ha] / 10_000.0", "vol[is_ha] = claim[is_ha] / 1_000.0",
            "square metres divided by 1,000 for hectares", ALLOC),
@@ -173,7 +179,17 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("alloc-claim-unclipped", "kotaku_gis/allocation.py",
            "claim[later] = np.clip(claim[later], 0.0, own[later])",
            "claim[later] = claim[later]",
-           "union noise can make a later work claim more than its own piece", ALLOC),
+           "union noise can make a later work claim more than its own piece", ALLOC,
+           equivalent="the next two lines already snap claims within 1e-4 m2 of 0 or of the "
+           "whole piece, and union noise is 1e-8 m2"),
+    Mutant("alloc-buildings-as-households", "kotaku_gis/allocation.py",
+           "vol[sel] = share[sel] * counts[col][uu[sel]]",
+           'vol[sel] = share[sel] * counts["households"][uu[sel]]',
+           "building criteria (1a, 7a, 7b) counted in households", ALLOC),
+    Mutant("alloc-line-metres-to-every-criterion", "kotaku_gis/allocation.py",
+           'pairs = pairs.merge(kt[kt["measure"] == "m"], on="kind_key")',
+           'pairs = pairs.merge(kt, on="kind_key")',
+           "a road's metres also credited to its household and building criteria", ALLOC),
     Mutant("alloc-overlap-share-inverted", "kotaku_gis/allocation.py",
            "np.clip(1.0 - claim / own, 0.0, 1.0)", "np.clip(claim / own, 0.0, 1.0)",
            "overlap_share reports the claimed part instead of the overlapped part", ALLOC),
@@ -292,10 +308,10 @@ MUTANTS: tuple[Mutant, ...] = (
            "from_parts[any_no] = False", "from_parts[any_no & ~all_yes] = pd.NA",
            "one negative part (e.g. not in the spatial plan) no longer makes land illegal",
            PRIORITY),
-    Mutant("priority-unassessed-handled", "kotaku_gis/priority.py",
-           'slum = level.isin(_LEVELS_SLUM).fillna(False).to_numpy(dtype=bool)',
-           'slum = level.isin(_LEVELS_SLUM).fillna(True).to_numpy(dtype=bool)',
-           "units not assessed (blank level) get a handling", PRIORITY),
+    Mutant("priority-unassessed-unreported", "kotaku_gis/priority.py",
+           "not_assessed = level.isna().to_numpy()",
+           "not_assessed = np.zeros(len(level), dtype=bool)",
+           "units not assessed (blank level) are passed over without a report", PRIORITY),
     Mutant("priority-hazard-ignored", "kotaku_gis/priority.py",
            'hazard = (typology == "rawan bencana")', 'hazard = (typology == "rawan_bencana")',
            "the hazard typology never reaches pemukiman kembali", PRIORITY),
@@ -411,6 +427,8 @@ def run(
             if with_properties:
                 targets.append("tests/test_properties.py")
             result = Result(m.name, m.file, m.description, status, tests=targets)
+            if m.equivalent and span is not None:
+                result.verdict, result.caught_by, span = "equivalent", m.equivalent, None
             mutated = (
                 original if span is None else original[: span[0]] + m.new + original[span[1] :]
             )
@@ -440,10 +458,12 @@ def summary(results: list[Result]) -> str:
     caught = sum(r.verdict in ("caught", "timeout") for r in results)
     missed = [r for r in results if r.verdict == "missed"]
     stale = [r for r in results if r.verdict in ("not found", "ambiguous", "invalid")]
+    same = [r for r in results if r.verdict == "equivalent"]
     scored = caught + len(missed)
     lines = [
         f"Mutation score: {caught} caught of {scored} ({100 * caught / max(scored, 1):.1f} %); "
-        f"{len(stale)} mutant(s) no longer match the code.",
+        f"{len(same)} equivalent mutant(s) not scored; {len(stale)} mutant(s) no longer match "
+        "the code.",
         "",
         "| mutant | file | slip | verdict | first failing test |",
         "|---|---|---|---|---|",

@@ -244,3 +244,64 @@ def test_remaining_area_on_dask_partitions_keeps_the_year():
     np.testing.assert_array_equal(spread["covered_ha"], local["covered_ha"])
     everything = kg.remaining_area(partition_units(units, npartitions=2), works).compute()
     assert everything.loc[1, "covered_ha"] > 0.7
+
+
+# ---------------------------------------------------------------- found by the mutation run
+
+
+def test_a_half_hundredth_rounds_up_even_when_stored_just_below():
+    # 499.9 m of 2,000 m is 24.995 %; in binary 0.24995 * 100 is 24.994999…, which plain
+    # rounding takes to 24.99 % (score 0). The score sheets round half up: 25.00 %, score 1.
+    units = pd.DataFrame([{"unit_id": "A", **FULL, "road_length_m": 2000.0, "2b": 499.9}])
+    out = kg.assess(units)
+    assert out.loc[0, "pct_2b"] == 25.0 and out.loc[0, "score_2b"] == 1
+
+
+def test_a_blank_reduction_volume_is_reported_not_applied():
+    units = pd.DataFrame([{"unit_id": "A", **FULL}])
+    red = pd.DataFrame({"unit_id": ["A", "A"], "criterion": ["7a", "7b"],
+                        "volume": [np.nan, 40.0], "year": [2022, 2022]})  # fmt: skip
+    out = kg.assess(units, reductions=red)
+    assert out.loc[0, "pct_7a"] == 100.0 and out.loc[0, "pct_7b"] == 60.0
+    assert (0, "reduction_bad_volume") in {(i.row, i.check) for i in out.attrs["report"]}
+
+
+def test_a_road_ending_on_a_units_edge_gives_that_unit_no_row():
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["A", "B"], "buildings": [40, 60], "households": [40, 60]},
+        geometry=[shapely.box(1000, 1000, 1100, 1100), shapely.box(1100, 1000, 1200, 1100)],
+        crs=LAEA,
+    )
+    works = gpd.GeoDataFrame(
+        {"intervention_id": ["J1"], "kind": ["jalan_beton"], "status": ["selesai"],
+         "year": [2022], "radius_m": [0.0]},
+        geometry=[shapely.LineString([(1020, 1050), (1100, 1050)])], crs=LAEA,
+    )  # fmt: skip
+    red = kg.allocate(units, works) if _units_first() else kg.allocate(works, units)
+    metres = red[red["measure"] == "m"]
+    assert set(metres["unit_id"]) == {"A"}
+    assert metres["volume"].tolist() == pytest.approx([80.0, 80.0], rel=1e-6)
+
+
+def test_long_edges_of_lon_lat_polygons_are_followed_as_drawn():
+    # A kelurahan-sized triangle whose 5.5 km edges are straight in longitude/latitude:
+    # projected corner to corner, its long parallel would be cut straight in the frame and the
+    # area come out 4e-5 short; densified, it meets the geodesic area of the drawn outline.
+    tri = shapely.Polygon([(116.10, -8.60), (116.15, -8.60), (116.10, -8.55)])
+    expected = abs(GEOD.geometry_area_perimeter(shapely.segmentize(tri, 1e-5))[0]) / 1e4
+    got = kg.area_ha(gpd.GeoSeries([tri], crs=4326)).iloc[0]
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(("remaining", "gap"), [(9.995, -0.01), (10.005, 0.01)])
+def test_a_gap_of_half_a_hundredth_rounds_away_from_zero(remaining, gap):
+    assert kg.reconcile(10.0, 0.0, remaining).gap_ha == gap
+
+
+def test_the_ledger_lists_years_in_order_whatever_order_they_come_in():
+    units = pd.DataFrame([{"unit_id": "A", **FULL}])
+    red = pd.DataFrame({"unit_id": ["A"], "criterion": ["7a"], "volume": [100.0],
+                        "year": [2023]})  # fmt: skip
+    led = kg.progress(units, red, years=[2024, 2022, 2023])
+    assert led["year"].tolist() == [2022, 2023, 2024]
+    assert led["units_left"].tolist() == [0, 0, 0]  # 80 - 5 = 75: still kumuh berat
