@@ -31,10 +31,13 @@ kumuh ringan     pemugaran        pemukiman kembali
 
 The rule is the data :data:`HANDLING`; a kota that applies it differently passes its own table.
 
-**Legality** is built from its three parts, each a column of yes/no words (:data:`LEGAL_WORDS`):
-the land's tenure is clear (``status_lahan``), the use conforms to the spatial plan
-(``kesesuaian_rtrw``) and the buildings hold a permit (``imb``; IMB, now PBG). Land is legal
-when all three are positive and illegal as soon as one is negative; when a part is blank or
+**Legality** is built from its parts, each a column of yes/no words (:data:`LEGAL_WORDS`):
+the land's tenure is clear (``status_lahan``) and the use conforms to the spatial plan
+(``kesesuaian_rtrw``), the two indicators of the regulation's form ("kejelasan status
+penguasaan lahan", "kesesuaian RTR"), and the buildings hold a permit (``imb``; IMB, now PBG),
+which a city implementation of the programme adds as a third. Pass ``legal_parts`` without
+``"building_permit"`` to follow the regulation's two. Land is legal when all the parts are
+positive and illegal as soon as one is negative; when a part is blank or
 its column is missing and no part is negative, the legality is unknown and reported, never
 assumed legal. A published overall status (``legal_status``: legal / tidak legal) is used for
 the rows whose parts do not settle it; where both are known and disagree, the parts win and
@@ -375,8 +378,9 @@ def handling(
     legal_column : str, default "legal_status"
         Published overall status: legal / tidak legal (also sah, +/-, True/False).
     legal_parts : mapping, default :data:`LEGAL_PART_COLUMNS`
-        Columns of the three parts of legality (land status, conformity with the spatial
-        plan, building permit); each column is optional.
+        Part of legality → its column: land status, conformity with the spatial plan,
+        building permit. A part left out of the mapping is left out of the rule; a part whose
+        column is missing leaves the legality open.
     consideration_columns : sequence of str
         Columns scored 1/3/5 whose sum is the "pertimbangan lain" value (the sample's own
         ``nilai_strategis``, ``kepadatan_penduduk``, ``potensi_sosial_ekonomi``).
@@ -420,7 +424,7 @@ def handling(
     if ordering not in ORDERINGS:
         raise InputError(f"ordering must be one of {list(ORDERINGS)}, not {ordering!r}.")
     unknown_parts = set(legal_parts) - set(LEGAL_PART_COLUMNS)
-    if unknown_parts:
+    if unknown_parts or not legal_parts:
         raise InputError(
             f"legal_parts names unknown parts {sorted(unknown_parts)}; use the keys "
             f"{list(LEGAL_PART_COLUMNS)}."
@@ -436,7 +440,7 @@ def handling(
         )  # fmt: skip
     slum = level.isin(_LEVELS_SLUM).fillna(False).to_numpy(dtype=bool)
 
-    parts = {**LEGAL_PART_COLUMNS, **legal_parts}
+    parts = dict(legal_parts)
     legal, basis, missing = _legality(assessed, slum, legal_column, parts, report)
     pl_value, pl_class = _considerations(
         assessed, consideration_columns, consideration_column, classes, slum, report

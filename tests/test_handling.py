@@ -133,6 +133,18 @@ def test_a_missing_part_column_is_not_read_as_legal() -> None:
     assert out["legal_missing"].tolist() == ["imb"]
 
 
+def test_legality_from_the_regulations_two_parts() -> None:
+    frame = pd.DataFrame({"level": ["kumuh berat", "kumuh berat"],
+                          "status_lahan": ["jelas", "jelas"],
+                          "kesesuaian_rtrw": ["sesuai", "tidak sesuai"]})  # fmt: skip
+    two = {"land_status": "status_lahan", "spatial_plan": "kesesuaian_rtrw"}
+    out = kg.handling(frame, legal_parts=two)
+    assert out["legal"].tolist() == [True, False]
+    assert out["handling_type"].tolist() == ["peremajaan", "pemukiman kembali"]
+    with pytest.raises(kg.InputError, match="legal_parts"):
+        kg.handling(frame, legal_parts={"zoning": "rdtr"})
+
+
 def test_no_legality_at_all_is_reported_once() -> None:
     out = kg.handling(pd.DataFrame({"level": ["kumuh berat", "kumuh ringan"]}))
     assert out["handling_type"].isna().all()
