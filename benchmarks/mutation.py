@@ -48,14 +48,15 @@ ROOT = Path(__file__).resolve().parents[1]
 #: What the temporary copy holds (the package, its tests, the benchmark layers they import).
 COPIED = ("kotaku_gis", "tests", "benchmarks", "pyproject.toml", "sample_data")
 
-SCORING = ("tests/test_scoring.py",)
-RULES = ("tests/test_rulesets.py", "tests/test_scoring.py")
-ALLOC = ("tests/test_allocation.py",)
-OVERLAY = ("tests/test_overlay.py", "tests/test_overlay_engine.py")
-AREA = ("tests/test_area.py",)
-LEDGER = ("tests/test_ledger.py",)
-PRIORITY = ("tests/test_handling.py", "tests/test_prevention_priority.py")
+#: Tests of the slips that once went unnoticed, relevant to most modules.
 PIT = "tests/test_pitfalls.py"
+SCORING = ("tests/test_scoring.py", PIT)
+RULES = ("tests/test_rulesets.py", "tests/test_scoring.py")
+ALLOC = ("tests/test_allocation.py", PIT)
+OVERLAY = ("tests/test_overlay.py", "tests/test_overlay_engine.py")
+AREA = ("tests/test_area.py", PIT)
+LEDGER = ("tests/test_ledger.py", PIT)
+PRIORITY = ("tests/test_handling.py", "tests/test_prevention_priority.py")
 
 
 @dataclass(frozen=True)
