@@ -94,7 +94,8 @@ MUTANTS: tuple[Mutant, ...] = (
            SCORING),
     Mutant("scoring-no-half-tolerance", "kotaku_gis/scoring.py",
            "_HALF_TOLERANCE_DECIMALS = 6", "_HALF_TOLERANCE_DECIMALS = 15",
-           "75.995 % stored as 75.99499… rounds down to 75.99 (scores 3, not 5)", SCORING),
+           "24.995 % (499.9 m of 2,000 m) computed as 24.99499… rounds to 24.99 %, score 0 "
+           "not 1", SCORING),
     Mutant("scoring-no-clamp-to-denominator", "kotaku_gis/scoring.py",
            "v = np.where(ok, np.minimum(v, d), v)", "v = np.where(ok, v, v)",
            "a volume above its denominator is not clamped, so works cannot clear it",
