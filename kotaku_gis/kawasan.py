@@ -194,7 +194,7 @@ def assess_kawasan(
     volumes = _volumes_counted(rts, rs, denominators)
     taken: dict[str, np.ndarray] = {}
     if reductions is not None:
-        after = assess(units, ruleset=rs, reductions=reductions, year=year)
+        after = assess(units, ruleset=rs, reductions=reductions, year=year, allow_unassessed=True)
         for code in rs.codes:
             col = f"reduction_{code}"
             taken[code] = after[col].to_numpy(dtype=float)[inside]
@@ -241,7 +241,7 @@ def assess_kawasan(
         dissolved = geoms.dissolve(by="_key", sort=True)
         frame = gpd.GeoDataFrame(frame, geometry=dissolved.geometry.to_numpy(), crs=units.crs)
 
-    scored = assess(frame, ruleset=rs)
+    scored = assess(frame, ruleset=rs, allow_unassessed=True)
     report.extend(scored.attrs["report"])
     scored.attrs["report"] = report
     if reductions is not None:
