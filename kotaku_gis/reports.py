@@ -362,18 +362,23 @@ def frame_to_sheet(
 
 
 def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``after`` in the order of ``baseline`` (same index, else matched on unit_id)."""
-    if after.index.equals(baseline.index):
+    """Rows of ``after`` in the order of ``baseline``: matched on unit_id when both have it
+    (an index of positions says nothing about which unit a row is), else on the index."""
+    both_ids = "unit_id" in after.columns and "unit_id" in baseline.columns
+    if not both_ids and after.index.equals(baseline.index):
         return after
-    if "unit_id" not in after.columns or "unit_id" not in baseline.columns:
+    if not both_ids:
         raise InputError(
             "the baseline and the assessment after works have different rows and no "
             "'unit_id' to match them; assess the same units twice."
         )
     ids = id_strings(after["unit_id"])
+    base_ids = id_strings(baseline["unit_id"])
+    if ids.reset_index(drop=True).equals(base_ids.reset_index(drop=True)):
+        return after.set_axis(baseline.index)
     if ids.duplicated().any():
         raise InputError("unit_id values repeat in the assessed units; make them unique.")
-    pos = pd.Index(ids).get_indexer(id_strings(baseline["unit_id"]))
+    pos = pd.Index(ids).get_indexer(base_ids)
     if (pos < 0).any():
         missing = baseline["unit_id"][pos < 0].tolist()[:10]
         raise InputError(f"units {missing} of the baseline are not in the assessment after works.")
