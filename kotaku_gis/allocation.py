@@ -240,16 +240,9 @@ def allocate(
     capacity = _capacity_rules(capacities, persons_per_household)
     placed = _Placed.of(works, ucrs, report)
     table = _table_rows(works, np.flatnonzero(placed.table), ids, report)
-    spatial = np.flatnonzero(placed.spatial)
-    rows = _Rows.empty()
-    if len(spatial):
-        counts = engine.Counts.of(units, float(persons_per_household))
-        rows = _spatial_rows(
-            works.iloc[spatial], placed.geoms[spatial], units, ucrs, counts, capacity, report,
-            settings,
-        )  # fmt: skip
-        rows.w = spatial[rows.w]
-    out = _reductions(table, rows, works, ids)
+    counts = engine.Counts.of(units, float(persons_per_household))
+    drawn = _spatial_rows(works, placed, units, ucrs, counts, capacity, report, settings)
+    out = _reductions(table, drawn, works, ids)
     out.attrs["report"] = report
     out.attrs["what_if"] = bool(include_planned)
     return out
@@ -533,20 +526,25 @@ class _Rows:
 
 
 def _spatial_rows(
-    sw: pd.DataFrame,
-    sg: np.ndarray,
+    works: pd.DataFrame,
+    placed: _Placed,
     units: gpd.GeoDataFrame,
-    ucrs: pyproj.CRS,
+    ucrs: pyproj.CRS | None,
     counts: engine.Counts,
     capacity: dict[str, tuple[float, str] | None],
     report: ValidationReport,
     settings: engine.EngineSettings | None,
 ) -> _Rows:
-    """Rows of works drawn on the map: items, lines, service areas; report what misses.
+    """Rows of the works drawn on the map: items, lines, service areas (``w``: positions
+    among all the works); report what misses.
 
     Lines and service areas are measured by the engine chunk by chunk, on threads
     (:class:`kotaku_gis.EngineSettings`); items are placed in the unit holding their point.
     """
+    spatial = np.flatnonzero(placed.spatial)
+    if len(spatial) == 0:
+        return _Rows.empty()
+    sw, sg = works.iloc[spatial], placed.geoms[spatial]
     layer = engine.UnitLayer(np.asarray(units.geometry.array, dtype=object), ucrs, settings)
     classes = _Classes.of(sw, sg, report)
     kt = engine.kind_table()
@@ -583,7 +581,9 @@ def _spatial_rows(
         rows.w = at[rows.w]
         got.append(rows)
     got[2] = _report_missing_counts(got[2], sw, kt, counts, report)
-    return _Rows.concat([_report_blank_volumes(rows, sw, report) for rows in got])
+    rows = _Rows.concat([_report_blank_volumes(rows, sw, report) for rows in got])
+    rows.w = spatial[rows.w]
+    return rows
 
 
 def _criteria_of(kind_key: np.ndarray, table: pd.DataFrame, wanted: np.ndarray) -> engine.Criteria:
