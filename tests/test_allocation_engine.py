@@ -165,3 +165,21 @@ def test_a_year_gives_exactly_the_rows_of_the_works_done_by_then(layer, whole):
     by_2020 = kg.allocate(units, works, year=2020, settings=kg.EngineSettings(chunk_units=200))
     expected = whole[whole["year"] <= 2020].reset_index(drop=True)
     pd.testing.assert_frame_equal(by_2020, expected, check_exact=True)
+
+
+def test_a_line_ending_on_a_shared_edge_gives_the_next_unit_no_row():
+    # Given in the frame's own metres, the road's end lies exactly on B's edge there.
+    units = gpd.GeoDataFrame(
+        {"unit_id": ["A", "B"], "households": [10, 10], "buildings": [10, 10]},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
+        crs=MATARAM,
+    )
+    works = gpd.GeoDataFrame(
+        {"intervention_id": ["J1"], "kind": ["jalan_beton"], "status": ["selesai"],
+         "year": [2022], "radius_m": [0.0]},
+        geometry=[shapely.LineString([(20, 50), (100, 50)])], crs=MATARAM,
+    )  # fmt: skip
+    red = kg.allocate(units, works)
+    metres = red[red["measure"] == "m"]
+    assert metres["unit_id"].tolist() == ["A", "A"]
+    assert metres["volume"].tolist() == pytest.approx([80.0, 80.0], rel=1e-9)

@@ -42,6 +42,9 @@ __all__ = [
 #: Claims and overlaps within this many square metres (a square centimetre) of nothing, or of
 #: the whole piece, are taken as exactly that: the unions leave noise of about 1e-8 m².
 NEGLIGIBLE_M2 = 1e-4
+#: Metres of line within this much (a micrometre) of nothing are nothing: a line that ends on
+#: a unit's edge can poke a nanometre into the next unit once projected into the frame.
+NEGLIGIBLE_M = 1e-6
 #: Kinds counted per item (their volume goes whole to the unit holding the point).
 KIND_BY_VOLUME = {k: v.by_volume for k, v in INTERVENTION_KINDS.items()}
 #: Kinds with a criterion measured in metres of line.
@@ -379,7 +382,7 @@ def _line_lengths(
     inside = shapely.covers(t, g)
     metres = shapely.length(g)
     metres[~inside] = shapely.length(shapely.intersection(g[~inside], t[~inside]))
-    keep = metres > 0
+    keep = metres > NEGLIGIBLE_M
     return near[li[keep]], ui[keep], metres[keep]
 
 
