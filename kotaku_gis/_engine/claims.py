@@ -371,6 +371,11 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def _line_lengths(
     local: np.ndarray, lines: Works, chunk: Chunk
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Metres of each line inside each unit of a chunk (``local``: the units in its frame).
+
+    Returns line positions, unit positions within the chunk and metres (> 0). A line along
+    the edge two units share counts in both: it serves both sides.
+    """
     near = lines.reaching(chunk.bounds)
     if len(near) == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -431,9 +436,9 @@ def measure(
     """Metres of ``lines`` and claimed service pieces of ``services`` in every unit.
 
     ``criteria`` gives each service work's criteria; ``order`` is each service work's
-    claiming rank (:func:`claiming_order`). Every chunk keeps only plain
-    arrays: its pieces are claimed and let go before the next one, so memory holds one
-    chunk's geometry per thread.
+    claiming rank (:func:`claiming_order`). A chunk keeps only plain arrays: its pieces are
+    claimed and let go before the next chunk, so memory holds one chunk's geometry per
+    thread.
     """
 
     def task(chunk: Chunk) -> tuple[np.ndarray, ...]:
