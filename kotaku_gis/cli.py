@@ -375,9 +375,7 @@ def _stepper(quiet: bool):
             return
         with console.status(f"[bold]{escape(name)}…"):
             yield
-        console.print(
-            f"  [green]✓[/] {escape(name)} [dim]({time.perf_counter() - start:.1f} s)[/]"
-        )
+        console.print(f"  [green]✓[/] {escape(name)} [dim]({time.perf_counter() - start:.1f} s)[/]")
 
     return step
 
@@ -409,9 +407,7 @@ def print_findings(
             if issue.severity != "info":
                 by_check.setdefault((issue.severity, issue.check), []).append(issue)
         where = f" ({report.source})" if report.source else ""
-        out_console.print(
-            f"  [bold]{escape(name + where)}[/]: {_t('findings_counts', **counts)}"
-        )
+        out_console.print(f"  [bold]{escape(name + where)}[/]: {_t('findings_counts', **counts)}")
         for (severity, check), issues in sorted(
             by_check.items(), key=lambda kv: (kv[0][0] != "error", -len(kv[1]), kv[0][1])
         ):
@@ -536,9 +532,7 @@ def _run(
 _YearOption = Annotated[
     int | None, typer.Option(help=_t("opt_year"), show_default=_t("year_default"))
 ]
-_IncludePlanned = Annotated[
-    bool, typer.Option("--include-planned", help=_t("opt_include_planned"))
-]
+_IncludePlanned = Annotated[bool, typer.Option("--include-planned", help=_t("opt_include_planned"))]
 _Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_t("opt_quiet"))]
 
 
@@ -609,9 +603,7 @@ def plan(
     cost_column: Annotated[str, typer.Option(help=_t("opt_cost_column"))] = "cost",
     alternatives: Annotated[str | None, typer.Option(help=_t("opt_alternatives"))] = None,
     units_layer: Annotated[str | None, typer.Option(help=_t("opt_layer_units"))] = None,
-    candidates_layer: Annotated[
-        str | None, typer.Option(help=_t("opt_layer_candidates"))
-    ] = None,
+    candidates_layer: Annotated[str | None, typer.Option(help=_t("opt_layer_candidates"))] = None,
     works_layer: Annotated[str | None, typer.Option(help=_t("opt_layer_works"))] = None,
 ) -> None:
     import warnings

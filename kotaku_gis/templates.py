@@ -1,4 +1,4 @@
-"""Empty units and works layers to fill in: the columns the readers expect, ready for QGIS and Excel.
+"""Empty units and works layers to fill in: the columns the readers expect, for QGIS and Excel.
 
 :func:`write_templates` writes, into one folder:
 
@@ -149,9 +149,7 @@ def _empty_layer(columns: Iterable[str]) -> gpd.GeoDataFrame:
 
 def _write_layer(frame: gpd.GeoDataFrame, path: Path, layer: str, geometry_type: str) -> Path:
     with atomic_path(path) as tmp:
-        pyogrio.write_dataframe(
-            frame, tmp, layer=layer, driver="GPKG", geometry_type=geometry_type
-        )
+        pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", geometry_type=geometry_type)
     return path
 
 
@@ -261,9 +259,7 @@ def write_templates(
         units = _empty_layer(template_columns("units", ruleset=ruleset))
         works = _empty_layer(template_columns("interventions"))
         written.append(_write_layer(units, out / "units.gpkg", "units", "MultiPolygon"))
-        written.append(
-            _write_layer(works, out / "interventions.gpkg", "interventions", "Unknown")
-        )
+        written.append(_write_layer(works, out / "interventions.gpkg", "interventions", "Unknown"))
     if "xlsx" in formats:
         for what in ("units", "interventions"):
             written.append(_write_workbook(what, out / f"{what}.xlsx", ruleset=ruleset))
