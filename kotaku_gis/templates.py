@@ -198,8 +198,7 @@ def _write_workbook(what: str, path: Path, *, ruleset: str) -> Path:
         ws.column_dimensions[letter].width = max(12, min(40, len(header) + 2))
         if _dtype(col) == "str":
             # Ids such as "001" stay text when typed into the sheet.
-            for r in range(4, 504):
-                ws.cell(row=r, column=j).number_format = "@"
+            ws.column_dimensions[letter].number_format = "@"
     ws.freeze_panes = "B4"
     ws.row_dimensions[3].height = 45
     with atomic_path(path) as tmp:
