@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = Path(__file__).resolve().parent
 
 SETUP = """\
+%matplotlib inline
 import warnings
 
 import pandas as pd
@@ -30,6 +31,7 @@ pd.set_option("display.precision", 2)"""
 # Notebooks that write files write them into a fresh temporary folder, never beside the
 # notebook: running them leaves the repository as it was.
 SETUP_OUT = """\
+%matplotlib inline
 import tempfile
 import warnings
 from pathlib import Path
