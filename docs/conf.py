@@ -21,7 +21,7 @@ import kotaku_gis  # noqa: E402
 
 project = "kotaku_gis"
 author = "kotaku_gis contributors"
-copyright = "kotaku_gis contributors"  # noqa: A001
+copyright = "kotaku_gis contributors"
 release = version = kotaku_gis.__version__
 
 extensions = [
@@ -42,13 +42,19 @@ language = "en"
 # name of kotaku_gis is an error.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(pd|pandas|gpd|geopandas|np|numpy|shapely|pyproj|rasterio|folium|matplotlib"
-               r"|openpyxl|sqlalchemy|psycopg|dask|dask_geopandas|distributed|highspy|typer"
-               r"|os|pathlib|collections|typing|datetime|decimal|io|re)(\..*)?"),
-    (r"py:class", r"(array-like|array_like|optional|default.*|callable|iterable.*|sequence.*"
-                  r"|mapping.*|path.*|str|int|float|bool|dict|list|tuple|set|None|object"
-                  r"|Any|Path|PathLike|DataFrame|GeoDataFrame|Series|GeoSeries|Index"
-                  r"|ndarray|Map|Figure|Axes|CRS|DatasetReader|Engine|Literal.*|\{.*|.*\})"),
+    (
+        r"py:.*",
+        r"(pd|pandas|gpd|geopandas|np|numpy|shapely|pyproj|rasterio|folium|matplotlib"
+        r"|openpyxl|sqlalchemy|psycopg|dask|dask_geopandas|distributed|highspy|typer"
+        r"|os|pathlib|collections|typing|datetime|decimal|io|re)(\..*)?",
+    ),
+    (
+        r"py:class",
+        r"(array-like|array_like|optional|default.*|callable|iterable.*|sequence.*"
+        r"|mapping.*|path.*|str|int|float|bool|dict|list|tuple|set|None|object"
+        r"|Any|Path|PathLike|DataFrame|GeoDataFrame|Series|GeoSeries|Index"
+        r"|ndarray|Map|Figure|Axes|CRS|DatasetReader|Engine|Literal.*|\{.*|.*\})",
+    ),
 ]
 
 # numpydoc: the docstrings are numpydoc; members are documented by autodoc.

@@ -28,7 +28,7 @@ import inspect
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -306,8 +306,10 @@ class CatalogueDirective(_GeneratedDirective):
                 capacity = ""
                 if row["capacity"] == row["capacity"] and row["capacity"] is not None:
                     capacity = f"{row['capacity']:g} {row['capacity_measure']}"
-                sources = [_link(f"criteria: {row['criteria_source']}", row["criteria_url"]),
-                           _link(f"radius: {row['radius_source']}", row["radius_url"])]
+                sources = [
+                    _link(f"criteria: {row['criteria_source']}", row["criteria_url"]),
+                    _link(f"radius: {row['radius_source']}", row["radius_url"]),
+                ]
                 if capacity:
                     sources.append(_link(f"capacity: {row['capacity_source']}",
                                          row["capacity_url"]))  # fmt: skip
@@ -329,7 +331,7 @@ class CatalogueDirective(_GeneratedDirective):
 
 class ColumnsDirective(_GeneratedDirective):
     required_arguments = 1
-    option_spec = {"full": directives.flag}
+    option_spec: ClassVar[dict[str, Any]] = {"full": directives.flag}
 
     def lines(self) -> list[str]:
         from kotaku_gis.columns import column_guide
