@@ -315,7 +315,7 @@ class _Command(TyperCommand):
         flags = {
             opt
             for param in self.params
-            if getattr(param, "is_flag", False) and opt_name(param) != "help"
+            if getattr(param, "is_flag", False) and _opt_name(param) != "help"
             for opt in param.opts
         }
         for i, arg in enumerate(args):
@@ -329,7 +329,7 @@ class _Command(TyperCommand):
         return super().parse_args(ctx, args)
 
 
-def opt_name(param: Any) -> str:
+def _opt_name(param: Any) -> str:
     """The parameter's name (``keep_going``), or ``""`` for one without."""
     return str(getattr(param, "name", "") or "")
 
@@ -395,6 +395,23 @@ def print_findings(
     counted by check with the first ``first`` rows of each.
 
     ``full_list`` names the file that holds every entry.
+
+    Examples
+    --------
+    >>> from kotaku_gis import ValidationReport
+    >>> from kotaku_gis.cli import print_findings
+    >>> rep = ValidationReport(what="units", source="rt.gpkg")
+    >>> for row in (4, 9, 12, 30):
+    ...     rep.add(row, "area_ha", "warning", "area_mismatch", "area_ha differs by 7 %")
+    >>> rep.add(None, "1a", "info", "column_mapped", "'K1A' read as '1a'")
+    >>> print_findings({"units": rep}, full_list="hasil/validation.csv", first=2)
+    Findings in the inputs and the run (errors and warnings by check, the first 2 of each):
+      units (rt.gpkg): 0 error(s), 4 warning(s), 1 note(s)
+        warning area_mismatch ×4
+          row 4 [area_ha]: area_ha differs by 7 %
+          row 9 [area_ha]: area_ha differs by 7 %
+          … and 2 more
+    The full list, notes too: hasil/validation.csv
     """
     out_console.print(f"[bold]{_t('findings_title', first=first)}[/]")
     for name, report in reports.items():

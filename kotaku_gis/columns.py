@@ -57,6 +57,7 @@ __all__ = [
     "CONVENTIONS",
     "SHAPEFILE_FIELD_WIDTH",
     "Convention",
+    "column_guide",
     "column_table",
     "column_table_markdown",
     "conventions_for",
