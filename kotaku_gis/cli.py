@@ -672,7 +672,7 @@ def plan(
 
 @_command("validate")
 def validate(
-    file: Annotated[str, typer.Argument(help=_t("arg_validate_file"))],
+    file: Annotated[str, typer.Argument(help=_t("arg_validate_file"), metavar="FILE")],
     what: Annotated[str, typer.Option(help=_t("opt_what"))] = "units",
     layer: Annotated[str | None, typer.Option(help=_t("opt_layer"))] = None,
     id_column: Annotated[str | None, typer.Option(help=_t("opt_id_column"))] = None,
@@ -716,9 +716,13 @@ def validate(
 
 @_command("reconcile")
 def reconcile(
-    baseline_ha: Annotated[float, typer.Argument(help=_t("arg_baseline_ha"))],
-    reduced_ha: Annotated[float, typer.Argument(help=_t("arg_reduced_ha"))],
-    remaining_ha: Annotated[float, typer.Argument(help=_t("arg_remaining_ha"))],
+    baseline_ha: Annotated[
+        float, typer.Argument(help=_t("arg_baseline_ha"), metavar="BASELINE_HA")
+    ],
+    reduced_ha: Annotated[float, typer.Argument(help=_t("arg_reduced_ha"), metavar="REDUCED_HA")],
+    remaining_ha: Annotated[
+        float, typer.Argument(help=_t("arg_remaining_ha"), metavar="REMAINING_HA")
+    ],
     tolerance_ha: Annotated[float, typer.Option(help=_t("opt_tolerance_ha"))] = 0.01,
 ) -> None:
     from .ledger import reconcile as _reconcile
@@ -751,7 +755,7 @@ def reconcile(
 
 @_command("columns")
 def columns(
-    what: Annotated[str, typer.Argument(help=_t("arg_columns_what"))] = "all",
+    what: Annotated[str, typer.Argument(help=_t("arg_columns_what"), metavar="WHAT")] = "all",
     full: Annotated[bool, typer.Option("--full", help=_t("opt_full"))] = False,
 ) -> None:
     from .columns import column_guide
@@ -780,7 +784,7 @@ def columns(
 
 @_command("template")
 def template(
-    out: Annotated[Path, typer.Argument(help=_t("arg_template_out"))],
+    out: Annotated[Path, typer.Argument(help=_t("arg_template_out"), metavar="OUT")],
     ruleset: Annotated[str, typer.Option(help=_t("opt_ruleset"))] = "permen-14-2018",
     format: Annotated[str, typer.Option("--format", help=_t("opt_format"))] = "both",
 ) -> None:
