@@ -75,6 +75,28 @@ def test_builds_with_warnings_as_errors_and_every_reference_resolved(site):
     print(f"docs build: {site['build_s']:.1f} s (notebooks executed: {site['executed_s']:.1f} s)")
 
 
+def test_a_broken_reference_fails_the_build(tmp_path):
+    """-n and the resolver of docs/_ext: a name of kotaku_gis that does not exist, or a page
+    that does not exist, is an error; a name that exists (public, or internal shown as code)
+    is not."""
+    source = tmp_path / "src"
+    shutil.copytree(DOCS, source, symlinks=False, ignore=shutil.ignore_patterns("_build"))
+    with (source / "guide" / "scale.md").open("a", encoding="utf-8") as f:
+        f.write(
+            "\nSee {func}`kotaku_gis.no_such_function`, {doc}`/no/such/page`, "
+            "{func}`kotaku_gis.assess` and {data}`kotaku_gis.workbook.R0_HEADERS`.\n"
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-b", "dummy", "-q",
+         "-D", "nb_execution_mode=off", str(source), str(tmp_path / "out")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 2, result.stderr
+    assert "kotaku_gis.no_such_function" in warnings[0] and "/no/such/page" in warnings[1]
+
+
 def _text(path: Path) -> str:
     html = path.read_text(encoding="utf-8")
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
