@@ -22,7 +22,7 @@ from .planning import Plan, plan, scenario
 from .prevention import holding_criteria, near_threshold
 from .priority import handling
 from .raster import inundated_ha, population_per_unit, with_inundation, zonal_stats
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .reports import (
     plot_ledger,
     plot_levels,

@@ -50,7 +50,7 @@ from typing import Literal
 import pandas as pd
 
 from .errors import InputError
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .rulesets import ASPECTS, RULESETS
 
 __all__ = [
@@ -568,7 +568,7 @@ def recognise_columns(
     --------
     >>> import pandas as pd
     >>> from kotaku_gis.columns import recognise_columns
-    >>> from kotaku_gis.report import ValidationReport
+    >>> from kotaku_gis.validation_report import ValidationReport
     >>> raw = pd.DataFrame({"Kode RT": ["A"], "LUAS (Ha)": [1.5], "road_lengt": [300.0],
     ...                     "Status": ["Berat"], "kriteria_1a": [4]})
     >>> report = ValidationReport()

@@ -27,7 +27,7 @@ from .area import area_ha_array
 from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs, to_lonlat
 from .errors import InputError, reject_dask
 from .io import atomic_path
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .rulesets import NOT_SLUM, normalise_levels
 from .schema import LEVELS
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .report import ValidationReport
+from .validation_report import ValidationReport
 
 __all__ = [
     "HANDLING",

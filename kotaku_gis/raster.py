@@ -38,7 +38,7 @@ from .area import area_ha_array
 from .crs import geoseries_values, to_frame_crs
 from .errors import InputError, reject_dask
 from .io import polygonal_parts
-from .report import ValidationReport
+from .validation_report import ValidationReport
 
 __all__ = [
     "ZONAL_STATS",

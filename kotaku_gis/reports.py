@@ -52,7 +52,7 @@ from .errors import InputError
 from .io import atomic_path, write_gpkg
 from .ledger import _hectares, progress, summarize
 from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .rulesets import NOT_SLUM, normalise_levels, ruleset_of
 from .schema import ADMIN_COLUMNS, LEVELS, id_strings
 

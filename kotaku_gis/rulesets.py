@@ -52,10 +52,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .schema import LEVELS
 
 __all__ = [
     "DEFAULT_RULESET",
+    "LEVELS",
     "LEVEL_ALIASES",
     "LEVEL_ORDER",
     "NOT_SLUM",
@@ -68,10 +68,12 @@ __all__ = [
     "ruleset_of",
 ]
 
+#: Level labels of the regulation, from worst to best (also :data:`kotaku_gis.schema.LEVELS`).
+LEVELS: tuple[str, ...] = ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh")
 #: The label of units below the lowest threshold.
 NOT_SLUM = LEVELS[-1]
 #: Level labels from best to worst (the order of the ``level`` categorical): the reverse of
-#: :data:`kotaku_gis.schema.LEVELS`.
+#: :data:`LEVELS`.
 LEVEL_ORDER: tuple[str, ...] = LEVELS[::-1]
 DEFAULT_RULESET = "permen-14-2018"
 

@@ -93,7 +93,7 @@ import pandas as pd
 
 from .area import area_ha_array
 from .errors import InputError, reject_dask
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .rulesets import (
     DEFAULT_RULESET,
     LEVEL_ORDER,

@@ -20,7 +20,7 @@ from .catalogue import kind_problems
 from .columns import conventions_for
 from .crs import to_lonlat
 from .errors import InputError
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .rulesets import all_codes
 from .schema import CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
 from .scoring import evidence_report

@@ -50,7 +50,7 @@ from ._numbers import _number
 from .columns import CONVENTIONS, _index, match_name, name_key
 from .errors import InputError
 from .io import atomic_path, read_units
-from .report import ValidationReport
+from .validation_report import ValidationReport
 from .reports import frame_to_sheet
 from .rulesets import RULESETS
 from .schema import id_strings, id_text

@@ -21,6 +21,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from .. import labels
 from ..area import area_ha
 from ..crs import WGS84
 from ..errors import InputError, reject_dask
@@ -63,7 +64,7 @@ def _level_view(col: str, title: str, lang: str) -> dict[str, Any]:
         "col": col,
         "values": [0, 1, 2, 3],
         "colors": [style.LEVEL_COLOURS[label] for label in LEVELS],
-        "labels": list(style.level_labels(lang)),
+        "labels": list(labels.level_labels(lang)),
         "legend": "level",
         "title": title,
         **_UNIT_LINE,
@@ -85,15 +86,15 @@ def _criterion_codes(frame: pd.DataFrame) -> list[str]:
 def _score_views(
     frame: pd.DataFrame, codes: list[str], views: str, lang: str, cols: dict[str, list]
 ) -> list[tuple[str, dict[str, Any]]]:
-    t = style.texts(lang)
+    t = labels.texts(lang)
     scored = [c for c in codes if f"score_{c}" in frame.columns]
     out: list[tuple[str, dict[str, Any]]] = []
     if views in ("aspects", "both"):
         aspects: dict[str, list[str]] = {}
         for code in scored:
-            aspects.setdefault(style.aspect_of(code)[0], []).append(code)
+            aspects.setdefault(labels.aspect_of(code)[0], []).append(code)
         for key, members in aspects.items():
-            _, name_id, name_en = style.aspect_of(members[0])
+            _, name_id, name_en = labels.aspect_of(members[0])
             for c in members:
                 cols.setdefault(f"score_{c}", numbers(frame[f"score_{c}"], 0))
             maximum = 5 * len(members)
@@ -118,7 +119,7 @@ def _score_views(
     if views in ("criteria", "both"):
         for code in scored:
             cols.setdefault(f"score_{code}", numbers(frame[f"score_{code}"], 0))
-            label = style.criterion_label(code, lang)
+            label = labels.criterion_label(code, lang)
             out.append(
                 (
                     f"{t['criterion']} {code}: {label}",
@@ -237,7 +238,7 @@ def map_units(
     ['Slum level']
     """
     reject_dask(assessed, function="kg.map_units")
-    t = style.texts(lang)
+    t = labels.texts(lang)
     if views not in VIEWS:
         raise InputError(f"views={views!r} is not one of {list(VIEWS)}.")
     if not 0 <= int(precision) <= 9:
@@ -362,7 +363,7 @@ class _Parts:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.t = style.texts(lang)
+        self.t = labels.texts(lang)
         self.cols: dict[str, list] = {}
         self.info: list[dict[str, Any]] = []
         self.crit: list[dict[str, Any]] = []
@@ -387,7 +388,7 @@ def _add_levels(
 ) -> None:
     """Level views: the baseline and, when known, the level after works."""
     t, lang = parts.t, parts.lang
-    names = list(style.level_labels(lang))
+    names = list(labels.level_labels(lang))
     hint = "Pass the frame kg.assess returns."
     own = units["level"] if "level" in units.columns else None
     if before is not None and after is not None:
@@ -483,7 +484,7 @@ def _add_criteria_table(parts: _Parts, units: gpd.GeoDataFrame, codes: list[str]
     for code in codes:
         entry: dict[str, Any] = {
             "code": html.escape(code),
-            "name": html.escape(style.criterion_label(code, parts.lang)),
+            "name": html.escape(labels.criterion_label(code, parts.lang)),
             "pct": None,
             "score": None,
         }
