@@ -50,8 +50,8 @@ from typing import Literal
 import pandas as pd
 
 from .errors import InputError
-from .validation_report import ValidationReport
 from .rulesets import ASPECTS, RULESETS
+from .validation_report import ValidationReport
 
 __all__ = [
     "CONVENTIONS",

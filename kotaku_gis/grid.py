@@ -27,9 +27,9 @@ from .area import area_ha_array
 from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs, to_lonlat
 from .errors import InputError, reject_dask
 from .io import atomic_path
-from .validation_report import ValidationReport
 from .rulesets import NOT_SLUM, normalise_levels
 from .schema import LEVELS
+from .validation_report import ValidationReport
 
 __all__ = ["LEVEL_CODES", "grid_summary", "write_grid_tiff"]
 

@@ -21,9 +21,9 @@ from .area import area_ha_array, length_m_array
 from .catalogue import INTERVENTION_KINDS, category_of, default_radii, resolve_kinds
 from .crs import require_crs
 from .errors import InputError
-from .validation_report import ValidationReport
 from .scoring import as_year
 from .validation import status_completed
+from .validation_report import ValidationReport
 
 __all__ = [
     "WORK_STATES",

@@ -36,9 +36,9 @@ from .columns import CONVENTIONS, conventions_for, name_key, recognise_columns
 from .crs import require_crs
 from .errors import InputError
 from .interventions import prepare_interventions
-from .validation_report import ValidationReport
 from .schema import DENOMINATORS, id_strings
 from .validation import validate, validate_with_areas
+from .validation_report import ValidationReport
 
 __all__ = [
     "atomic_path",

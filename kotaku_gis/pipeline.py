@@ -28,9 +28,9 @@ from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
 from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import remaining_area
 from .raster import with_inundation
-from .validation_report import ValidationReport
 from .reports import summary_by, write_csv
 from .scoring import as_year, assess
+from .validation_report import ValidationReport
 
 __all__ = ["JobResult", "run_job"]
 

@@ -93,7 +93,6 @@ import pandas as pd
 
 from .area import area_ha_array
 from .errors import InputError, reject_dask
-from .validation_report import ValidationReport
 from .rulesets import (
     DEFAULT_RULESET,
     LEVEL_ORDER,
@@ -104,6 +103,7 @@ from .rulesets import (
     parse_levels,
 )
 from .schema import id_strings
+from .validation_report import ValidationReport
 
 __all__ = [
     "ASPECT_AVERAGES",

@@ -20,10 +20,10 @@ from .catalogue import kind_problems
 from .columns import conventions_for
 from .crs import to_lonlat
 from .errors import InputError
-from .validation_report import ValidationReport
 from .rulesets import all_codes
 from .schema import CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
 from .scoring import evidence_report
+from .validation_report import ValidationReport
 
 __all__ = ["validate"]
 

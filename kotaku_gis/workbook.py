@@ -49,11 +49,11 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from ._numbers import _number
 from .columns import CONVENTIONS, _index, match_name, name_key
 from .errors import InputError
-from .io import atomic_path, read_units
-from .validation_report import ValidationReport
-from .reports import frame_to_sheet
+from .excel import frame_to_sheet, new_workbook, save_workbook, sheet_names
+from .io import read_units
 from .rulesets import RULESETS
 from .schema import id_strings, id_text
+from .validation_report import ValidationReport
 
 __all__ = ["R0_HEADERS", "join_r0", "map_r0_header", "read_r0_workbook", "write_r0_workbook"]
 
@@ -749,21 +749,6 @@ def join_r0(
     return out
 
 
-def _sheet_names(values: Sequence[str]) -> dict[str, str]:
-    """Excel-safe, unique sheet names (at most 31 characters, none of []:*?/\\)."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for value in values:
-        base = re.sub(r"[\[\]:*?/\\]", "-", str(value)).strip("'") or "R0"
-        name, n = base[:31], 2
-        while name.casefold() in used:
-            suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        used.add(name.casefold())
-        out[value] = name
-    return out
-
-
 def write_r0_workbook(
     frame: pd.DataFrame,
     path: str | os.PathLike,
@@ -837,16 +822,14 @@ def write_r0_workbook(
     table = table.drop(columns=drop)[columns]
     seen = {**frame.attrs.get("r0_headers", {}), **(headers or {})}
     names = [seen.get(c) or (R0_HEADERS[c][0] if c in R0_HEADERS else str(c)) for c in columns]
-    sheet_names = _sheet_names(order)
+    names_of = sheet_names(order)
 
-    wb = openpyxl.Workbook(write_only=True)
+    wb = new_workbook()
     for key in order:
         part = table[(keys == key).to_numpy()]
         frame_to_sheet(
-            wb, sheet_names[key], part, headers=names,
+            wb, names_of[key], part, headers=names,
             caption=title.format(sheet=key) if title else None,
             text_columns=("unit_id",),
         )  # fmt: skip
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return Path(path)
+    return save_workbook(wb, path)

@@ -1,0 +1,69 @@
+"""Hectares and row matching of assessed-unit frames, shared by the ledger and the summaries."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .area import area_ha
+from .errors import InputError
+from .schema import id_strings
+
+__all__ = ["align_rows", "unit_hectares"]
+
+
+def unit_hectares(frame: pd.DataFrame) -> np.ndarray:
+    """Each unit's hectares: its verified ``area_ha``, else its geometry's (blank as 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis._frames import unit_hectares
+    >>> unit_hectares(pd.DataFrame({"area_ha": [1.5, None]})).tolist()
+    [1.5, 0.0]
+    """
+    if "area_ha" in frame.columns:
+        ha = pd.to_numeric(frame["area_ha"], errors="coerce").to_numpy(dtype=float)
+    elif isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+        ha = area_ha(frame).to_numpy(dtype=float)
+    else:
+        raise InputError(
+            "the units have neither an 'area_ha' column nor a geometry with a CRS, so their "
+            "hectares are unknown; add area_ha (verified hectares) or the polygons."
+        )
+    return np.nan_to_num(ha, nan=0.0)
+
+
+def align_rows(
+    frame: pd.DataFrame, to: pd.DataFrame, *, name: str, other: str
+) -> pd.DataFrame:
+    """Rows of ``frame`` in the order of ``to``: the same index, else matched on ``unit_id``.
+
+    ``name`` and ``other`` say in messages what ``frame`` and ``to`` are ("the baseline",
+    "the assessment after works").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis._frames import align_rows
+    >>> after = pd.DataFrame({"unit_id": ["b", "a"], "level": ["x", "y"]})
+    >>> base = pd.DataFrame({"unit_id": ["a", "b"]}, index=[10, 11])
+    >>> align_rows(after, base, name="after", other="baseline")["level"].to_dict()
+    {10: 'y', 11: 'x'}
+    """
+    if frame.index.equals(to.index):
+        return frame
+    if "unit_id" not in frame.columns or "unit_id" not in to.columns:
+        raise InputError(
+            f"{other} and {name} have different rows and no 'unit_id' to match them; assess "
+            "the same units twice."
+        )
+    ids = pd.Index(id_strings(frame["unit_id"]))
+    if ids.has_duplicates:
+        raise InputError(f"unit_id values repeat in {name}; make them unique.")
+    pos = ids.get_indexer(id_strings(to["unit_id"]))
+    if (pos < 0).any():
+        missing = to["unit_id"][pos < 0].tolist()[:10]
+        raise InputError(f"units {missing} of {other} are not in {name}.")
+    return frame.iloc[pos].set_axis(to.index)
