@@ -30,7 +30,7 @@ def warn_renamed(
     'kg.summarize(before=...) is deprecated; pass baseline=... instead.'
     """
     warnings.warn(
-        f"{function}({old}=...) is deprecated; pass {new}=... instead{hint}.",
+        f"{function}({old}=...) is deprecated; pass {new}=...{hint} instead.",
         DeprecationWarning,
         stacklevel=stacklevel,
     )

@@ -69,7 +69,7 @@ from .summaries import (
     untraced_report,
     yearly_ledger,
 )
-from .validation_report import ValidationReport
+from .validation_report import ValidationReport, issues_table
 
 __all__ = [
     "frame_to_sheet",
@@ -114,7 +114,7 @@ def _frames(
             )
         warn_renamed(
             function, "units_assessed", "baseline", stacklevel=4,
-            hint=" (the units scored before works) and after=... (scored after works)",
+            hint=" (the units scored before works) and after=... (the units scored after works)",
         )  # fmt: skip
         if baseline is None:
             baseline = units_assessed
@@ -171,22 +171,6 @@ def _for_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             labels = labels.replace(shown)
         out[c] = labels.fillna(NOT_ASSESSED[lang])
     return out
-
-
-def _issues(reports: Mapping[str, ValidationReport | None]) -> pd.DataFrame:
-    parts = []
-    for name, rep in reports.items():
-        if rep is None or not len(rep):
-            continue
-        table = rep.to_frame()
-        table.insert(0, "source", name)
-        parts.append(table)
-    cols = ["source", "row", "column", "severity", "check", "message", "repaired"]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
-    out = pd.concat(parts, ignore_index=True)
-    out["row"] = out["row"].map(lambda r: None if r is None else str(r)).astype("string")
-    return out[cols]
 
 
 @dataclass
@@ -344,7 +328,7 @@ def _write_excel(
         "reductions": None if reductions is None else untraced_report(reductions, interventions),
     }
     found.update(validation or {})
-    issues = _issues(found)
+    issues = issues_table(found)
     frame_to_sheet(wb, sheet_name("issues", lang), issues, headers=headers(issues),
                    freeze_columns=0)  # fmt: skip
     notes = _notes(

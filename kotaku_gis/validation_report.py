@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["Issue", "ValidationReport"]
+__all__ = ["Issue", "ValidationReport", "issues_table"]
 
 Severity = Literal["error", "warning", "info"]
 _SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -152,3 +152,32 @@ class ValidationReport:
 
     def _repr_html_(self) -> str:
         return f"<p>{self.summary()}</p>" + self.to_frame().to_html(index=False)
+
+
+def issues_table(reports: Mapping[str, ValidationReport | None]) -> pd.DataFrame:
+    """The issues of several reports in one table, with the report's name as ``source``.
+
+    Columns ``source``, ``row`` (as text), ``column``, ``severity``, ``check``, ``message``,
+    ``repaired``; reports that are None or empty add nothing.
+
+    Examples
+    --------
+    >>> from kotaku_gis.validation_report import ValidationReport, issues_table
+    >>> rep = ValidationReport(what="units")
+    >>> rep.add(3, "unit_id", "error", "duplicate_id", "unit_id 'A' appears twice")
+    >>> issues_table({"units": rep, "overlay": None})[["source", "row", "check"]].values.tolist()
+    [['units', '3', 'duplicate_id']]
+    """
+    parts = []
+    for name, rep in reports.items():
+        if rep is None or not len(rep):
+            continue
+        table = rep.to_frame()
+        table.insert(0, "source", name)
+        parts.append(table)
+    cols = ["source", "row", "column", "severity", "check", "message", "repaired"]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
+    out = pd.concat(parts, ignore_index=True)
+    out["row"] = out["row"].map(lambda r: None if r is None else str(r)).astype("string")
+    return out[cols]
