@@ -604,7 +604,7 @@ def _column_order(columns: Iterable[str]) -> list[str]:
     return [*_ORIGIN, *known, *rest]
 
 
-def _labels(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
+def _sheet_rows(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
     sub = table.loc[mask, list(_ORIGIN)]
     return [f"{s}!{r}" for s, r in zip(sub["sheet"], sub["excel_row"], strict=True)]
 
@@ -613,7 +613,7 @@ def _report_duplicates(table: pd.DataFrame, report: ValidationReport) -> None:
     dup = table["unit_id"].duplicated(keep=False).to_numpy(dtype=bool)
     if dup.any():
         report.add_rows(
-            _labels(table, dup), "unit_id", "error", "duplicate_id",
+            _sheet_rows(table, dup), "unit_id", "error", "duplicate_id",
             [f"unit_id {u!r} appears on more than one row of the workbook; make it unique"
              for u in table.loc[dup, "unit_id"]],
         )  # fmt: skip
@@ -712,7 +712,7 @@ def join_r0(
     if (~hit).any():
         mask = ~hit
         has_origin = all(c in table.columns for c in _ORIGIN)
-        rows = _labels(table, mask) if has_origin else table.index[mask].tolist()
+        rows = _sheet_rows(table, mask) if has_origin else table.index[mask].tolist()
         fate = "left out" if how == "inner" else "kept without geometry"
         report.add_rows(
             rows, "unit_id", "warning", "no_polygon",
