@@ -14,9 +14,7 @@ __all__ = ["renamed_keywords", "warn_renamed"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def warn_renamed(
-    function: str, old: str, new: str, *, stacklevel: int = 3, hint: str = ""
-) -> None:
+def warn_renamed(function: str, old: str, new: str, *, stacklevel: int = 3, hint: str = "") -> None:
     """Warn that ``function(old=...)`` is now ``function(new=...)`` (``hint`` follows).
 
     Examples

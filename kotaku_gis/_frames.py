@@ -35,9 +35,7 @@ def unit_hectares(frame: pd.DataFrame) -> np.ndarray:
     return np.nan_to_num(ha, nan=0.0)
 
 
-def align_rows(
-    frame: pd.DataFrame, to: pd.DataFrame, *, name: str, other: str
-) -> pd.DataFrame:
+def align_rows(frame: pd.DataFrame, to: pd.DataFrame, *, name: str, other: str) -> pd.DataFrame:
     """Rows of ``frame`` in the order of ``to``: the same index, else matched on ``unit_id``.
 
     ``name`` and ``other`` say in messages what ``frame`` and ``to`` are ("the baseline",

@@ -51,6 +51,7 @@ import pandas as pd
 
 from .errors import InputError
 from .rulesets import ASPECTS, RULESETS
+from .schema import avg_column, pct_column, score_column
 from .validation_report import ValidationReport
 
 __all__ = [
@@ -262,7 +263,7 @@ def _coded() -> tuple[Convention, ...]:
     for code in criteria:
         out.append(
             Convention(
-                f"pct_{code}",
+                pct_column(code),
                 f"criterion {code} percentage, as given",
                 "%",
                 tuple(_fill(t, code) for t in _PCT_NAMES),
@@ -271,12 +272,12 @@ def _coded() -> tuple[Convention, ...]:
             )
         )
     for code in criteria:
-        out.append(Convention(f"score_{code}", f"criterion {code} score, as given", "0/1/3/5",
+        out.append(Convention(score_column(code), f"criterion {code} score, as given", "0/1/3/5",
                               tuple(_fill(t, code) for t in _SCORE_NAMES), _U,
                               family="score"))  # fmt: skip
     for aspect, (name_id, name_en) in ASPECTS.items():
         names = tuple(t.format(aspect=aspect, aspect_id=name_id) for t in _AVG_NAMES)
-        out.append(Convention(f"avg_{aspect}", f"aspect average percentage: {name_en.lower()}",
+        out.append(Convention(avg_column(aspect), f"aspect average percentage: {name_en.lower()}",
                               "%", names, _U, family="avg"))  # fmt: skip
     return tuple(out)
 
@@ -500,9 +501,9 @@ def _sim_candidate(key: str, ruleset: str) -> tuple[str, str] | None:
         n = len(RULESETS[ruleset].criteria)
         lettering = "2016" if ruleset == "permen-02-2016" else "2018"
         reason = f"SIM KOTAKU profile field; {n} criteria, so the {lettering} lettering"
-        return f"pct_{code}", reason
+        return pct_column(code), reason
     if m := _SIM_ASPECT_RE.match(key):
-        return f"avg_{_ASPECT_OF_DIGIT[m[1]]}", "SIM KOTAKU profile field, aspect average"
+        return avg_column(_ASPECT_OF_DIGIT[m[1]]), "SIM KOTAKU profile field, aspect average"
     return None
 
 
@@ -733,7 +734,7 @@ def _sim_names(conv: Convention) -> list[str]:
         if len({n.split(" ")[0] for n in out}) == 1:
             out = [out[0].split(" ")[0]]
     elif conv.family == "avg":
-        digits = {d for d, a in _ASPECT_OF_DIGIT.items() if f"avg_{a}" == conv.name}
+        digits = {d for d, a in _ASPECT_OF_DIGIT.items() if avg_column(a) == conv.name}
         out = [f"k{d}_p" for d in sorted(digits)]
     return out
 

@@ -254,8 +254,10 @@ def _write_audit_sheet(
     fits = len(trail) <= data_rows(caption=False, max_rows=max_rows)
     file = None
     if audit_file is not None or not fits:
-        file = Path(audit_file) if audit_file is not None else workbook.with_name(
-            workbook.stem + AUDIT_FILE_SUFFIX
+        file = (
+            Path(audit_file)
+            if audit_file is not None
+            else workbook.with_name(workbook.stem + AUDIT_FILE_SUFFIX)
         )
         write_csv(trail, file)
     shown = len(trail) if fits else data_rows(caption=True, max_rows=max_rows)
