@@ -8,10 +8,11 @@ limit); :func:`data_rows` says how many data rows fit below a header and caption
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "new_workbook",
     "save_workbook",
     "sheet_names",
+    "writing",
 ]
 
 #: Rows of one Excel sheet (xlsx), header included.
@@ -65,6 +67,33 @@ def save_workbook(wb: openpyxl.Workbook, path: str | os.PathLike) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike) -> Iterator[openpyxl.Workbook]:
+    """A write-only workbook for :func:`frame_to_sheet`, saved to ``path`` (atomically) when
+    the block ends without an error; on an error nothing is written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl, pandas as pd
+    >>> from kotaku_gis.excel import frame_to_sheet, writing
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
+    >>> with writing(path) as wb:
+    ...     _ = frame_to_sheet(wb, "Data", pd.DataFrame({"a": [1]}))
+    >>> openpyxl.load_workbook(path).sheetnames
+    ['Data']
+    """
+    wb = new_workbook()
+    try:
+        yield wb
+    except BaseException:
+        # Close the sheets' streams, so that no half-written temporary file is left open.
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                ws.close()
+        raise
+    save_workbook(wb, path)
 
 
 def data_rows(*, caption: bool = False, max_rows: int = EXCEL_MAX_ROWS) -> int:

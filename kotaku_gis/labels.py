@@ -27,6 +27,7 @@ __all__ = [
     "aspect_of",
     "category_label",
     "check_lang",
+    "count_text",
     "criterion_label",
     "header",
     "level_labels",
@@ -361,9 +362,10 @@ _NOTES: dict[str, dict[str, str]] = {
         "levels": "Tingkat (total skor)", "bands": "Skor per kriteria", "criterion": "Kriteria",
         "audit_elsewhere": "Jejak pengurangan di luar buku kerja",
         "audit_rows": (
-            "Jejak pengurangan memiliki {total:,} baris; lembar '{sheet}' memuat {shown:,} "
-            "baris pertama (batas baris Excel), {rest:,} baris lainnya hanya ada di berkas "
-            "{file}, yang memuat semua {total:,} baris."
+            "Jejak pengurangan memiliki {total} baris; lembar '{sheet}' memuat {shown} "
+            "baris pertama, {rest} baris lainnya hanya ada di berkas {file} (di folder yang "
+            "sama), yang memuat semua {total} baris. Satu lembar Excel memuat paling banyak "
+            "1.048.576 baris."
         ),
     },
     "en": {
@@ -374,9 +376,10 @@ _NOTES: dict[str, dict[str, str]] = {
         "levels": "Levels (total score)", "bands": "Score bands", "criterion": "Criterion",
         "audit_elsewhere": "Reductions audit outside the workbook",
         "audit_rows": (
-            "The reductions audit has {total:,} rows; the sheet '{sheet}' holds the first "
-            "{shown:,} (Excel's row limit), the other {rest:,} rows are only in the file "
-            "{file}, which holds all {total:,} rows."
+            "The reductions audit has {total} rows; the sheet '{sheet}' holds the first "
+            "{shown}, the other {rest} rows are only in the file {file} (in the same "
+            "folder), which holds all {total} rows. An Excel sheet holds at most 1,048,576 "
+            "rows."
         ),
     },
 }  # fmt: skip
@@ -416,6 +419,19 @@ def note(key: str, lang: str = "id") -> str:
     ('Peraturan', 'Regulation')
     """
     return _NOTES[check_lang(lang)][key]
+
+
+def count_text(n: int, lang: str = "id") -> str:
+    """A whole number with the thousands separator of ``lang`` (1.048.576 or 1,048,576).
+
+    Examples
+    --------
+    >>> from kotaku_gis.labels import count_text
+    >>> count_text(1048576), count_text(1048576, "en")
+    ('1.048.576', '1,048,576')
+    """
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if check_lang(lang) == "id" else text
 
 
 def header(column: Any, lang: str = "id") -> str:

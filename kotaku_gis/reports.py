@@ -49,15 +49,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ._deprecation import warn_renamed
 from ._frames import align_rows
 from .charts import plot_ledger, plot_levels, save_figure
 from .errors import InputError
-from .excel import EXCEL_MAX_ROWS, data_rows, frame_to_sheet, new_workbook, save_workbook
+from .excel import data_rows, frame_to_sheet, writing
 from .io import atomic_path, write_gpkg
-from .labels import NOT_ASSESSED, check_lang, header, level_text, note, sheet_name, word
+from .labels import NOT_ASSESSED, check_lang, count_text, header, level_text, note, sheet_name, word
 from .ledger import summarize
 from .rulesets import LEVELS, normalise_levels, ruleset_of
 from .schema import after_column, before_column
@@ -188,7 +189,8 @@ class _AuditSheet:
     def sentence(self, lang: Lang) -> str:
         name = self.file.name if self.file is not None else "?"
         return note("audit_rows", lang).format(
-            total=self.total, shown=self.shown, rest=self.total - self.shown,
+            total=count_text(self.total, lang), shown=count_text(self.shown, lang),
+            rest=count_text(self.total - self.shown, lang),
             sheet=sheet_name("audit", lang), file=name,
         )  # fmt: skip
 
@@ -246,12 +248,13 @@ def _write_audit_sheet(
     *,
     workbook: Path,
     audit_file: str | os.PathLike | None,
-    max_rows: int,
+    max_rows: int | None,
     lang: Lang,
 ) -> _AuditSheet:
-    """The audit sheet, cut to what a sheet holds; the whole trail as CSV where it is cut (or
-    where ``audit_file`` asks for it)."""
-    fits = len(trail) <= data_rows(caption=False, max_rows=max_rows)
+    """The audit sheet, cut to what a sheet holds (or to ``max_rows`` rows); the whole trail as
+    CSV where it is cut, or where ``audit_file`` asks for it."""
+    limit = data_rows(caption=False) if max_rows is None else _row_limit(max_rows)
+    fits = len(trail) <= limit
     file = None
     if audit_file is not None or not fits:
         file = (
@@ -260,15 +263,24 @@ def _write_audit_sheet(
             else workbook.with_name(workbook.stem + AUDIT_FILE_SUFFIX)
         )
         write_csv(trail, file)
-    shown = len(trail) if fits else data_rows(caption=True, max_rows=max_rows)
+    shown = len(trail) if fits else min(limit, data_rows(caption=True))
     audit = _AuditSheet(total=len(trail), shown=shown, file=file)
     table = _for_display(trail.iloc[:shown], lang)
     frame_to_sheet(
         wb, sheet_name("audit", lang), table, headers=[header(c, lang) for c in table.columns],
         caption=audit.sentence(lang) if audit.cut else None,
-        text_columns=("unit_id", "intervention_id"), freeze_columns=2, max_rows=max_rows,
+        text_columns=("unit_id", "intervention_id"), freeze_columns=2,
     )  # fmt: skip
     return audit
+
+
+def _row_limit(value: Any) -> int:
+    """``max_audit_rows`` as a count of rows (0 or more)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise InputError(
+            f"max_audit_rows must be a whole number of rows, 0 or more, not {value!r}."
+        )
+    return int(value)
 
 
 def _write_excel(
@@ -285,18 +297,46 @@ def _write_excel(
     validation: Mapping[str, ValidationReport | None] | None,
     lang: Lang,
     audit_file: str | os.PathLike | None,
-    max_sheet_rows: int,
+    max_audit_rows: int | None,
 ) -> Path | None:
     """Write the workbook; return the CSV file of the audit trail when one was written."""
+    if max_audit_rows is not None:
+        _row_limit(max_audit_rows)
     if after is not None:
         after = _aligned(after, baseline)
     if ledger is None:
         ledger = yearly_ledger(baseline, reductions)
+    with writing(path) as wb:
+        return _sheets(
+            wb, path, baseline=baseline, after=after, remaining=remaining,
+            interventions=interventions, reductions=reductions, ledger=ledger, year=year,
+            parameters=parameters, validation=validation, lang=lang, audit_file=audit_file,
+            max_audit_rows=max_audit_rows,
+        )  # fmt: skip
+
+
+def _sheets(
+    wb: Any,
+    path: Path,
+    *,
+    baseline: pd.DataFrame,
+    after: pd.DataFrame | None,
+    remaining: pd.DataFrame | None,
+    interventions: pd.DataFrame | None,
+    reductions: pd.DataFrame | None,
+    ledger: pd.DataFrame | None,
+    year: int | None,
+    parameters: Mapping[str, Any] | None,
+    validation: Mapping[str, ValidationReport | None] | None,
+    lang: Lang,
+    audit_file: str | os.PathLike | None,
+    max_audit_rows: int | None,
+) -> Path | None:
+    """The workbook's sheets, in order; the CSV file of the audit trail when one was written."""
 
     def headers(frame: pd.DataFrame) -> list[str]:
         return [header(c, lang) for c in frame.columns]
 
-    wb = new_workbook()
     for key, by in (
         ("kota", ["provinsi", "kota"]),
         ("kelurahan", ["kota", "kecamatan", "kelurahan"]),
@@ -319,7 +359,7 @@ def _write_excel(
             reductions, interventions=interventions, baseline=baseline, after=after, lang=lang
         )
         audit = _write_audit_sheet(
-            wb, trail, workbook=path, audit_file=audit_file, max_rows=max_sheet_rows, lang=lang
+            wb, trail, workbook=path, audit_file=audit_file, max_rows=max_audit_rows, lang=lang
         )
     found: dict[str, ValidationReport | None] = {
         "units": baseline.attrs.get("report"),
@@ -338,7 +378,6 @@ def _write_excel(
         parameters=parameters, audit=audit, lang=lang,
     )  # fmt: skip
     frame_to_sheet(wb, sheet_name("notes", lang), notes, headers=headers(notes))
-    save_workbook(wb, path)
     return None if audit is None else audit.file
 
 
@@ -356,7 +395,7 @@ def write_excel_report(
     validation: Mapping[str, ValidationReport | None] | None = None,
     lang: Lang = "id",
     audit_file: str | os.PathLike | None = None,
-    max_sheet_rows: int = EXCEL_MAX_ROWS,
+    max_audit_rows: int | None = None,
     units_assessed: pd.DataFrame | None = None,
     reports: Mapping[str, ValidationReport | None] | None = None,
 ) -> Path:
@@ -392,10 +431,10 @@ def write_excel_report(
     audit_file : path, optional
         Also write the whole audit trail to this CSV file. Without it, the trail is written
         to ``<name>_reductions.csv`` beside the workbook only when the sheet cannot hold it.
-    max_sheet_rows : int, default 1,048,576
-        Rows a sheet may have (Excel's limit). An audit trail longer than its sheet holds
-        is cut there; the sheet's first line and the notes sheet say how many rows are only
-        in the CSV file, and its name.
+    max_audit_rows : int, optional
+        Reduction rows the audit sheet holds at most; by default what an Excel sheet holds
+        (1,048,576 rows, the header included). A longer trail is cut there: the sheet's first
+        line and the notes sheet say how many rows are only in the CSV file, and its name.
     units_assessed : DataFrame, optional
         Deprecated (``DeprecationWarning``): the units scored now; the baseline without
         ``baseline=``, the state after works with it. Pass ``baseline=`` and ``after=``.
@@ -427,7 +466,7 @@ def write_excel_report(
     _write_excel(
         Path(path), baseline=baseline, after=after, remaining=remaining,
         interventions=interventions, reductions=reductions, ledger=ledger, year=year,
-        parameters=parameters, lang=lang, audit_file=audit_file, max_sheet_rows=max_sheet_rows,
+        parameters=parameters, lang=lang, audit_file=audit_file, max_audit_rows=max_audit_rows,
         validation=_validation("kg.write_excel_report", validation, reports),
     )  # fmt: skip
     return Path(path)
@@ -617,7 +656,7 @@ def write_reports(
     lang: Lang = "id",
     figures: bool = True,
     audit_file: str | os.PathLike | None = None,
-    max_sheet_rows: int = EXCEL_MAX_ROWS,
+    max_audit_rows: int | None = None,
     units_assessed: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the report files of a run into a folder and return their paths.
@@ -636,7 +675,7 @@ def write_reports(
         Created if needed; existing files of the same names are replaced atomically.
     baseline, after, remaining, interventions, reductions, ledger, year, parameters
         As for :func:`write_excel_report`.
-    validation, audit_file, max_sheet_rows, units_assessed
+    validation, audit_file, max_audit_rows, units_assessed
         As for :func:`write_excel_report`; a relative ``audit_file`` is put in ``out_dir``.
     summary : DataFrame, optional
         The GeoPackage's ``summary`` layer (default :func:`summary_by` per kelurahan).
@@ -675,7 +714,7 @@ def write_reports(
         workbook, baseline=baseline, after=after, remaining=remaining,
         interventions=interventions, reductions=reductions, ledger=ledger, year=year,
         parameters=parameters, validation=validation, lang=lang, audit_file=audit_file,
-        max_sheet_rows=max_sheet_rows,
+        max_audit_rows=max_audit_rows,
     )  # fmt: skip
     written = [
         workbook,

@@ -49,7 +49,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from ._numbers import _number
 from .columns import CONVENTIONS, _index, match_name, name_key
 from .errors import InputError
-from .excel import frame_to_sheet, new_workbook, save_workbook, sheet_names
+from .excel import frame_to_sheet, sheet_names, writing
 from .io import read_units
 from .rulesets import RULESETS
 from .schema import id_strings, id_text
@@ -824,12 +824,12 @@ def write_r0_workbook(
     names = [seen.get(c) or (R0_HEADERS[c][0] if c in R0_HEADERS else str(c)) for c in columns]
     names_of = sheet_names(order)
 
-    wb = new_workbook()
-    for key in order:
-        part = table[(keys == key).to_numpy()]
-        frame_to_sheet(
-            wb, names_of[key], part, headers=names,
-            caption=title.format(sheet=key) if title else None,
-            text_columns=("unit_id",),
-        )  # fmt: skip
-    return save_workbook(wb, path)
+    with writing(path) as wb:
+        for key in order:
+            part = table[(keys == key).to_numpy()]
+            frame_to_sheet(
+                wb, names_of[key], part, headers=names,
+                caption=title.format(sheet=key) if title else None,
+                text_columns=("unit_id",),
+            )  # fmt: skip
+    return Path(path)
