@@ -359,7 +359,7 @@ def write_grid_tiff(
     Returns
     -------
     Path
-        The path written.
+        ``path``: the two-band GeoTIFF.
 
     Examples
     --------

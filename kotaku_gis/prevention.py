@@ -116,12 +116,14 @@ def holding_criteria(
 
     Examples
     --------
+    One unit at 13 points (7a and 7b at 100 %, 1a at 55 %), three under the threshold:
+
     >>> import pandas as pd
     >>> import kotaku_gis as kg
-    >>> units = pd.DataFrame({"unit_id": ["A"], "buildings": [100], "households": [80],
-    ...     "road_length_m": [500.0], "drain_length_m": [400.0], "area_ha": [2.0],
-    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
-    ...     "7a": [100.0], "7b": [100.0], "1a": [55.0]})
+    >>> volumes = dict.fromkeys(kg.get_ruleset().codes, 0.0) | {"7a": 100.0, "7b": 100.0,
+    ...     "1a": 55.0}
+    >>> units = pd.DataFrame([{"unit_id": "A", "buildings": 100, "households": 80,
+    ...     "road_length_m": 500.0, "drain_length_m": 400.0, "area_ha": 2.0, **volumes}])
     >>> kg.holding_criteria(kg.assess(units))[["criterion", "score"]].values.tolist()
     [['7a', 5], ['7b', 5], ['1a', 3]]
     """

@@ -195,37 +195,28 @@ class _AuditSheet:
         )  # fmt: skip
 
 
-def _notes(
-    baseline: pd.DataFrame,
-    after: pd.DataFrame | None,
-    *,
-    interventions: pd.DataFrame | None,
-    reductions: pd.DataFrame | None,
-    year: int | None,
-    parameters: Mapping[str, Any] | None,
-    audit: _AuditSheet | None,
-    lang: Lang,
-) -> pd.DataFrame:
+def _notes(run: _Run, audit: _AuditSheet | None) -> pd.DataFrame:
     from . import __version__
 
-    rs = ruleset_of(baseline)
+    lang, works, reductions = run.lang, run.interventions, run.reductions
+    rs = ruleset_of(run.baseline)
     rows: list[tuple[str, Any]] = [
         (note("created", lang), dt.datetime.now().astimezone().isoformat("T", "seconds")),
         ("kotaku_gis", __version__),
         (note("regulation", lang), f"{rs.title} ({rs.name})"),
-        (note("year", lang), year),
-        (note("units", lang), len(baseline)),
-        (note("interventions", lang), None if interventions is None else len(interventions)),
+        (note("year", lang), run.year),
+        (note("units", lang), len(run.baseline)),
+        (note("interventions", lang), None if works is None else len(works)),
         (note("reduction_rows", lang), None if reductions is None else len(reductions)),
     ]
     if audit is not None and audit.cut:
         rows.append((note("audit_elsewhere", lang), audit.sentence(lang)))
-    base = summarize(baseline)
+    base = summarize(run.baseline)
     rows.append((note("area_ha", lang), float(base["area_ha"].iloc[0])))
     rows.append((note("slum_before", lang), float(base["slum_ha"].iloc[0])))
-    if after is not None:
-        rows.append((note("slum_after", lang), float(summarize(after)["slum_ha"].iloc[0])))
-    for key, value in (parameters or {}).items():
+    if run.after is not None:
+        rows.append((note("slum_after", lang), float(summarize(run.after)["slum_ha"].iloc[0])))
+    for key, value in (run.parameters or {}).items():
         rows.append((str(key), value if isinstance(value, int | float | bool) else str(value)))
     levels = ", ".join(f"{level_text(label, lang)} ≥ {minimum}" for label, minimum in rs.levels)
     rows.append((note("levels", lang), levels))
@@ -242,33 +233,27 @@ def _notes(
     )
 
 
-def _write_audit_sheet(
-    wb: Any,
-    trail: pd.DataFrame,
-    *,
-    workbook: Path,
-    audit_file: str | os.PathLike | None,
-    max_rows: int | None,
-    lang: Lang,
-) -> _AuditSheet:
-    """The audit sheet, cut to what a sheet holds (or to ``max_rows`` rows); the whole trail as
-    CSV where it is cut, or where ``audit_file`` asks for it."""
-    limit = data_rows(caption=False) if max_rows is None else _row_limit(max_rows)
+def _write_audit_sheet(wb: Any, run: _Run, *, workbook: Path) -> _AuditSheet:
+    """The audit sheet, cut to what a sheet holds (or to ``max_audit_rows`` rows); the whole
+    trail as CSV where it is cut, or where ``audit_file`` asks for it."""
+    trail = audit_trail(
+        run.reductions, interventions=run.interventions, baseline=run.baseline, after=run.after,
+        lang=run.lang,
+    )  # fmt: skip
+    limit = data_rows(caption=False) if run.max_audit_rows is None else run.max_audit_rows
     fits = len(trail) <= limit
     file = None
-    if audit_file is not None or not fits:
-        file = (
-            Path(audit_file)
-            if audit_file is not None
-            else workbook.with_name(workbook.stem + AUDIT_FILE_SUFFIX)
-        )
+    if run.audit_file is not None or not fits:
+        file = workbook.with_name(workbook.stem + AUDIT_FILE_SUFFIX)
+        file = file if run.audit_file is None else Path(run.audit_file)
         write_csv(trail, file)
     shown = len(trail) if fits else min(limit, data_rows(caption=True))
     audit = _AuditSheet(total=len(trail), shown=shown, file=file)
-    table = _for_display(trail.iloc[:shown], lang)
+    table = _for_display(trail.iloc[:shown], run.lang)
     frame_to_sheet(
-        wb, sheet_name("audit", lang), table, headers=[header(c, lang) for c in table.columns],
-        caption=audit.sentence(lang) if audit.cut else None,
+        wb, sheet_name("audit", run.lang), table,
+        headers=[header(c, run.lang) for c in table.columns],
+        caption=audit.sentence(run.lang) if audit.cut else None,
         text_columns=("unit_id", "intervention_id"), freeze_columns=2,
     )  # fmt: skip
     return audit
@@ -283,102 +268,84 @@ def _row_limit(value: Any) -> int:
     return int(value)
 
 
-def _write_excel(
-    path: Path,
-    *,
-    baseline: pd.DataFrame,
-    after: pd.DataFrame | None,
-    remaining: pd.DataFrame | None,
-    interventions: pd.DataFrame | None,
-    reductions: pd.DataFrame | None,
-    ledger: pd.DataFrame | None,
-    year: int | None,
-    parameters: Mapping[str, Any] | None,
-    validation: Mapping[str, ValidationReport | None] | None,
-    lang: Lang,
-    audit_file: str | os.PathLike | None,
-    max_audit_rows: int | None,
-) -> Path | None:
+@dataclass
+class _Run:
+    """The frames and options of one set of reports."""
+
+    baseline: pd.DataFrame
+    after: pd.DataFrame | None = None
+    remaining: pd.DataFrame | None = None
+    interventions: pd.DataFrame | None = None
+    reductions: pd.DataFrame | None = None
+    ledger: pd.DataFrame | None = None
+    year: int | None = None
+    parameters: Mapping[str, Any] | None = None
+    validation: Mapping[str, ValidationReport | None] | None = None
+    lang: Lang = "id"
+    audit_file: str | os.PathLike | None = None
+    max_audit_rows: int | None = None
+
+    def __post_init__(self) -> None:
+        """Options checked before any file is written; ``after`` in the baseline's order and
+        the ledger computed from the reductions when not given."""
+        self.lang = check_lang(self.lang)
+        if self.max_audit_rows is not None:
+            self.max_audit_rows = _row_limit(self.max_audit_rows)
+        if self.after is not None:
+            self.after = _aligned(self.after, self.baseline)
+        if self.ledger is None:
+            self.ledger = yearly_ledger(self.baseline, self.reductions)
+
+
+def _write_excel(path: Path, run: _Run) -> Path | None:
     """Write the workbook; return the CSV file of the audit trail when one was written."""
-    if max_audit_rows is not None:
-        _row_limit(max_audit_rows)
-    if after is not None:
-        after = _aligned(after, baseline)
-    if ledger is None:
-        ledger = yearly_ledger(baseline, reductions)
-    with writing(path) as wb:
-        return _sheets(
-            wb, path, baseline=baseline, after=after, remaining=remaining,
-            interventions=interventions, reductions=reductions, ledger=ledger, year=year,
-            parameters=parameters, validation=validation, lang=lang, audit_file=audit_file,
-            max_audit_rows=max_audit_rows,
-        )  # fmt: skip
-
-
-def _sheets(
-    wb: Any,
-    path: Path,
-    *,
-    baseline: pd.DataFrame,
-    after: pd.DataFrame | None,
-    remaining: pd.DataFrame | None,
-    interventions: pd.DataFrame | None,
-    reductions: pd.DataFrame | None,
-    ledger: pd.DataFrame | None,
-    year: int | None,
-    parameters: Mapping[str, Any] | None,
-    validation: Mapping[str, ValidationReport | None] | None,
-    lang: Lang,
-    audit_file: str | os.PathLike | None,
-    max_audit_rows: int | None,
-) -> Path | None:
-    """The workbook's sheets, in order; the CSV file of the audit trail when one was written."""
+    lang = run.lang
 
     def headers(frame: pd.DataFrame) -> list[str]:
         return [header(c, lang) for c in frame.columns]
 
-    for key, by in (
-        ("kota", ["provinsi", "kota"]),
-        ("kelurahan", ["kota", "kecamatan", "kelurahan"]),
-    ):
-        table = summary_by(
-            baseline, after=after, remaining=remaining, by=by, total=word("total", lang)
-        )
-        name = sheet_name(key, lang)
-        frame_to_sheet(wb, name, table, headers=headers(table), caption=name)
-    scores = _for_display(unit_scores(baseline, after=after, remaining=remaining), lang)
-    frame_to_sheet(
-        wb, sheet_name("units", lang), scores, headers=headers(scores), text_columns=("unit_id",)
-    )
-    if ledger is not None:
-        frame_to_sheet(wb, sheet_name("ledger", lang), ledger, headers=headers(ledger),
-                       caption=word("ledger_title", lang))  # fmt: skip
-    audit = None
-    if reductions is not None:
-        trail = audit_trail(
-            reductions, interventions=interventions, baseline=baseline, after=after, lang=lang
-        )
-        audit = _write_audit_sheet(
-            wb, trail, workbook=path, audit_file=audit_file, max_rows=max_audit_rows, lang=lang
-        )
-    found: dict[str, ValidationReport | None] = {
-        "units": baseline.attrs.get("report"),
-        "interventions": None if interventions is None else interventions.attrs.get("report"),
-        "allocation": None if reductions is None else reductions.attrs.get("report"),
-        "overlay": None if remaining is None else remaining.attrs.get("report"),
-        "levels": unassessed_report(baseline, after),
-        "reductions": None if reductions is None else untraced_report(reductions, interventions),
-    }
-    found.update(validation or {})
-    issues = issues_table(found)
-    frame_to_sheet(wb, sheet_name("issues", lang), issues, headers=headers(issues),
-                   freeze_columns=0)  # fmt: skip
-    notes = _notes(
-        baseline, after, interventions=interventions, reductions=reductions, year=year,
-        parameters=parameters, audit=audit, lang=lang,
-    )  # fmt: skip
-    frame_to_sheet(wb, sheet_name("notes", lang), notes, headers=headers(notes))
+    with writing(path) as wb:
+        for key, by in (
+            ("kota", ["provinsi", "kota"]),
+            ("kelurahan", ["kota", "kecamatan", "kelurahan"]),
+        ):
+            table = summary_by(
+                run.baseline, after=run.after, remaining=run.remaining, by=by,
+                total=word("total", lang),
+            )  # fmt: skip
+            name = sheet_name(key, lang)
+            frame_to_sheet(wb, name, table, headers=headers(table), caption=name)
+        scores = unit_scores(run.baseline, after=run.after, remaining=run.remaining)
+        scores = _for_display(scores, lang)
+        frame_to_sheet(wb, sheet_name("units", lang), scores, headers=headers(scores),
+                       text_columns=("unit_id",))  # fmt: skip
+        if run.ledger is not None:
+            ledger, title = run.ledger, word("ledger_title", lang)
+            frame_to_sheet(
+                wb, sheet_name("ledger", lang), ledger, headers=headers(ledger), caption=title
+            )
+        audit = None if run.reductions is None else _write_audit_sheet(wb, run, workbook=path)
+        issues = issues_table(_validation_reports(run))
+        frame_to_sheet(wb, sheet_name("issues", lang), issues, headers=headers(issues),
+                       freeze_columns=0)  # fmt: skip
+        notes = _notes(run, audit)
+        frame_to_sheet(wb, sheet_name("notes", lang), notes, headers=headers(notes))
     return None if audit is None else audit.file
+
+
+def _validation_reports(run: _Run) -> dict[str, ValidationReport | None]:
+    """The reports of the inputs and of the run's own checks, then those given."""
+    works, reductions = run.interventions, run.reductions
+    found: dict[str, ValidationReport | None] = {
+        "units": run.baseline.attrs.get("report"),
+        "interventions": None if works is None else works.attrs.get("report"),
+        "allocation": None if reductions is None else reductions.attrs.get("report"),
+        "overlay": None if run.remaining is None else run.remaining.attrs.get("report"),
+        "levels": unassessed_report(run.baseline, run.after),
+        "reductions": None if reductions is None else untraced_report(reductions, works),
+    }
+    found.update(run.validation or {})
+    return found
 
 
 def write_excel_report(
@@ -459,16 +426,16 @@ def write_excel_report(
     >>> openpyxl.load_workbook(path).sheetnames
     ['Ringkasan Kota', 'Ringkasan Kelurahan', 'Skor Unit', 'Catatan Validasi', 'Katalog']
     """
-    lang = check_lang(lang)
     baseline, after = _frames(
         "kg.write_excel_report", baseline=baseline, after=after, units_assessed=units_assessed
     )
-    _write_excel(
-        Path(path), baseline=baseline, after=after, remaining=remaining,
-        interventions=interventions, reductions=reductions, ledger=ledger, year=year,
-        parameters=parameters, lang=lang, audit_file=audit_file, max_audit_rows=max_audit_rows,
-        validation=_validation("kg.write_excel_report", validation, reports),
+    run = _Run(
+        baseline, after=after, remaining=remaining, interventions=interventions,
+        reductions=reductions, ledger=ledger, year=year, parameters=parameters,
+        validation=_validation("kg.write_excel_report", validation, reports), lang=lang,
+        audit_file=audit_file, max_audit_rows=max_audit_rows,
     )  # fmt: skip
+    _write_excel(Path(path), run)
     return Path(path)
 
 
@@ -583,10 +550,12 @@ def write_csv(
     Returns
     -------
     Path
+        ``path``: the CSV file.
 
     Examples
     --------
-    >>> import tempfile, pathlib, pandas as pd
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
     >>> from kotaku_gis.reports import write_csv
     >>> path = write_csv(pd.DataFrame({"unit_id": ["A"], "area_ha": [1.5]}),
     ...                  pathlib.Path(tempfile.mkdtemp()) / "units.csv")
@@ -699,23 +668,19 @@ def write_reports(
     >>> [p.name for p in paths]
     ['kotaku_report.xlsx', 'kotaku_report.gpkg', 'units_assessed.csv']
     """
-    lang = check_lang(lang)
     baseline, after = _frames(
         "kg.write_reports", baseline=baseline, after=after, units_assessed=units_assessed
     )
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if ledger is None:
-        ledger = yearly_ledger(baseline, reductions)
-    if audit_file is not None:
-        audit_file = out / audit_file
-    workbook = out / "kotaku_report.xlsx"
-    trail = _write_excel(
-        workbook, baseline=baseline, after=after, remaining=remaining,
-        interventions=interventions, reductions=reductions, ledger=ledger, year=year,
-        parameters=parameters, validation=validation, lang=lang, audit_file=audit_file,
-        max_audit_rows=max_audit_rows,
+    run = _Run(
+        baseline, after=after, remaining=remaining, interventions=interventions,
+        reductions=reductions, ledger=ledger, year=year, parameters=parameters,
+        validation=validation, lang=lang, max_audit_rows=max_audit_rows,
+        audit_file=None if audit_file is None else out / audit_file,
     )  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = out / "kotaku_report.xlsx"
+    trail = _write_excel(workbook, run)
     written = [
         workbook,
         write_gpkg_report(
@@ -729,8 +694,8 @@ def write_reports(
     if trail is not None:
         written.append(trail)
     if figures:
-        written += _level_maps(out, baseline, after, lang)
-        if ledger is not None and len(ledger):
-            save_figure(plot_ledger(ledger, lang=lang), out / "chart_ledger.png")
+        written += _level_maps(out, baseline, after, run.lang)
+        if run.ledger is not None and len(run.ledger):
+            save_figure(plot_ledger(run.ledger, lang=run.lang), out / "chart_ledger.png")
             written.append(out / "chart_ledger.png")
     return written

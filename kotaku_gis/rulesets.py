@@ -106,26 +106,40 @@ def normalise_levels(values: pd.Series, *, column: str = "level") -> pd.Series:
     ['kumuh ringan', 'kumuh berat', <NA>, <NA>]
     """
     values = pd.Series(values)
-    # Normalise each distinct label once: a million units carry four labels.
+    codes, text = _distinct_labels(values, r"\s+")
+    unknown = text.notna() & ~text.isin(LEVELS)
+    if unknown.any():
+        bad = np.isin(codes, np.flatnonzero(unknown.to_numpy(dtype=bool)))
+        rows = values.index[bad][:5].tolist()
+        labels = [str(u) for u in dict.fromkeys(values[bad].tolist())][:10]
+        raise InputError(
+            f"column {column!r} holds unknown level(s) {labels} in row(s) {rows}; use one of "
+            f"{list(LEVELS)} (case and extra spaces do not matter)."
+        )
+    return _spread(text, codes, values)
+
+
+def _distinct_labels(values: pd.Series, spaces: str) -> tuple[np.ndarray, pd.Series]:
+    """Each value's position among the distinct values, and those values as text:
+    lower-cased, runs of ``spaces`` as one space, stripped, blanks as ``<NA>``.
+
+    Each distinct label is normalised once: a million units carry four labels.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = (
         pd.Series(uniques, dtype=object)
         .astype("string")
-        .str.strip()
         .str.lower()
-        .str.replace(r"\s+", " ", regex=True)
+        .str.replace(spaces, " ", regex=True)
+        .str.strip()
         .replace("", pd.NA)
     )
-    unknown = text.notna() & ~text.isin(LEVELS)
-    if unknown.any():
-        bad_codes = np.flatnonzero(unknown.to_numpy(dtype=bool))
-        rows = values.index[np.isin(codes, bad_codes)][:5].tolist()
-        raise InputError(
-            f"column {column!r} holds unknown level(s) "
-            f"{[str(u) for u in uniques[bad_codes]][:10]} in row(s) {rows}; use one of "
-            f"{list(LEVELS)} (case and extra spaces do not matter)."
-        )
-    labels = np.append(text.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
+    return codes, text
+
+
+def _spread(distinct: pd.Series, codes: np.ndarray, values: pd.Series) -> pd.Series:
+    """The distinct labels back on every row of ``values`` (``<NA>`` where it is blank)."""
+    labels = np.append(distinct.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
     return pd.Series(labels[codes], index=values.index, dtype="string", name=values.name)
 
 
@@ -179,22 +193,12 @@ def parse_levels(values: pd.Series, *, column: str = "level") -> tuple[pd.Series
     """
     del column
     values = pd.Series(values)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = (
-        pd.Series(uniques, dtype=object)
-        .astype("string")
-        .str.strip()
-        .str.lower()
-        .str.replace(r"[\s_\-]+", " ", regex=True)
-        .str.strip()
-        .replace("", pd.NA)
-    )
+    codes, text = _distinct_labels(values, r"[\s_\-]+")
     canon = text.map(dict(LEVEL_ALIASES)).astype("string")
     unknown_u = (text.notna() & canon.isna()).to_numpy(dtype=bool)
-    labels = np.append(canon.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
     flags = np.append(unknown_u, False)
     return (
-        pd.Series(labels[codes], index=values.index, dtype="string", name=values.name),
+        _spread(canon, codes, values),
         pd.Series(flags[codes], index=values.index, dtype=bool, name=values.name),
     )
 

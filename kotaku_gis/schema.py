@@ -7,10 +7,25 @@ the functions below (``pct_1a``, ``score_1a``, ``avg_drainase``, ``reduction_1a`
 ``ha_kumuh_berat``, ``units_kumuh_berat`` and their ``_after`` / ``_before`` /
 ``_published`` twins) and read back by :func:`parse_column`, so that every module spells
 them the same way.
+
+Examples
+--------
+>>> from kotaku_gis import schema
+>>> schema.pct_column("1a"), schema.score_column("1a"), schema.reduction_column("2b")
+('pct_1a', 'score_1a', 'reduction_2b')
+>>> schema.avg_column("drainase"), schema.ha_column("kumuh berat")
+('avg_drainase', 'ha_kumuh_berat')
+>>> schema.units_column("tidak kumuh")
+'units_tidak_kumuh'
+>>> schema.after_column(schema.ha_column("kumuh ringan")), schema.before_column("level")
+('ha_kumuh_ringan_after', 'level_before')
+>>> schema.published_column(schema.avg_column("jalan"))
+'avg_jalan_published'
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,11 +82,6 @@ CRITERION_DENOMINATOR: dict[str, str] = {
     c.code: c.denominator for c in RULESETS[DEFAULT_RULESET].criteria
 }
 
-#: Suffixes of a column's twin in another state: after works, at baseline, as published.
-STATES: tuple[str, ...] = ("after", "before", "published")
-#: Prefixes of the columns built per criterion, aspect or level.
-_PREFIXES: tuple[str, ...] = ("pct", "score", "avg", "reduction", "ha", "units")
-
 
 def level_key(level: str) -> str:
     """A level label as it stands in column names: ``"kumuh berat"`` → ``"kumuh_berat"``.
@@ -85,112 +95,33 @@ def level_key(level: str) -> str:
     return str(level).replace(" ", "_")
 
 
-def pct_column(code: str) -> str:
-    """The percentage column of a criterion: ``pct_1a``.
+def _builder(template: str, doc: str, key: Callable[[str], str] = str) -> Callable[[str], str]:
+    """A column-name builder: ``template`` with the key (see the module's examples)."""
 
-    Examples
-    --------
-    >>> from kotaku_gis.schema import pct_column
-    >>> pct_column("1a")
-    'pct_1a'
-    """
-    return f"pct_{code}"
+    def build(value: str) -> str:
+        return template.format(key(value))
 
-
-def score_column(code: str) -> str:
-    """The score column of a criterion: ``score_1a``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import score_column
-    >>> score_column("4c")
-    'score_4c'
-    """
-    return f"score_{code}"
+    build.__name__ = build.__qualname__ = template.replace("{}", "").strip("_") + "_column"
+    build.__doc__ = doc
+    return build
 
 
-def avg_column(aspect: str) -> str:
-    """The average percentage column of an aspect: ``avg_drainase``.
+# Per criterion, aspect or level (a level's spaces become underscores), then a column's twin
+# in another state: after works, at baseline, as published on input.
+pct_column = _builder("pct_{}", "The percentage column of a criterion: ``pct_1a``.")
+score_column = _builder("score_{}", "The score column of a criterion: ``score_1a``.")
+avg_column = _builder("avg_{}", "The average percentage of an aspect: ``avg_jalan``.")
+reduction_column = _builder("reduction_{}", "Volume works took off a criterion: ``reduction_2b``.")
+ha_column = _builder("ha_{}", "A summary's hectares of a level: ``ha_kumuh_berat``.", level_key)
+units_column = _builder("units_{}", "Units of a level in a summary: ``units_kumuh``.", level_key)
+after_column = _builder("{}_after", "A column's twin after works: ``level_after``.")
+before_column = _builder("{}_before", "A column's twin at baseline: ``level_before``.")
+published_column = _builder("{}_published", "A figure as given on input: ``level_published``.")
 
-    Examples
-    --------
-    >>> from kotaku_gis.schema import avg_column
-    >>> avg_column("drainase")
-    'avg_drainase'
-    """
-    return f"avg_{aspect}"
-
-
-def reduction_column(code: str) -> str:
-    """The column of the volume works took off a criterion: ``reduction_2b``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import reduction_column
-    >>> reduction_column("2b")
-    'reduction_2b'
-    """
-    return f"reduction_{code}"
-
-
-def ha_column(level: str) -> str:
-    """The hectares-per-level column of a summary: ``ha_kumuh_berat``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import ha_column
-    >>> ha_column("kumuh berat"), ha_column("belum dinilai")
-    ('ha_kumuh_berat', 'ha_belum_dinilai')
-    """
-    return f"ha_{level_key(level)}"
-
-
-def units_column(level: str) -> str:
-    """The units-per-level column of a summary: ``units_kumuh_berat``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import units_column
-    >>> units_column("tidak kumuh")
-    'units_tidak_kumuh'
-    """
-    return f"units_{level_key(level)}"
-
-
-def after_column(name: str) -> str:
-    """A column's twin after works: ``level`` → ``level_after``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import after_column, ha_column
-    >>> after_column("level"), after_column(ha_column("kumuh ringan"))
-    ('level_after', 'ha_kumuh_ringan_after')
-    """
-    return f"{name}_after"
-
-
-def before_column(name: str) -> str:
-    """A column's twin at baseline (before works): ``level`` → ``level_before``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import before_column
-    >>> before_column("total_score")
-    'total_score_before'
-    """
-    return f"{name}_before"
-
-
-def published_column(name: str) -> str:
-    """A given figure kept beside the computed one: ``level`` → ``level_published``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.schema import avg_column, published_column
-    >>> published_column(avg_column("jalan"))
-    'avg_jalan_published'
-    """
-    return f"{name}_published"
+#: Suffixes of a column's twin in another state: after works, at baseline, as published.
+STATES: tuple[str, ...] = ("after", "before", "published")
+#: Prefixes of the columns built per criterion, aspect or level.
+_PREFIXES: tuple[str, ...] = ("pct", "score", "avg", "reduction", "ha", "units")
 
 
 @dataclass(frozen=True)

@@ -163,17 +163,16 @@ def yearly_ledger(baseline: pd.DataFrame, reductions: pd.DataFrame | None) -> pd
 
     Examples
     --------
+    Works of 2022 and 2024 give a ledger of those two years; without reductions, none.
+
     >>> import pandas as pd
     >>> import kotaku_gis as kg
     >>> from kotaku_gis.summaries import yearly_ledger
-    >>> units = pd.DataFrame({"unit_id": ["A"], "area_ha": [2.0], "buildings": [10],
-    ...     "households": [10], "road_length_m": [100.0], "drain_length_m": [100.0],
-    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
-    ...     "7a": [10.0], "7b": [10.0], "1a": [10.0], "1c": [10.0]})
-    >>> red = pd.DataFrame({"unit_id": ["A"], "criterion": ["7a"], "volume": [10.0],
-    ...     "year": [2023]})
-    >>> yearly_ledger(units, red)[["year", "slum_ha"]].values.tolist()
-    [[2023.0, 0.0]]
+    >>> units = kg.datasets.load_units().head(5)
+    >>> red = pd.DataFrame({"unit_id": units["unit_id"].iloc[0], "criterion": ["7a", "7b"],
+    ...     "volume": 1.0, "year": [2024, 2022]})
+    >>> yearly_ledger(units, red)["year"].tolist(), yearly_ledger(units, None)
+    ([2022, 2024], None)
     """
     if reductions is None or "year" not in reductions.columns:
         return None
@@ -407,11 +406,10 @@ def untraced_report(
     --------
     >>> import pandas as pd
     >>> from kotaku_gis.summaries import untraced_report
-    >>> red = pd.DataFrame({"intervention_id": ["W9"], "unit_id": ["A"], "criterion": ["2b"],
-    ...     "volume": [5.0]})
-    >>> rep = untraced_report(red, pd.DataFrame({"intervention_id": ["W1"]}))
-    >>> [i.check for i in rep]
-    ['untraced_reduction']
+    >>> works = pd.DataFrame({"intervention_id": ["W1"]})
+    >>> red = works.assign(intervention_id="W9", unit_id="A", criterion="2b", volume=5.0)
+    >>> [(i.row, i.check) for i in untraced_report(red, works)]
+    [(0, 'untraced_reduction')]
     """
     if interventions is None or "intervention_id" not in interventions.columns:
         return None

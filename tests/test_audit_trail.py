@@ -16,7 +16,6 @@ import shapely
 import kotaku_gis as kg
 from kotaku_gis.excel import EXCEL_MAX_ROWS, data_rows, frame_to_sheet, writing
 from kotaku_gis.pipeline import run_job
-from kotaku_gis.schema import CRITERION_DENOMINATOR
 
 
 def _units() -> pd.DataFrame:
@@ -154,19 +153,15 @@ def test_a_sheet_refuses_more_rows_than_excel_holds(tmp_path):
 
 
 def test_run_writes_the_whole_trail_as_reductions_csv(tmp_path):
-    boxes = [shapely.box(116.10 + i * 0.001, -8.58, 116.101 + i * 0.001, -8.579) for i in range(3)]
-    units = gpd.GeoDataFrame(
-        {"unit_id": ["RT01", "RT02", "RT03"], "kelurahan": "Bintaro", "kota": "Kota Mataram",
-         "buildings": 50.0, "households": 60.0, "road_length_m": 300.0, "drain_length_m": 300.0},
-        geometry=boxes, crs=4326,
-    )  # fmt: skip
-    units["area_ha"] = kg.area_ha(units)
-    for code, denom in CRITERION_DENOMINATOR.items():
-        units[code] = units[denom] * 0.9
+    # The two units of _units() as polygons (their area measured), two hydrants of fire
+    # protection (7a, 7b) on them.
+    squares = [shapely.box(116.100, -8.580, 116.101, -8.579),
+               shapely.box(116.101, -8.580, 116.102, -8.579)]  # fmt: skip
+    units = gpd.GeoDataFrame(_units().drop(columns="area_ha"), geometry=squares, crs=4326)
+    hydrants = [shapely.Point(116.1005, -8.5795), shapely.Point(116.1015, -8.5795)]
     works = gpd.GeoDataFrame(
-        {"intervention_id": ["W1", "W2"], "kind": ["hidran umum", "hidran umum"],
-         "year": [2022, 2023], "status": ["selesai", "selesai"]},
-        geometry=[shapely.Point(116.1005, -8.5795), shapely.Point(116.1015, -8.5795)], crs=4326,
+        {"intervention_id": ["W1", "W2"], "kind": "hidran kebakaran", "year": [2022, 2023],
+         "status": "selesai"}, geometry=hydrants, crs=4326,
     )  # fmt: skip
     res = run_job(units, works, out_dir=tmp_path, write_map=False, grid_m=None)
     trail = pd.read_csv(tmp_path / "reductions.csv", encoding="utf-8-sig")
