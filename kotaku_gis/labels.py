@@ -158,8 +158,8 @@ def category_label(key: str, lang: str = "id") -> str:
 
     Examples
     --------
-    >>> from kotaku_gis.labels import category_label
-    >>> category_label("air_minum"), category_label("air_minum", "en")
+    >>> from kotaku_gis import labels
+    >>> labels.category_label("air_minum"), labels.category_label("air_minum", "en")
     ('Air minum', 'Drinking water')
     """
     if key not in _TEXTS["category"]:

@@ -282,14 +282,16 @@ def progress(
 
     Examples
     --------
+    One unit of 2 ha at 20 points (1a, 1c, 7a and 7b at 100 %); works of 2023 take all of
+    7a off (15 points: tidak kumuh).
+
     >>> import pandas as pd
     >>> import kotaku_gis as kg
-    >>> units = pd.DataFrame({"unit_id": ["A"], "area_ha": [2.0], "buildings": [10],
-    ...     "households": [10], "road_length_m": [100.0], "drain_length_m": [100.0],
-    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
-    ...     "7a": [10.0], "7b": [10.0], "1a": [10.0], "1c": [10.0]})
-    >>> red = pd.DataFrame({"unit_id": ["A"], "criterion": ["7a"], "volume": [10.0],
-    ...     "year": [2023]})
+    >>> volumes = {code: 10.0 if code in ("1a", "1c", "7a", "7b") else 0.0
+    ...            for code in kg.get_ruleset().codes}
+    >>> units = pd.DataFrame([{"unit_id": "A", "area_ha": 2.0, "buildings": 10,
+    ...     "households": 10, "road_length_m": 100.0, "drain_length_m": 100.0, **volumes}])
+    >>> red = pd.DataFrame([{"unit_id": "A", "criterion": "7a", "volume": 10.0, "year": 2023}])
     >>> led = kg.progress(units, red, years=[2022, 2023])
     >>> led["slum_ha"].tolist(), led["reduced_ha"].tolist(), led["units_left"].tolist()
     ([2.0, 0.0], [0.0, 2.0], [0, 1])

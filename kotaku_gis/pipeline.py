@@ -516,15 +516,10 @@ def _scoring_summary(report: ValidationReport | None, *, first: int = 20) -> dic
 def _workbook(result: JobResult, out: Path) -> None:
     from .reports import write_reports
 
+    r = result
     write_reports(
-        out,
-        baseline=result.baseline,
-        after=result.after,
-        audit_file=AUDIT_FILE,
-        remaining=result.remaining,
-        interventions=result.interventions,
-        reductions=result.reductions,
-        ledger=result.ledger,
-        summary=result.summary,
-        parameters={"what-if": WHAT_IF_NOTE} if result.what_if else None,
-    )
+        out, baseline=r.baseline, after=r.after, remaining=r.remaining,
+        interventions=r.interventions, reductions=r.reductions, ledger=r.ledger,
+        summary=r.summary, audit_file=AUDIT_FILE,
+        parameters={"what-if": WHAT_IF_NOTE} if r.what_if else None,
+    )  # fmt: skip

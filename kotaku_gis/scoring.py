@@ -959,15 +959,14 @@ def _kept_published(
         kept[_PUBLISHED] = ev.published.to_numpy()
         base, published = levels.base, levels.published
         differs = (base >= 0) & (published >= 0) & (base != published)
-        if differs.any():
-            report.add_rows(
-                _rows(units, differs), "level", "warning", "level_differs",
-                [f"computed level {LEVEL_ORDER[a]!r} (total {t}) differs from the published "
-                 f"{LEVEL_ORDER[b]!r} (kept as level_published); check the volumes and "
-                 "denominators against the published sheet"
-                 for a, b, t in zip(base[differs], published[differs], crit.total0[differs],
-                                    strict=True)],
-            )  # fmt: skip
+        pairs = zip(base[differs], published[differs], crit.total0[differs], strict=True)
+        messages = [
+            f"computed level {LEVEL_ORDER[a]!r} (total {t}) differs from the published "
+            f"{LEVEL_ORDER[b]!r} (kept as level_published); check the volumes and "
+            "denominators against the published sheet"
+            for a, b, t in pairs
+        ]
+        report.add_rows(_rows(units, differs), "level", "warning", "level_differs", messages)
     if "level_source" not in units.columns:
         kept.update(
             _published_figures(

@@ -15,6 +15,13 @@ import kotaku_gis as kg
 from kotaku_gis.workbook import R0_HEADERS, _build_aliases, _key, map_r0_header
 
 
+def _entries(issues: pd.DataFrame) -> list[tuple]:
+    """(row, column, severity, check) of each report entry, sorted."""
+    return sorted(
+        zip(issues["row"], issues["column"], issues["severity"], issues["check"], strict=True)
+    )
+
+
 @pytest.mark.parametrize(
     ("header", "column"),
     [
@@ -318,8 +325,7 @@ def test_separators_by_column_unit(tmp_path) -> None:
         [1.25, 1250.0, 40.0, 3.0, 0.5, 1250.5, 8.0],
     ]
     issues = table.attrs["report"].to_frame()
-    got = sorted(zip(issues["row"], issues["column"], issues["severity"], issues["check"],
-                     strict=True))  # fmt: skip
+    got = _entries(issues)
     assert got == [
         ("Bintaro!2", "1a", "info", "thousands_separator"),
         ("Bintaro!2", "buildings", "info", "thousands_separator"),
@@ -431,8 +437,7 @@ def test_formula_without_saved_value_is_reported(tmp_path) -> None:
     assert table["unit_id"].tolist() == ["RT001", "RT002"]
     assert np.isnan(table["1a"].iloc[0]) and table["1a"].iloc[1] == 10.0
     issues = table.attrs["report"].to_frame()
-    got = sorted(zip(issues["row"], issues["column"], issues["severity"], issues["check"],
-                     strict=True))  # fmt: skip
+    got = _entries(issues)
     assert got == [
         ("Bintaro!2", "1a", "warning", "formula_without_value"),
         ("Bintaro!4", "area_ha", "warning", "formula_without_value"),
