@@ -15,6 +15,7 @@ from .distributed import partition_units
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
 from .io import read_interventions, read_units
+from .kawasan import assess_kawasan
 from .ledger import Reconciliation, progress, reconcile, summarize
 from .maps import map_units, save_map
 from .overlay import coverage, remaining_area, service_areas
@@ -52,6 +53,7 @@ __all__ = [
     "allocate",
     "area_ha",
     "assess",
+    "assess_kawasan",
     "coverage",
     "datasets",
     "get_ruleset",

@@ -36,7 +36,8 @@ def unit_hectares(frame: pd.DataFrame) -> np.ndarray:
 
 
 def align_rows(frame: pd.DataFrame, to: pd.DataFrame, *, name: str, other: str) -> pd.DataFrame:
-    """Rows of ``frame`` in the order of ``to``: the same index, else matched on ``unit_id``.
+    """Rows of ``frame`` in the order of ``to``: matched on ``unit_id`` when both have it (an
+    index of positions says nothing about which unit a row is), else on the index.
 
     ``name`` and ``other`` say in messages what ``frame`` and ``to`` are ("the baseline",
     "the assessment after works").
@@ -46,21 +47,25 @@ def align_rows(frame: pd.DataFrame, to: pd.DataFrame, *, name: str, other: str) 
     >>> import pandas as pd
     >>> from kotaku_gis._frames import align_rows
     >>> after = pd.DataFrame({"unit_id": ["b", "a"], "level": ["x", "y"]})
-    >>> base = pd.DataFrame({"unit_id": ["a", "b"]}, index=[10, 11])
+    >>> base = pd.DataFrame({"unit_id": ["a", "b"]})
     >>> align_rows(after, base, name="after", other="baseline")["level"].to_dict()
-    {10: 'y', 11: 'x'}
+    {0: 'y', 1: 'x'}
     """
-    if frame.index.equals(to.index):
+    both_ids = "unit_id" in frame.columns and "unit_id" in to.columns
+    if not both_ids and frame.index.equals(to.index):
         return frame
-    if "unit_id" not in frame.columns or "unit_id" not in to.columns:
+    if not both_ids:
         raise InputError(
             f"{other} and {name} have different rows and no 'unit_id' to match them; assess "
             "the same units twice."
         )
-    ids = pd.Index(id_strings(frame["unit_id"]))
-    if ids.has_duplicates:
+    ids = id_strings(frame["unit_id"])
+    to_ids = id_strings(to["unit_id"])
+    if ids.reset_index(drop=True).equals(to_ids.reset_index(drop=True)):
+        return frame.set_axis(to.index)
+    if ids.duplicated().any():
         raise InputError(f"unit_id values repeat in {name}; make them unique.")
-    pos = ids.get_indexer(id_strings(to["unit_id"]))
+    pos = pd.Index(ids).get_indexer(to_ids)
     if (pos < 0).any():
         missing = to["unit_id"][pos < 0].tolist()[:10]
         raise InputError(f"units {missing} of {other} are not in {name}.")

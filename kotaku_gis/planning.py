@@ -2226,9 +2226,9 @@ def scenario(
     >>> import geopandas as gpd, shapely
     >>> import kotaku_gis as kg
     >>> laea = "+proj=laea +lat_0=-8.6 +lon_0=116.1 +ellps=WGS84 +units=m"
-    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "households": [100], "buildings": [50],
+    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "households": [50], "buildings": [50],
     ...     "road_length_m": [400.0], "drain_length_m": [400.0], "1a": [0], "1b": [0.0],
-    ...     "1c": [50], "2a": [0.0], "2b": [0.0], "3a": [100], "3b": [0], "4a": [0.0],
+    ...     "1c": [50], "2a": [0.0], "2b": [0.0], "3a": [50], "3b": [0], "4a": [0.0],
     ...     "4b": [0.0], "4c": [0.0], "5a": [0], "5b": [0], "6a": [0], "6b": [0],
     ...     "7a": [50], "7b": [50]}, geometry=[shapely.box(0, 0, 100, 100)], crs=laea)
     >>> works = gpd.GeoDataFrame({"intervention_id": ["T1"], "kind": ["hidran_umum"],

@@ -150,7 +150,7 @@ def _validation(
 
 
 def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """``after``'s rows in the order of ``baseline``'s (the same index, else by unit_id)."""
+    """``after``'s rows in the order of ``baseline``'s (see :func:`_frames.align_rows`)."""
     return align_rows(after, baseline, name="the assessment after works", other="the baseline")
 
 

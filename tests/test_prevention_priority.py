@@ -67,7 +67,8 @@ def test_handling_type_follows_level_and_legal_status(
     assert out["handling_type"].tolist() == [expected]
 
 
-def test_priority_classes_from_other_considerations() -> None:
+def test_older_level_first_priority_classes() -> None:
+    """The unsourced level-first scheme, kept as ``ordering="level"``."""
     frame = pd.DataFrame({
         "unit_id": ["A", "B", "C", "D", "E"],
         "level": ["kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh", "kumuh berat"],
@@ -75,7 +76,7 @@ def test_priority_classes_from_other_considerations() -> None:
         # sums 15 (tinggi), 7 (sedang), 3 (rendah), -, 11 (tinggi)
         "nilai_strategis": [5, 3, 1, 1, 5], "kependudukan": [5, 3, 1, 1, 3],
         "sosial_ekonomi": [5, 1, 1, 1, 3]})  # fmt: skip
-    out = kg.handling(frame)
+    out = kg.handling(frame, ordering="level")
     assert out["pl_class"].tolist() == ["tinggi", "sedang", "rendah", "rendah", "tinggi"]
     assert out["priority_class"].tolist()[:3] == ["A1", "B4", "C5"]
     assert out["priority"].tolist()[:3] == [1, 10, 17]
@@ -86,6 +87,8 @@ def test_priority_classes_from_other_considerations() -> None:
 
 
 def test_priority_from_a_class_column() -> None:
-    out = kg.handling(pd.DataFrame({"level": ["kumuh sedang"], "legal_status": [True],
-                                    "pertimbangan_lain": ["Tinggi"]}))  # fmt: skip
-    assert out["priority_class"].tolist() == ["B1"]
+    frame = pd.DataFrame({"level": ["kumuh sedang"], "legal_status": [True],
+                          "pertimbangan_lain": ["Tinggi"]})  # fmt: skip
+    # pertimbangan lain tinggi (A), kumuh sedang (2): second of nine
+    assert kg.handling(frame)[["priority_class", "priority"]].values.tolist() == [["A2", 2]]
+    assert kg.handling(frame, ordering="level")["priority_class"].tolist() == ["B1"]
