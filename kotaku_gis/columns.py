@@ -64,6 +64,7 @@ __all__ = [
     "level_like",
     "match_name",
     "name_key",
+    "r0_aliases",
     "recognise_columns",
 ]
 
@@ -382,6 +383,23 @@ def _index(what: str, r0_only: bool = False) -> _Index:
         levels={k: frozenset(v) for k, v in levels.items()},
         codes=codes,
     )
+
+
+def r0_aliases() -> dict[str, str]:
+    """Every unit column name, in compared form (:func:`name_key`), that reads as exactly one
+    column of the R0 workbook layout, with that column.
+
+    Examples
+    --------
+    >>> from kotaku_gis.columns import name_key, r0_aliases
+    >>> r0_aliases()[name_key("Luas Verifikasi (Ha)")]
+    'area_ha'
+    """
+    return {
+        key: next(iter(columns))
+        for key, columns in _index("units", r0_only=True).full.items()
+        if len(columns) == 1
+    }
 
 
 def _candidates(text: str, index: _Index) -> list[tuple[str, str]]:

@@ -47,7 +47,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ._numbers import _number
-from .columns import CONVENTIONS, _index, match_name, name_key
+from .columns import CONVENTIONS, match_name, name_key, r0_aliases
 from .errors import InputError
 from .excel import frame_to_sheet, sheet_names, writing
 from .io import read_units
@@ -106,11 +106,7 @@ def _key(text: str) -> str:
 
 def _build_aliases() -> dict[str, str]:
     """Every name (in compared form) that reads as one R0 column, with that column."""
-    return {
-        key: next(iter(columns))
-        for key, columns in _index("units", r0_only=True).full.items()
-        if len(columns) == 1
-    }
+    return r0_aliases()
 
 
 def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str | None:
