@@ -1,4 +1,4 @@
-"""Hectares and row matching of assessed-unit frames, shared by the ledger and the summaries."""
+"""Reading unit frames: numbers, geometry, hectares and row matching, shared by the analyses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,38 @@ from .area import area_ha
 from .errors import InputError
 from .schema import id_strings
 
-__all__ = ["align_rows", "unit_hectares"]
+__all__ = ["align_rows", "has_geometry", "numbers", "unit_hectares"]
+
+
+def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as floats; text that is not a number, and blanks, as NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis._frames import numbers
+    >>> numbers(pd.DataFrame({"a": ["1.5", None, "x"]}), "a").tolist()
+    [1.5, nan, nan]
+    """
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def has_geometry(frame: pd.DataFrame) -> bool:
+    """True for a GeoDataFrame whose active geometry column is there and has a CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from kotaku_gis._frames import has_geometry
+    >>> has_geometry(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs=4326))
+    True
+    """
+    return (
+        isinstance(frame, gpd.GeoDataFrame)
+        and frame.active_geometry_name is not None
+        and frame.active_geometry_name in frame.columns
+        and frame.crs is not None
+    )
 
 
 def unit_hectares(frame: pd.DataFrame) -> np.ndarray:

@@ -87,10 +87,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._frames import has_geometry, numbers
 from .area import area_ha_array
 from .errors import InputError, reject_dask
 from .rulesets import (
@@ -181,19 +181,6 @@ def as_year(value: object, *, name: str = "year") -> int:
     return int(value)
 
 
-def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _has_geometry(frame: pd.DataFrame) -> bool:
-    return (
-        isinstance(frame, gpd.GeoDataFrame)
-        and frame.active_geometry_name is not None
-        and frame.active_geometry_name in frame.columns
-        and frame.crs is not None
-    )
-
-
 def _rows(frame: pd.DataFrame, mask: np.ndarray) -> list:
     return frame.index[mask].tolist()
 
@@ -265,7 +252,7 @@ def _gather(
     """The evidence of every criterion; with ``measure=False`` hectares from the geometry are
     only marked as present (1.0), not measured."""
     n = len(units)
-    geometry = _has_geometry(units)
+    geometry = has_geometry(units)
 
     def note(*args) -> None:
         if report is not None and measure:
@@ -275,7 +262,7 @@ def _gather(
     absent: set[str] = set()
     for col in dict.fromkeys(c.denominator for c in rs.criteria):
         if col in units.columns:
-            d = _numeric(units, col)
+            d = numbers(units, col)
             blank = np.isnan(d)
             if col == "area_ha" and geometry and blank.any():
                 from_geom = (
@@ -310,12 +297,12 @@ def _gather(
     nan = np.full(n, np.nan)
     for c in rs.criteria:
         code = c.code
-        vol = _numeric(units, code) if code in units.columns else nan
-        pct = _numeric(units, pct_column(code)) if pct_column(code) in units.columns else nan
+        vol = numbers(units, code) if code in units.columns else nan
+        pct = numbers(units, pct_column(code)) if pct_column(code) in units.columns else nan
         score = nan
         given_score = score_column(code)
         if given_score in units.columns:
-            score = _numeric(units, given_score)
+            score = numbers(units, given_score)
             bad = ~np.isnan(score) & ~np.isin(score, allowed)
             if bad.any():
                 if report is not None and not assessed_before:
@@ -525,7 +512,7 @@ def _reductions(
             raise InputError(
                 f"year={year} was asked for but the reductions table has no 'year' column."
             )
-        yrs = pd.to_numeric(red["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        yrs = numbers(red, "year")
         no_year = np.isnan(yrs)
         if no_year.any():
             report.add_rows(
@@ -534,7 +521,7 @@ def _reductions(
                 "not applied",
             )  # fmt: skip
         keep &= ~no_year & (np.nan_to_num(yrs, nan=np.inf) <= year)
-    vol = pd.to_numeric(red["volume"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    vol = numbers(red, "volume")
     bad_vol = keep & (np.isnan(vol) | (vol < 0))
     if bad_vol.any():
         report.add_rows(
@@ -1195,7 +1182,7 @@ def _published_figures(
         col = avg_column(aspect)
         if col not in units.columns:
             continue
-        given = _numeric(units, col)
+        given = numbers(units, col)
         kept[published_column(col)] = given
         differs = ~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > 0.005)
         if differs.any():
@@ -1208,7 +1195,7 @@ def _published_figures(
                  for c, g in zip(computed[differs], given[differs], strict=True)],
             )  # fmt: skip
     if "total_score" in units.columns:
-        given = _numeric(units, "total_score")
+        given = numbers(units, "total_score")
         kept[published_column("total_score")] = pd.array(
             pd.Series(given).round().astype("Int64"), dtype="Int64"
         )
