@@ -190,12 +190,14 @@ def run_job(
         A ``postgresql://`` URL writes the run's tables into the schema ``db_schema`` of
         that database (:func:`kotaku_gis.write_postgis`; ``result.database`` says what was
         written). A folder gets ``remaining.gpkg``, ``summary_kelurahan.csv``,
-        ``summary_kota.csv``, ``ledger.csv``, ``reductions.csv``, ``grid.gpkg``/``grid.tif``,
-        ``map.html`` and the Excel report, and ``run.json`` (what was run, when, and on which
-        files). Every result
-        is computed before any file is written, and each file is written to a temporary name
-        and moved into place, so a failed run leaves the previous outputs as they were and a
-        second run into the same folder replaces the whole set.
+        ``summary_kota.csv``, ``ledger.csv``, ``reductions.csv`` (the whole audit trail:
+        each reduction with its work and its unit's levels; the Excel report's audit sheet
+        holds what a sheet can and refers to this file for the rest),
+        ``grid.gpkg``/``grid.tif``, ``map.html`` and the Excel report, and ``run.json`` (what
+        was run, when, and on which files). Every result is computed before any file is
+        written, and each file is written to a temporary name and moved into place, so a
+        failed run leaves the previous outputs as they were and a second run into the same
+        folder replaces the whole set.
     ruleset : str
         Regulation to score with.
     flood : path, optional

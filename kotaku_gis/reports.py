@@ -58,7 +58,17 @@ from .charts import plot_ledger, plot_levels, save_figure
 from .errors import InputError
 from .excel import data_rows, frame_to_sheet, writing
 from .io import atomic_path, write_gpkg
-from .labels import NOT_ASSESSED, check_lang, count_text, header, level_text, note, sheet_name, word
+from .labels import (
+    NOT_ASSESSED,
+    Lang,
+    check_lang,
+    count_text,
+    header,
+    level_text,
+    note,
+    sheet_name,
+    word,
+)
 from .ledger import summarize
 from .rulesets import LEVELS, normalise_levels, ruleset_of
 from .schema import after_column, before_column
@@ -84,8 +94,6 @@ __all__ = [
 ]
 # frame_to_sheet (kotaku_gis.excel), plot_levels and plot_ledger (kotaku_gis.charts) and
 # summary_by (kotaku_gis.summaries) are importable from here as well.
-
-Lang = Literal["id", "en"]
 
 #: Name of the CSV file that holds a whole audit trail too long for its sheet, beside the
 #: workbook ``<name>.xlsx``: ``<name>_reductions.csv``.
@@ -121,14 +129,15 @@ def _frames(
             baseline = units_assessed
         else:
             after = units_assessed
-    now = baseline if after is None else after
-    if not isinstance(baseline, pd.DataFrame) or not isinstance(now, pd.DataFrame):
+    if baseline is None:
         raise InputError(
             f"{function} needs baseline=, the units scored by kg.assess(units) (and after=, "
             "the same units scored after works)."
         )
     for frame, what in ((baseline, "baseline"), (after, "after")):
-        if frame is not None and "level" not in frame.columns:
+        if frame is not None and (
+            not isinstance(frame, pd.DataFrame) or "level" not in frame.columns
+        ):
             raise InputError(f"{what} must be the output of kg.assess(units) (it has 'level').")
     return baseline, after
 
