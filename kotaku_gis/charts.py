@@ -147,10 +147,8 @@ def plot_ledger(
     ----------
     ledger : DataFrame
         :func:`kotaku_gis.progress`'s table (groups, if any, are added up per year).
-    path : path, optional
-        Also save the figure as PNG there (atomically).
-    lang : {"id", "en"}
-    dpi : int, default 150
+    path, lang, dpi
+        As for :func:`plot_levels`.
 
     Returns
     -------
