@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import InputError
-from .schema import LEVELS
+from .schema import LEVELS, after_column, ha_column
 
 app = typer.Typer(
     name="kotaku-gis",
@@ -85,15 +85,12 @@ def _print_result(result, elapsed: float) -> None:
     levels.add_column("before ha", justify="right")
     levels.add_column("after ha", justify="right")
     total = result.summary.sum(numeric_only=True)
-    for lvl in LEVELS:
-        slug = lvl.replace(" ", "_")
-        levels.add_row(lvl, f"{total[f'ha_{slug}']:,.2f}", f"{total[f'ha_{slug}_after']:,.2f}")
+    shown = [(lvl, lvl) for lvl in LEVELS]
     if head["units_belum_dinilai"]:
-        levels.add_row(
-            "belum dinilai (not assessed)",
-            f"{total['ha_not_assessed']:,.2f}",
-            f"{total['ha_not_assessed_after']:,.2f}",
-        )
+        shown.append(("belum dinilai (not assessed)", "not assessed"))
+    for label, lvl in shown:
+        ha = ha_column(lvl)
+        levels.add_row(label, f"{total[ha]:,.2f}", f"{total[after_column(ha)]:,.2f}")
     out_console.print(levels)
     if head["units_belum_dinilai"]:
         # A balanced ledger says nothing about units that were never scored.
