@@ -21,7 +21,7 @@ import pyogrio
 from .columns import FOLDER_COLUMN, name_key
 from .database import is_database_url, read_source
 from .errors import InputError
-from .report import ValidationReport
+from .validation_report import ValidationReport
 
 __all__ = ["Loaded", "load_source"]
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from .errors import InputError
-from .schema import LEVELS
+from .schema import LEVELS, after_column, ha_column
 
 # ---------------------------------------------------------------- texts
 
@@ -487,15 +487,12 @@ def _print_result(result, elapsed: float, *, year_given: bool) -> None:
     levels.add_column(_t("col_before_ha"), justify="right")
     levels.add_column(_t("col_after_ha"), justify="right")
     total = result.summary.sum(numeric_only=True)
-    for lvl in LEVELS:
-        slug = lvl.replace(" ", "_")
-        levels.add_row(lvl, f"{total[f'ha_{slug}']:,.2f}", f"{total[f'ha_{slug}_after']:,.2f}")
+    shown = [(lvl, lvl) for lvl in LEVELS]
     if head["units_belum_dinilai"]:
-        levels.add_row(
-            _t("not_assessed_row"),
-            f"{total['ha_not_assessed']:,.2f}",
-            f"{total['ha_not_assessed_after']:,.2f}",
-        )
+        shown.append((_t("not_assessed_row"), "not assessed"))
+    for label, lvl in shown:
+        ha = ha_column(lvl)
+        levels.add_row(label, f"{total[ha]:,.2f}", f"{total[after_column(ha)]:,.2f}")
     out_console.print(levels)
     rec = escape(str(result.reconciliation))
     if head["units_belum_dinilai"]:

@@ -50,8 +50,9 @@ from typing import Literal
 import pandas as pd
 
 from .errors import InputError
-from .report import ValidationReport
 from .rulesets import ASPECTS, RULESETS
+from .schema import avg_column, pct_column, score_column
+from .validation_report import ValidationReport
 
 __all__ = [
     "CONVENTIONS",
@@ -64,6 +65,7 @@ __all__ = [
     "level_like",
     "match_name",
     "name_key",
+    "r0_aliases",
     "recognise_columns",
 ]
 
@@ -276,7 +278,7 @@ def _coded() -> tuple[Convention, ...]:
     for code in criteria:
         out.append(
             Convention(
-                f"pct_{code}",
+                pct_column(code),
                 f"criterion {code} percentage, as given",
                 "%",
                 tuple(_fill(t, code) for t in _PCT_NAMES),
@@ -285,12 +287,12 @@ def _coded() -> tuple[Convention, ...]:
             )
         )
     for code in criteria:
-        out.append(Convention(f"score_{code}", f"criterion {code} score, as given", "0/1/3/5",
+        out.append(Convention(score_column(code), f"criterion {code} score, as given", "0/1/3/5",
                               tuple(_fill(t, code) for t in _SCORE_NAMES), _U,
                               family="score"))  # fmt: skip
     for aspect, (name_id, name_en) in ASPECTS.items():
         names = tuple(t.format(aspect=aspect, aspect_id=name_id) for t in _AVG_NAMES)
-        out.append(Convention(f"avg_{aspect}", f"aspect average percentage: {name_en.lower()}",
+        out.append(Convention(avg_column(aspect), f"aspect average percentage: {name_en.lower()}",
                               "%", names, _U, family="avg"))  # fmt: skip
     return tuple(out)
 
@@ -383,6 +385,23 @@ def _index(what: str, r0_only: bool = False) -> _Index:
         levels={k: frozenset(v) for k, v in levels.items()},
         codes=codes,
     )
+
+
+def r0_aliases() -> dict[str, str]:
+    """Every unit column name, in compared form (:func:`name_key`), that reads as exactly one
+    column of the R0 workbook layout, with that column.
+
+    Examples
+    --------
+    >>> from kotaku_gis.columns import name_key, r0_aliases
+    >>> r0_aliases()[name_key("Luas Verifikasi (Ha)")]
+    'area_ha'
+    """
+    return {
+        key: next(iter(columns))
+        for key, columns in _index("units", r0_only=True).full.items()
+        if len(columns) == 1
+    }
 
 
 def _candidates(text: str, index: _Index) -> list[tuple[str, str]]:
@@ -514,9 +533,9 @@ def _sim_candidate(key: str, ruleset: str) -> tuple[str, str] | None:
         n = len(RULESETS[ruleset].criteria)
         lettering = "2016" if ruleset == "permen-02-2016" else "2018"
         reason = f"SIM KOTAKU profile field; {n} criteria, so the {lettering} lettering"
-        return f"pct_{code}", reason
+        return pct_column(code), reason
     if m := _SIM_ASPECT_RE.match(key):
-        return f"avg_{_ASPECT_OF_DIGIT[m[1]]}", "SIM KOTAKU profile field, aspect average"
+        return avg_column(_ASPECT_OF_DIGIT[m[1]]), "SIM KOTAKU profile field, aspect average"
     return None
 
 
@@ -582,7 +601,7 @@ def recognise_columns(
     --------
     >>> import pandas as pd
     >>> from kotaku_gis.columns import recognise_columns
-    >>> from kotaku_gis.report import ValidationReport
+    >>> from kotaku_gis.validation_report import ValidationReport
     >>> raw = pd.DataFrame({"Kode RT": ["A"], "LUAS (Ha)": [1.5], "road_lengt": [300.0],
     ...                     "Status": ["Berat"], "kriteria_1a": [4]})
     >>> report = ValidationReport()
@@ -747,7 +766,7 @@ def _sim_names(conv: Convention) -> list[str]:
         if len({n.split(" ")[0] for n in out}) == 1:
             out = [out[0].split(" ")[0]]
     elif conv.family == "avg":
-        digits = {d for d, a in _ASPECT_OF_DIGIT.items() if f"avg_{a}" == conv.name}
+        digits = {d for d, a in _ASPECT_OF_DIGIT.items() if avg_column(a) == conv.name}
         out = [f"k{d}_p" for d in sorted(digits)]
     return out
 

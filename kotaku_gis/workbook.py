@@ -47,13 +47,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ._numbers import _number
-from .columns import CONVENTIONS, _index, conventions_for, match_name, name_key
+from .columns import CONVENTIONS, conventions_for, match_name, name_key, r0_aliases
 from .errors import InputError
-from .io import atomic_path, read_units
-from .report import ValidationReport
-from .reports import frame_to_sheet
+from .excel import frame_to_sheet, sheet_names, writing
+from .io import read_units
 from .rulesets import RULESETS
 from .schema import id_strings, id_text
+from .validation_report import ValidationReport
 
 __all__ = ["R0_HEADERS", "join_r0", "map_r0_header", "read_r0_workbook", "write_r0_workbook"]
 
@@ -109,11 +109,7 @@ def _key(text: str) -> str:
 
 def _build_aliases() -> dict[str, str]:
     """Every name (in compared form) that reads as one R0 column, with that column."""
-    return {
-        key: next(iter(columns))
-        for key, columns in _index("units", r0_only=True).full.items()
-        if len(columns) == 1
-    }
+    return r0_aliases()
 
 
 def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str | None:
@@ -632,7 +628,7 @@ def _column_order(columns: Iterable[str]) -> list[str]:
     return [*_ORIGIN, *known, *rest]
 
 
-def _labels(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
+def _sheet_rows(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
     sub = table.loc[mask, list(_ORIGIN)]
     return [f"{s}!{r}" for s, r in zip(sub["sheet"], sub["excel_row"], strict=True)]
 
@@ -643,7 +639,7 @@ def _report_duplicates(
     dup = table[id_col].duplicated(keep=False).to_numpy(dtype=bool)
     if dup.any():
         report.add_rows(
-            _labels(table, dup), id_col, "error", "duplicate_id",
+            _sheet_rows(table, dup), id_col, "error", "duplicate_id",
             [f"{id_col} {u!r} appears on more than one row of the workbook; make it unique"
              for u in table.loc[dup, id_col]],
         )  # fmt: skip
@@ -742,7 +738,7 @@ def join_r0(
     if (~hit).any():
         mask = ~hit
         has_origin = all(c in table.columns for c in _ORIGIN)
-        rows = _labels(table, mask) if has_origin else table.index[mask].tolist()
+        rows = _sheet_rows(table, mask) if has_origin else table.index[mask].tolist()
         fate = "left out" if how == "inner" else "kept without geometry"
         report.add_rows(
             rows, "unit_id", "warning", "no_polygon",
@@ -776,21 +772,6 @@ def join_r0(
         rest = gpd.GeoDataFrame(rest, geometry="geometry", crs=polygons.crs)
         out = pd.concat([out, rest], ignore_index=True)
     out.attrs = {"report": report, "r0_headers": dict(table.attrs.get("r0_headers", {}))}
-    return out
-
-
-def _sheet_names(values: Sequence[str]) -> dict[str, str]:
-    """Excel-safe, unique sheet names (at most 31 characters, none of []:*?/\\)."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for value in values:
-        base = re.sub(r"[\[\]:*?/\\]", "-", str(value)).strip("'") or "R0"
-        name, n = base[:31], 2
-        while name.casefold() in used:
-            suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        used.add(name.casefold())
-        out[value] = name
     return out
 
 
@@ -867,16 +848,14 @@ def write_r0_workbook(
     table = table.drop(columns=drop)[columns]
     seen = {**frame.attrs.get("r0_headers", {}), **(headers or {})}
     names = [seen.get(c) or (R0_HEADERS[c][0] if c in R0_HEADERS else str(c)) for c in columns]
-    sheet_names = _sheet_names(order)
+    names_of = sheet_names(order)
 
-    wb = openpyxl.Workbook(write_only=True)
-    for key in order:
-        part = table[(keys == key).to_numpy()]
-        frame_to_sheet(
-            wb, sheet_names[key], part, headers=names,
-            caption=title.format(sheet=key) if title else None,
-            text_columns=("unit_id",),
-        )  # fmt: skip
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    with writing(path) as wb:
+        for key in order:
+            part = table[(keys == key).to_numpy()]
+            frame_to_sheet(
+                wb, names_of[key], part, headers=names,
+                caption=title.format(sheet=key) if title else None,
+                text_columns=("unit_id",),
+            )  # fmt: skip
     return Path(path)

@@ -276,9 +276,9 @@ check.to_frame()[lambda t: ~t["balanced"]]""",
 base = kg.assess(units)
 after = kg.assess(units, reductions=reductions, year=2023)
 fig = kg.plot_ledger(ledger, path=out / "ledger_ntb.png")
-path = kg.write_excel_report(out / "laporan_ntb.xlsx", units_assessed=after,
-                             baseline=base, interventions=works, reductions=reductions,
-                             ledger=ledger, year=2023)
+path = kg.write_excel_report(out / "laporan_ntb.xlsx", baseline=base, after=after,
+                             interventions=works, reductions=reductions, ledger=ledger,
+                             year=2023)
 fig""",
         ),
     ],
