@@ -294,9 +294,9 @@ MUTANTS: tuple[Mutant, ...] = (
            "out = list({as_year(y, name=\"every entry of years\") for y in years})",
            "years of the ledger not put in order", LEDGER),
     # ------------------------------------------------------------ reports.py / maps
-    Mutant("reports-summary-by-row-order", "kotaku_gis/reports.py",
-           "if not both_ids and after.index.equals(baseline.index):",
-           "if after.index.equals(baseline.index):",
+    Mutant("reports-summary-by-row-order", "kotaku_gis/_frames.py",
+           "if not both_ids and frame.index.equals(to.index):",
+           "if frame.index.equals(to.index):",
            "summary_by trusts the row order of the after-frame", (PIT, "tests/test_reports.py")),
     Mutant("maps-coded-unescaped", "kotaku_gis/maps/columns.py",
            '"v": style.esc(pd.Series(distinct, dtype=object))',

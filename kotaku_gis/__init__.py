@@ -24,7 +24,6 @@ from .planning import Plan, plan, scenario
 from .prevention import holding_criteria, near_threshold
 from .priority import handling
 from .raster import inundated_ha, population_per_unit, with_inundation, zonal_stats
-from .report import ValidationReport
 from .reports import (
     plot_ledger,
     plot_levels,
@@ -35,7 +34,9 @@ from .reports import (
 )
 from .rulesets import RULESETS, Criterion, Ruleset, get_ruleset
 from .scoring import assess
+from .templates import write_templates
 from .validation import validate
+from .validation_report import ValidationReport
 from .workbook import join_r0, read_r0_workbook, write_r0_workbook
 
 __version__ = "0.1.0"
@@ -90,5 +91,6 @@ __all__ = [
     "write_postgis",
     "write_r0_workbook",
     "write_reports",
+    "write_templates",
     "zonal_stats",
 ]

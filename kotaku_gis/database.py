@@ -48,6 +48,7 @@ import pyproj
 import shapely
 
 from .errors import InputError
+from .schema import after_column, parse_column
 
 if TYPE_CHECKING:
     from .pipeline import JobResult
@@ -886,55 +887,19 @@ def _units_table(result: JobResult) -> pd.DataFrame:
     added = [c for c in after.columns if c not in result.units.columns]
     out = base.copy()
     for col in added:
-        name = col if col.startswith("reduction_") or col not in base.columns else f"{col}_after"
+        reduction = parse_column(col).prefix == "reduction"
+        name = col if reduction or col not in base.columns else after_column(col)
         out[name] = after[col].reindex(base.index)
     return out
 
 
-def _remaining_table(result: JobResult) -> gpd.GeoDataFrame:
-    """``remaining.gpkg``'s layer: the unserved part, its hectares, the level after works."""
-    after_cols = ["unit_id", "total_score", "level"]
-    remaining = result.remaining.merge(
-        result.after[after_cols].rename(columns={"level": "level_after"}),
-        on="unit_id",
-        how="left",
-    ).set_index(result.remaining.index)
-    return gpd.GeoDataFrame(
-        remaining, geometry=result.remaining.geometry.name, crs=result.remaining.crs
-    )
-
-
-def _summaries(result: JobResult) -> dict[str, pd.DataFrame]:
-    """The folder's ``summary_kelurahan.csv`` and ``summary_kota.csv`` tables."""
-    from .reports import summary_by
-
-    by_cols = [c for c in ("kota", "kelurahan") if c in result.baseline.columns]
-    return {
-        f"summary_{name}": summary_by(
-            result.baseline, after=result.after, remaining=result.remaining, by=cols, total=None
-        )
-        for name, cols in (("kelurahan", by_cols), ("kota", by_cols[:1]))
-    }
-
-
 def _manifest(result: JobResult, run_id: str, written_at: datetime, notes: list[str]) -> dict:
-    from . import __version__
-
-    sources = {k: (v.source if v is not None else None) for k, v in result.reports.items()}
+    described = result.describe()
     return {
         "run_id": run_id,
-        "kotaku_gis": __version__,
+        "kotaku_gis": described.pop("kotaku_gis"),
         "written_at": written_at.isoformat(timespec="seconds"),
-        "year": result.year,
-        "ruleset": result.baseline.attrs.get("ruleset"),
-        "what_if": bool(result.after.attrs.get("what_if", False)),
-        "inputs": {"units": sources.get("units"), "interventions": sources.get("interventions")},
-        "headline": result.headline(),
-        "reconciliation": {
-            k: (bool(v) if isinstance(v, bool | np.bool_) else float(v))
-            for k, v in result.reconciliation.to_frame().iloc[0].items()
-        },
-        "validation": {k: v.summary() for k, v in result.reports.items() if v is not None},
+        **described,
         "notes": notes,
         "tables": list(TABLES),
     }
@@ -960,18 +925,18 @@ def _run_frame(manifest: dict) -> pd.DataFrame:
 
 
 def _tables(result: JobResult, run_id: str) -> tuple[list[_Table], dict]:
-    from .reports import _issues
+    from .validation_report import issues_table
 
     notes: list[str] = []
     written_at = datetime.now(UTC)
     frames: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = [
         ("units", _units_table(result), ("unit_id",)),
-        ("remaining", _remaining_table(result), ("unit_id",)),
+        ("remaining", result.remaining_layer(), ("unit_id",)),
         ("interventions", result.interventions, ()),
         ("reductions", result.reductions, ()),
-        *[(n, f, ()) for n, f in _summaries(result).items()],
+        *[(n, f, ()) for n, f in result.summary_tables().items()],
         ("ledger", result.ledger, ("year",)),
-        ("validation", _issues(result.reports), ()),
+        ("validation", issues_table(result.reports), ()),
     ]
     tables = [
         _make_table(name, _plain(frame), run_id, unique=unique, notes=notes)

@@ -13,6 +13,7 @@ frame is equal-area, every cell is exactly ``cell_m × cell_m`` of ground.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,9 +28,9 @@ from .area import area_ha_array
 from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs, to_lonlat
 from .errors import InputError, reject_dask
 from .io import atomic_path
-from .report import ValidationReport
 from .rulesets import NOT_SLUM, normalise_levels
-from .schema import LEVELS
+from .schema import LEVELS, ha_column
+from .validation_report import ValidationReport
 
 __all__ = ["LEVEL_CODES", "grid_summary", "write_grid_tiff"]
 
@@ -83,7 +84,7 @@ def _levels(assessed: pd.DataFrame, column: str) -> pd.Series:
     return normalise_levels(assessed[column], column=column)
 
 
-def _hectares(
+def _verified_hectares(
     slum: gpd.GeoDataFrame, geoms: np.ndarray, crs: pyproj.CRS, column: str, report
 ) -> np.ndarray:
     """The units' hectares: the verified ``area_ha`` column, else the geometry's."""
@@ -187,6 +188,17 @@ def grid_summary(
     >>> float(grid["slum_ha"].sum())
     3.0
     """  # noqa: E501
+    cell_m = _checked(assessed, cell_m)
+    report = ValidationReport(what="units", source="grid_summary")
+    slum = _slum_units(assessed, level_column, area_column, report)
+    frame, pieces = _pieces_on_grid(slum, cell_m, crs, report)
+    grid = _cells(pieces, cell_m, frame)
+    grid.attrs["report"] = report
+    return grid
+
+
+def _checked(assessed: gpd.GeoDataFrame, cell_m: float) -> float:
+    """The cell size in metres, once the units are known to be a GeoDataFrame."""
     reject_dask(assessed, function="kg.grid_summary")
     if not isinstance(assessed, gpd.GeoDataFrame):
         raise InputError(
@@ -199,10 +211,28 @@ def grid_summary(
         raise InputError(f"cell_m must be a number of metres, not {cell_m!r}.") from err
     if not (np.isfinite(cell_m) and cell_m > 0):
         raise InputError(f"cell_m must be a positive number of metres, not {cell_m}.")
+    return cell_m
+
+
+@dataclass
+class _Slum:
+    """The slum units that can be placed on the grid, and what the frame is centred on."""
+
+    geoms: np.ndarray
+    hectares: np.ndarray
+    levels: np.ndarray
+    index: pd.Index
+    src: pyproj.CRS
+    #: Every placeable unit (slum or not): where the grid's frame goes when no slum is placed.
+    placeable: np.ndarray
+
+
+def _slum_units(
+    assessed: gpd.GeoDataFrame, level_column: str, area_column: str, report: ValidationReport
+) -> _Slum:
+    """The slum units with polygons on the globe and their hectares; the others reported."""
     levels = _levels(assessed, level_column)
     geoms, src = geoseries_values(assessed)
-    report = ValidationReport(what="units", source="grid_summary")
-
     is_slum = levels.isin(_SLUM_LEVELS).fillna(False).to_numpy(dtype=bool)
     unscored = levels.isna().to_numpy()
     report.add_rows(
@@ -215,7 +245,7 @@ def grid_summary(
     on_globe[polygonal] = _on_globe(geoms[polygonal], src)
     placeable = polygonal & on_globe
     slum = assessed[is_slum]
-    ha = _hectares(slum, geoms[is_slum], src, area_column, report)
+    ha = _verified_hectares(slum, geoms[is_slum], src, area_column, report)
     lost = ~polygonal[is_slum]
     report.add_rows(
         slum.index[lost], slum.geometry.name, "warning", "not_on_grid",
@@ -228,59 +258,82 @@ def grid_summary(
          f"a wrong CRS): its {h:.4f} ha are not on the grid; fix the coordinates or the CRS"
          for h in ha[off]],
     )  # fmt: skip
-
     keep = placeable[is_slum]
-    slum_geoms = geoms[is_slum][keep]
-    slum_ha = ha[keep]
-    slum_levels = levels[is_slum].to_numpy()[keep]
-    index = slum.index[keep]
-    if len(slum_geoms):
-        frame = _frame_crs(slum_geoms, src, crs)
-        projected = to_frame_crs(slum_geoms, src, frame)
+    return _Slum(
+        geoms=geoms[is_slum][keep],
+        hectares=ha[keep],
+        levels=levels[is_slum].to_numpy()[keep],
+        index=slum.index[keep],
+        src=src,
+        placeable=geoms[placeable],
+    )
+
+
+@dataclass
+class _Pieces:
+    """The pieces of the slum units in the grid's cells: cell numbers, hectares and level."""
+
+    ix: np.ndarray
+    iy: np.ndarray
+    hectares: np.ndarray
+    levels: np.ndarray
+
+
+def _pieces_on_grid(
+    slum: _Slum, cell_m: float, crs: object, report: ValidationReport
+) -> tuple[pyproj.CRS, _Pieces]:
+    """The grid's frame, and each unit's hectares split over its cells by piece area."""
+    if len(slum.geoms):
+        frame = _frame_crs(slum.geoms, slum.src, crs)
+        projected = to_frame_crs(slum.geoms, slum.src, frame)
         unit, ix, iy, area = _pieces(projected, cell_m)
     else:
-        frame = _frame_crs(geoms[placeable], src, crs) if placeable.any() else src
-        projected = slum_geoms
+        frame = _frame_crs(slum.placeable, slum.src, crs) if len(slum.placeable) else slum.src
+        projected = slum.geoms
         unit = ix = iy = np.array([], dtype=np.int64)
         area = np.array([], dtype=np.float64)
-
     unit_area = np.bincount(unit, weights=area, minlength=len(projected))
     unplaced = unit_area <= 0
     report.add_rows(
-        index[unplaced], "geometry", "warning", "not_on_grid",
+        slum.index[unplaced], "geometry", "warning", "not_on_grid",
         [f"the unit's polygon has no area: its {h:.4f} ha are not on the grid"
-         for h in slum_ha[unplaced]],
+         for h in slum.hectares[unplaced]],
     )  # fmt: skip
     with np.errstate(invalid="ignore", divide="ignore"):
-        piece_ha = slum_ha[unit] * area / unit_area[unit]
+        piece_ha = slum.hectares[unit] * area / unit_area[unit]
+    return frame, _Pieces(ix, iy, piece_ha, slum.levels[unit])
 
-    cells, cell_of_piece = np.unique(np.stack([ix, iy], axis=1), axis=0, return_inverse=True)
+
+def _cells(pieces: _Pieces, cell_m: float, frame: pyproj.CRS) -> gpd.GeoDataFrame:
+    """One row per cell holding slum: hectares in all and per level, dominant level, units."""
+    cells, cell_of_piece = np.unique(
+        np.stack([pieces.ix, pieces.iy], axis=1), axis=0, return_inverse=True
+    )
     cell_of_piece = cell_of_piece.ravel()
     n = len(cells)
     by_level = {
         name: np.bincount(
-            cell_of_piece, weights=np.where(slum_levels[unit] == name, piece_ha, 0.0), minlength=n
+            cell_of_piece, weights=np.where(pieces.levels == name, pieces.hectares, 0.0),
+            minlength=n,
         )
         for name in _SLUM_LEVELS
-    }
+    }  # fmt: skip
     stacked = np.stack([by_level[name] for name in _SLUM_LEVELS], axis=1)
     dominant = np.asarray(_SLUM_LEVELS, dtype=object)[np.argmax(stacked, axis=1)]
     out = pd.DataFrame(
         {
             "ix": cells[:, 0],
             "iy": cells[:, 1],
-            "slum_ha": np.bincount(cell_of_piece, weights=piece_ha, minlength=n),
+            "slum_ha": np.bincount(cell_of_piece, weights=pieces.hectares, minlength=n),
             "level": pd.array(dominant, dtype="string"),
             "units": np.bincount(cell_of_piece, minlength=n),
-            **{f"ha_{name.replace(' ', '_')}": by_level[name] for name in _SLUM_LEVELS},
+            **{ha_column(name): by_level[name] for name in _SLUM_LEVELS},
         }
     )
     out = out.sort_values(["iy", "ix"], ascending=[False, True], ignore_index=True)
     x = out["ix"].to_numpy() * cell_m
     y = out["iy"].to_numpy() * cell_m
-    grid = gpd.GeoDataFrame(out, geometry=shapely.box(x, y, x + cell_m, y + cell_m), crs=frame)
-    grid.attrs["report"] = report
-    return grid
+    return gpd.GeoDataFrame(out, geometry=shapely.box(x, y, x + cell_m, y + cell_m), crs=frame)
 
 
 def write_grid_tiff(
@@ -306,7 +359,7 @@ def write_grid_tiff(
     Returns
     -------
     Path
-        The path written.
+        ``path``: the two-band GeoTIFF.
 
     Examples
     --------

@@ -21,9 +21,9 @@ from .area import area_ha_array, length_m_array
 from .catalogue import INTERVENTION_KINDS, category_of, default_radii, resolve_kinds
 from .crs import require_crs
 from .errors import InputError
-from .report import ValidationReport
 from .scoring import as_year
 from .validation import status_completed
+from .validation_report import ValidationReport
 
 __all__ = [
     "WORK_STATES",
@@ -304,7 +304,7 @@ def select_works(
     --------
     >>> import pandas as pd
     >>> from kotaku_gis.interventions import prepare_interventions, select_works
-    >>> from kotaku_gis.report import ValidationReport
+    >>> from kotaku_gis.validation_report import ValidationReport
     >>> works = prepare_interventions(pd.DataFrame({"intervention_id": ["A", "B", "C"],
     ...     "kind": ["jalan"] * 3, "status": ["selesai", "rencana", "selesai"],
     ...     "year": [2021, 2022, 2024]}))

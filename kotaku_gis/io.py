@@ -36,9 +36,9 @@ from .columns import CONVENTIONS, conventions_for, name_key, recognise_columns
 from .crs import require_crs
 from .errors import InputError
 from .interventions import prepare_interventions
-from .report import ValidationReport
 from .schema import DENOMINATORS, id_strings
 from .validation import validate, validate_with_areas
+from .validation_report import ValidationReport
 
 __all__ = [
     "atomic_path",
@@ -147,7 +147,7 @@ def repair_invalid(
     --------
     >>> import numpy as np, pandas as pd, shapely
     >>> from kotaku_gis.io import repair_invalid
-    >>> from kotaku_gis.report import ValidationReport
+    >>> from kotaku_gis.validation_report import ValidationReport
     >>> bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
     >>> report = ValidationReport(what="units")
     >>> out = repair_invalid(np.array([bowtie]), np.array([True]), pd.Index([7]), "geometry",

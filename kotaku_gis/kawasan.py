@@ -23,29 +23,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._frames import has_geometry, numbers
 from .area import area_ha
 from .errors import InputError, reject_dask
-from .report import ValidationReport
 from .rulesets import DEFAULT_RULESET, Ruleset, get_ruleset
 from .schema import ADMIN_COLUMNS
 from .scoring import assess
+from .validation_report import ValidationReport
 
 __all__ = ["assess_kawasan"]
 
 #: Counts summed besides the ruleset's denominators when present.
 _EXTRA_SUMS = ("penduduk",)
-
-
-def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _has_geometry(frame: pd.DataFrame) -> bool:
-    return (
-        isinstance(frame, gpd.GeoDataFrame)
-        and frame.active_geometry_name is not None
-        and frame.crs is not None
-    )
 
 
 def _keys(units: pd.DataFrame, by: str, report: ValidationReport) -> pd.Series:
@@ -63,10 +52,10 @@ def _keys(units: pd.DataFrame, by: str, report: ValidationReport) -> pd.Series:
     return keys
 
 
-def _unit_hectares(units: pd.DataFrame, report: ValidationReport) -> np.ndarray:
+def _hectares_or_blank(units: pd.DataFrame, report: ValidationReport) -> np.ndarray:
     """Each RT's hectares: ``area_ha`` where given, else its geometry's hectares."""
-    ha = _numbers(units, "area_ha") if "area_ha" in units.columns else np.full(len(units), np.nan)
-    if np.isnan(ha).any() and _has_geometry(units):
+    ha = numbers(units, "area_ha") if "area_ha" in units.columns else np.full(len(units), np.nan)
+    if np.isnan(ha).any() and has_geometry(units):
         measured = area_ha(units).to_numpy(dtype=float)
         fill = np.isnan(ha) & ~np.isnan(measured)
         if fill.any():
@@ -88,7 +77,7 @@ def _volumes_counted(
         if c.code not in units.columns:
             out[c.code] = np.full(len(units), np.nan)
             continue
-        v = _numbers(units, c.code)
+        v = numbers(units, c.code)
         d = denominators[c.denominator]
         usable = ~np.isnan(d) & (d > 0)
         v = np.where(np.isnan(v), np.nan, np.maximum(v, 0.0))
@@ -186,9 +175,9 @@ def assess_kawasan(
     denominators: dict[str, np.ndarray] = {}
     for col in dict.fromkeys(c.denominator for c in rs.criteria):
         if col == "area_ha":
-            denominators[col] = _unit_hectares(rts, report)
+            denominators[col] = _hectares_or_blank(rts, report)
         elif col in rts.columns:
-            denominators[col] = _numbers(rts, col)
+            denominators[col] = numbers(rts, col)
         else:
             denominators[col] = np.full(len(rts), np.nan)
     volumes = _volumes_counted(rts, rs, denominators)
@@ -205,7 +194,7 @@ def assess_kawasan(
     )
     for col in _EXTRA_SUMS:
         if col in rts.columns:
-            values[col] = _numbers(rts, col)
+            values[col] = numbers(rts, col)
     sums = _strict_sums(values, keys)
     ids = (rts["unit_id"] if "unit_id" in rts.columns else rts.index.to_series()).astype(str)
     for col in values.columns:
@@ -235,7 +224,7 @@ def assess_kawasan(
         )
         frame = pd.concat([frame, red.groupby(keys.to_numpy(), sort=True).sum()], axis=1)
     frame = frame.reset_index(drop=True)
-    if _has_geometry(units):
+    if has_geometry(units):
         geoms = gpd.GeoDataFrame(geometry=rts.geometry.to_numpy(), crs=units.crs)
         geoms["_key"] = keys.to_numpy()
         dissolved = geoms.dissolve(by="_key", sort=True)

@@ -34,11 +34,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .area import area_ha
+from ._deprecation import renamed_keywords
+from ._frames import align_rows, unit_hectares
 from .errors import InputError, reject_dask
 from .rulesets import (
     DEFAULT_RULESET,
@@ -48,14 +48,17 @@ from .rulesets import (
     normalise_levels,
     ruleset_of,
 )
-from .schema import ADMIN_COLUMNS, id_strings
+from .schema import ADMIN_COLUMNS, avg_column, ha_column, units_column
 from .scoring import AspectAverage, as_year, assess, round_half_up
 
 __all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
 
+# Old private name of kotaku_gis._frames.unit_hectares, still imported by kotaku_gis.planning.
+_hectares = unit_hectares
 
-def _slug(level: str) -> str:
-    return level.replace(" ", "_")
+#: The summaries' name for units without a level (columns ``units_belum_dinilai``,
+#: ``ha_belum_dinilai``).
+_UNASSESSED = "belum dinilai"
 
 
 def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
@@ -70,19 +73,6 @@ def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str
             "another column of the units."
         )
     return cols
-
-
-def _hectares(frame: pd.DataFrame) -> np.ndarray:
-    if "area_ha" in frame.columns:
-        ha = pd.to_numeric(frame["area_ha"], errors="coerce").to_numpy(dtype=float)
-    elif isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
-        ha = area_ha(frame).to_numpy(dtype=float)
-    else:
-        raise InputError(
-            "the units have neither an 'area_ha' column nor a geometry with a CRS, so their "
-            "hectares are unknown; add area_ha (verified hectares) or the polygons."
-        )
-    return np.nan_to_num(ha, nan=0.0)
 
 
 def _levels(frame: pd.DataFrame) -> pd.Categorical:
@@ -111,11 +101,12 @@ def _years(years: object) -> list[int]:
     return out
 
 
+@renamed_keywords("kg.summarize", before="baseline")
 def summarize(
     assessed: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
-    before: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Units and hectares per level, and slum hectares, overall or per group.
 
@@ -126,10 +117,11 @@ def summarize(
     by : str or list of str, optional
         Column(s) to group by, e.g. ``"kelurahan"``, ``"kota"``, ``["kota", "kecamatan"]``.
         Units with a blank group value form their own group, so no hectare is dropped.
-    before : DataFrame, optional
+    baseline : DataFrame, optional
         The same units assessed before the works (``assessed`` being the state after them),
         matched on the index or ``unit_id``: adds ``avg_kekumuhan_awal``,
         ``avg_kekumuhan_akhir`` and ``kontribusi_penanganan`` (see the module notes).
+        ``before=`` is its old name, still accepted with a ``DeprecationWarning``.
 
     Returns
     -------
@@ -138,7 +130,7 @@ def summarize(
         ``area_ha``, ``units_<level>`` and ``ha_<level>`` for the four levels (spaces as
         underscores, e.g. ``ha_kumuh_berat``), ``units_belum_dinilai`` and
         ``ha_belum_dinilai`` (units without a level: never slum), ``slum_units`` and
-        ``slum_ha``; with ``before``, the averages and the kontribusi penanganan.
+        ``slum_ha``; with ``baseline``, the averages and the kontribusi penanganan.
 
     Examples
     --------
@@ -157,7 +149,7 @@ def summarize(
     >>> before = assessed.assign(avg_kekumuhan=[40.0, 20.0, 0.0], level="kumuh ringan")
     >>> after = assessed.assign(avg_kekumuhan=[10.0, 20.0, 0.0], level=[None, "tidak kumuh",
     ...     "kumuh ringan"])
-    >>> table = kg.summarize(after, by="kota", before=before)
+    >>> table = kg.summarize(after, by="kota", baseline=before)
     >>> table.loc["Mataram", ["units_belum_dinilai", "ha_belum_dinilai", "slum_ha"]].tolist()
     [1.0, 2.0, 0.0]
     >>> float(table.loc["Mataram", "kontribusi_penanganan"])
@@ -166,23 +158,26 @@ def summarize(
     reject_dask(assessed, function="kg.summarize")
     cols = _by_columns(assessed, by)
     levels = _levels(assessed)
-    ha = _hectares(assessed)
+    ha = unit_hectares(assessed)
     data: dict[str, Any] = {c: assessed[c].to_numpy() for c in cols}
     data["units"] = np.ones(len(assessed), dtype=np.int64)
     data["area_ha"] = ha
     for lvl in LEVEL_ORDER[::-1]:
         hit = np.asarray(levels == lvl)
-        data[f"units_{_slug(lvl)}"] = hit.astype(np.int64)
-        data[f"ha_{_slug(lvl)}"] = np.where(hit, ha, 0.0)
+        data[units_column(lvl)] = hit.astype(np.int64)
+        data[ha_column(lvl)] = np.where(hit, ha, 0.0)
     blank = np.asarray(pd.isna(levels))
-    data["units_belum_dinilai"] = blank.astype(np.int64)
-    data["ha_belum_dinilai"] = np.where(blank, ha, 0.0)
+    data[units_column(_UNASSESSED)] = blank.astype(np.int64)
+    data[ha_column(_UNASSESSED)] = np.where(blank, ha, 0.0)
     slum = np.asarray(levels != NOT_SLUM) & ~blank
     data["slum_units"] = slum.astype(np.int64)
     data["slum_ha"] = np.where(slum, ha, 0.0)
     table = pd.DataFrame(data)
-    if before is not None:
-        awal, akhir = _kekumuhan_pair(_aligned_before(assessed, before), assessed)
+    if baseline is not None:
+        before = align_rows(
+            baseline, assessed, name="the frame before works", other="the frame after works"
+        )
+        awal, akhir = _kekumuhan(before), _kekumuhan(assessed)
         both = ~np.isnan(awal) & ~np.isnan(akhir)
         table["_n"] = both.astype(np.int64)
         table["_awal"] = np.where(both, awal, 0.0)
@@ -193,7 +188,7 @@ def summarize(
         out.index.name = None
     else:
         out = table.groupby(cols, dropna=False, sort=True).sum()
-    if before is not None:
+    if baseline is not None:
         out = _with_kontribusi(out)
     return out
 
@@ -205,7 +200,7 @@ def _kekumuhan(frame: pd.DataFrame) -> np.ndarray:
             dtype=float, na_value=np.nan
         )
     rs = ruleset_of(frame)
-    aspects = [f"avg_{a}" for a in rs.aspects]
+    aspects = [avg_column(a) for a in rs.aspects]
     if not set(aspects) <= set(frame.columns):
         raise InputError(
             "the kontribusi penanganan needs 'avg_kekumuhan' (or the aspect averages "
@@ -213,29 +208,6 @@ def _kekumuhan(frame: pd.DataFrame) -> np.ndarray:
         )
     values = frame[aspects].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     return round_half_up(values.mean(axis=1))
-
-
-def _kekumuhan_pair(before: pd.DataFrame, after: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    return _kekumuhan(before), _kekumuhan(after)
-
-
-def _aligned_before(after: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``before`` in the order of ``after`` (same index, else matched on unit_id)."""
-    if before.index.equals(after.index):
-        return before
-    if "unit_id" not in before.columns or "unit_id" not in after.columns:
-        raise InputError(
-            "the frames before and after works have different rows and no 'unit_id' to match "
-            "them; assess the same units twice."
-        )
-    ids = pd.Index(id_strings(before["unit_id"]))
-    if ids.has_duplicates:
-        raise InputError("unit_id values repeat in the frame before works; make them unique.")
-    pos = ids.get_indexer(id_strings(after["unit_id"]))
-    if (pos < 0).any():
-        missing = after["unit_id"][pos < 0].tolist()[:10]
-        raise InputError(f"units {missing} are not in the frame before works.")
-    return before.iloc[pos].set_axis(after.index)
 
 
 def _with_kontribusi(table: pd.DataFrame) -> pd.DataFrame:
@@ -310,14 +282,16 @@ def progress(
 
     Examples
     --------
+    One unit of 2 ha at 20 points (1a, 1c, 7a and 7b at 100 %); works of 2023 take all of
+    7a off (15 points: tidak kumuh).
+
     >>> import pandas as pd
     >>> import kotaku_gis as kg
-    >>> units = pd.DataFrame({"unit_id": ["A"], "area_ha": [2.0], "buildings": [10],
-    ...     "households": [10], "road_length_m": [100.0], "drain_length_m": [100.0],
-    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
-    ...     "7a": [10.0], "7b": [10.0], "1a": [10.0], "1c": [10.0]})
-    >>> red = pd.DataFrame({"unit_id": ["A"], "criterion": ["7a"], "volume": [10.0],
-    ...     "year": [2023]})
+    >>> volumes = {code: 10.0 if code in ("1a", "1c", "7a", "7b") else 0.0
+    ...            for code in kg.get_ruleset().codes}
+    >>> units = pd.DataFrame([{"unit_id": "A", "area_ha": 2.0, "buildings": 10,
+    ...     "households": 10, "road_length_m": 100.0, "drain_length_m": 100.0, **volumes}])
+    >>> red = pd.DataFrame([{"unit_id": "A", "criterion": "7a", "volume": 10.0, "year": 2023}])
     >>> led = kg.progress(units, red, years=[2022, 2023])
     >>> led["slum_ha"].tolist(), led["reduced_ha"].tolist(), led["units_left"].tolist()
     ([2.0, 0.0], [0.0, 2.0], [0, 1])
@@ -332,7 +306,7 @@ def progress(
     reject_dask(units, function="kg.progress")
     years = _years(years)
     cols = _by_columns(units, by)
-    ha = _hectares(units)
+    ha = unit_hectares(units)
     keys = (
         pd.MultiIndex.from_frame(units[cols].reset_index(drop=True))
         if cols
@@ -370,9 +344,9 @@ def progress(
         }
         levels = np.asarray(now["level"].astype(object))
         for lvl in LEVEL_ORDER[::-1]:
-            data[f"ha_{_slug(lvl)}"] = np.where(levels == lvl, ha, 0.0)
-        data["units_belum_dinilai"] = (~assessed).astype(np.int64)
-        data["ha_belum_dinilai"] = np.where(~assessed, ha, 0.0)
+            data[ha_column(lvl)] = np.where(levels == lvl, ha, 0.0)
+        data[units_column(_UNASSESSED)] = (~assessed).astype(np.int64)
+        data[ha_column(_UNASSESSED)] = np.where(~assessed, ha, 0.0)
         data["slum_units"] = slum.astype(np.int64)
         data["units_left"] = left.astype(np.int64)
         data["units_entered"] = entered.astype(np.int64)

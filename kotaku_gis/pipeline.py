@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,9 +29,11 @@ from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
 from .ledger import Reconciliation, progress, reconcile, summarize
 from .overlay import remaining_area
 from .raster import with_inundation
-from .report import ValidationReport
-from .reports import summary_by, write_csv
+from .reports import write_csv
+from .schema import after_column
 from .scoring import as_year, assess
+from .summaries import audit_trail, summary_by
+from .validation_report import ValidationReport
 
 __all__ = ["JobResult", "run_job"]
 
@@ -85,6 +88,62 @@ class JobResult:
             "remaining_ha": round(float(self.summary["unserved_ha"].sum()), 2),
         }
 
+    def remaining_layer(self) -> gpd.GeoDataFrame:
+        """The unserved part of each unit with its hectares, and its total and level after works
+        (``total_score``, ``level_after``): the layer of ``remaining.gpkg``."""
+        after_cols = ["unit_id", "total_score", "level"]
+        remaining = self.remaining.merge(
+            self.after[after_cols].rename(columns={"level": after_column("level")}),
+            on="unit_id",
+            how="left",
+        ).set_index(self.remaining.index)
+        return gpd.GeoDataFrame(
+            remaining, geometry=self.remaining.geometry.name, crs=self.remaining.crs
+        )
+
+    def summary_tables(self) -> dict[str, pd.DataFrame]:
+        """``summary_kelurahan`` and ``summary_kota``: :func:`kotaku_gis.summaries.summary_by`
+        per kota and kelurahan, and per kota, without a total row."""
+        by_cols = [c for c in ("kota", "kelurahan") if c in self.baseline.columns]
+        return {
+            f"summary_{name}": summary_by(
+                self.baseline, after=self.after, remaining=self.remaining, by=cols, total=None
+            )
+            for name, cols in (("kelurahan", by_cols), ("kota", by_cols[:1]))
+        }
+
+    def audit_trail(self) -> pd.DataFrame:
+        """Each reduction row with its work's attributes and its unit's hectares and levels
+        (:func:`kotaku_gis.summaries.audit_trail`): ``reductions.csv``."""
+        return audit_trail(
+            self.reductions, interventions=self.interventions, baseline=self.baseline,
+            after=self.after,
+        )  # fmt: skip
+
+    def describe(self) -> dict[str, Any]:
+        """What was run and its figures: the part of ``run.json`` that the database's ``run``
+        table repeats (version, year, ruleset, what-if, inputs, headline, reconciliation and
+        the validation summaries)."""
+        from . import __version__
+
+        sources = {k: (v.source if v is not None else None) for k, v in self.reports.items()}
+        return {
+            "kotaku_gis": __version__,
+            "year": self.year,
+            "ruleset": self.baseline.attrs.get("ruleset"),
+            "what_if": self.what_if,
+            "inputs": {
+                "units": sources.get("units"),
+                "interventions": sources.get("interventions"),
+            },
+            "headline": self.headline(),
+            "reconciliation": {
+                k: (bool(v) if isinstance(v, bool | np.bool_) else float(v))
+                for k, v in self.reconciliation.to_frame().iloc[0].items()
+            },
+            "validation": {k: v.summary() for k, v in self.reports.items() if v is not None},
+        }
+
 
 def _map_html(result: JobResult, path: Path) -> Path:
     """Write the interactive map: level before and after works, sites, unserved parts."""
@@ -94,7 +153,7 @@ def _map_html(result: JobResult, path: Path) -> Path:
         result.after,
         interventions=result.interventions,
         remaining=result.remaining,
-        before=result.baseline,
+        baseline=result.baseline,
     )
     return save_map(m, path)
 
@@ -131,12 +190,14 @@ def run_job(
         A ``postgresql://`` URL writes the run's tables into the schema ``db_schema`` of
         that database (:func:`kotaku_gis.write_postgis`; ``result.database`` says what was
         written). A folder gets ``remaining.gpkg``, ``summary_kelurahan.csv``,
-        ``summary_kota.csv``, ``ledger.csv``, ``reductions.csv``, ``grid.gpkg``/``grid.tif``,
-        ``map.html`` and the Excel report, and ``run.json`` (what was run, when, and on which
-        files). Every result
-        is computed before any file is written, and each file is written to a temporary name
-        and moved into place, so a failed run leaves the previous outputs as they were and a
-        second run into the same folder replaces the whole set.
+        ``summary_kota.csv``, ``ledger.csv``, ``reductions.csv`` (the whole audit trail:
+        each reduction with its work and its unit's levels; the Excel report's audit sheet
+        holds what a sheet can and refers to this file for the rest),
+        ``grid.gpkg``/``grid.tif``, ``map.html`` and the Excel report, and ``run.json`` (what
+        was run, when, and on which files). Every result is computed before any file is
+        written, and each file is written to a temporary name and moved into place, so a
+        failed run leaves the previous outputs as they were and a second run into the same
+        folder replaces the whole set.
     ruleset : str
         Regulation to score with.
     flood : path, optional
@@ -345,6 +406,7 @@ def _write_outputs(
     staging = Path(tempfile.mkdtemp(prefix=".kotaku-staging-", dir=out))
     try:
         notes = _write_all(result, staging, step, write_map, write_workbook)
+        write_csv(findings_table(result.reports), staging / VALIDATION_FILE)
         names = sorted(p.name for p in staging.iterdir() if p.is_file())
         _write_manifest(result, staging / MANIFEST, [*names, MANIFEST], notes)
         previous = _previous_outputs(out / MANIFEST)
@@ -362,24 +424,13 @@ def _write_all(
 ) -> list[str]:
     notes: list[str] = []
     with step("writing remaining.gpkg"):
-        after_cols = ["unit_id", "total_score", "level"]
-        remaining = result.remaining.merge(
-            result.after[after_cols].rename(columns={"level": "level_after"}),
-            on="unit_id",
-            how="left",
-        ).set_index(result.remaining.index)
-        remaining = gpd.GeoDataFrame(remaining, geometry="geometry", crs=result.remaining.crs)
-        write_gpkg({"remaining": remaining}, out / "remaining.gpkg")
+        write_gpkg({"remaining": result.remaining_layer()}, out / "remaining.gpkg")
     with step("writing summaries"):
-        by_cols = [c for c in ("kota", "kelurahan") if c in result.baseline.columns]
-        for name, cols in (("kelurahan", by_cols), ("kota", by_cols[:1])):
-            table = summary_by(
-                result.baseline, after=result.after, remaining=result.remaining, by=cols,
-                total=None,
-            )  # fmt: skip
-            write_csv(table, out / f"summary_{name}.csv")
+        for name, table in result.summary_tables().items():
+            write_csv(table, out / f"{name}.csv")
         write_csv(result.ledger, out / "ledger.csv")
-        write_csv(result.reductions, out / "reductions.csv")
+        if not write_workbook:  # else the reports write the audit trail beside the workbook
+            write_csv(result.audit_trail(), out / AUDIT_FILE)
     if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
         with step(f"summarising slum hectares on a {result.grid_m:g} m grid"):
             grid = grid_summary(result.after, cell_m=result.grid_m)
@@ -398,6 +449,9 @@ def _write_all(
 
 
 MANIFEST = "run.json"
+#: The whole audit trail (each reduction with its work and unit): the Excel report's audit
+#: sheet holds what fits in a sheet and refers to this file for the rest.
+AUDIT_FILE = "reductions.csv"
 #: What every output of a run with ``include_planned=True`` says.
 WHAT_IF_NOTE = (
     "WHAT-IF: planned and in-progress works are counted as done (include_planned); these "
@@ -416,22 +470,11 @@ def _previous_outputs(path: Path) -> set[str]:
 
 
 def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list[str]) -> None:
-    from . import __version__
-
-    sources = {k: (v.source if v is not None else None) for k, v in result.reports.items()}
+    described = result.describe()
     manifest = {
-        "kotaku_gis": __version__,
+        "kotaku_gis": described.pop("kotaku_gis"),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "year": result.year,
-        "what_if": result.what_if,
-        "ruleset": result.baseline.attrs.get("ruleset"),
-        "inputs": {"units": sources.get("units"), "interventions": sources.get("interventions")},
-        "headline": result.headline(),
-        "reconciliation": {
-            k: (bool(v) if isinstance(v, bool | np.bool_) else float(v))
-            for k, v in result.reconciliation.to_frame().iloc[0].items()
-        },
-        "validation": {k: v.summary() for k, v in result.reports.items() if v is not None},
+        **described,
         "scoring": _scoring_summary(result.reports.get("scoring")),
         "notes": notes,
         "outputs": names,
@@ -476,14 +519,49 @@ def _scoring_summary(report: ValidationReport | None, *, first: int = 20) -> dic
 def _workbook(result: JobResult, out: Path) -> None:
     from .reports import write_reports
 
+    r = result
     write_reports(
-        out,
-        units_assessed=result.after,
-        baseline=result.baseline,
-        remaining=result.remaining,
-        interventions=result.interventions,
-        reductions=result.reductions,
-        ledger=result.ledger,
-        summary=result.summary,
-        parameters={"what-if": WHAT_IF_NOTE} if result.what_if else None,
-    )
+        out, baseline=r.baseline, after=r.after, remaining=r.remaining,
+        interventions=r.interventions, reductions=r.reductions, ledger=r.ledger,
+        summary=r.summary, audit_file=AUDIT_FILE,
+        parameters={"what-if": WHAT_IF_NOTE} if r.what_if else None,
+    )  # fmt: skip
+
+
+#: Every entry of every report of a run (inputs, scoring, allocation, overlay), one per row.
+VALIDATION_FILE = "validation.csv"
+
+
+def findings_table(reports: dict[str, ValidationReport | None]) -> pd.DataFrame:
+    """The entries of a run's reports in one table: ``validation.csv``.
+
+    Columns ``report`` (``units``, ``interventions``, ``scoring``, ``allocation``,
+    ``overlay``), ``source``, ``row`` (as text), ``column``, ``severity``, ``check``,
+    ``message`` and ``repaired``; errors first, then warnings, then notes, each in the order
+    found.
+
+    Examples
+    --------
+    >>> from kotaku_gis.pipeline import findings_table
+    >>> from kotaku_gis import ValidationReport
+    >>> rep = ValidationReport(what="units", source="rt.gpkg")
+    >>> rep.add(3, "area_ha", "warning", "area_mismatch", "area_ha differs from the polygon")
+    >>> rep.add(None, "1a", "info", "column_mapped", "'K1A' read as '1a'")
+    >>> rep.add(5, "unit_id", "error", "duplicate_id", "unit_id 'A' appears twice")
+    >>> findings_table({"units": rep, "overlay": None})[["report", "row", "check"]].values.tolist()
+    [['units', '5', 'duplicate_id'], ['units', '3', 'area_mismatch'], ['units', <NA>, 'column_mapped']]
+    """  # noqa: E501
+    cols = ["report", "source", "row", "column", "severity", "check", "message", "repaired"]
+    rows = [
+        (name, report.source, None if i.row is None else str(i.row), i.column, i.severity,
+         i.check, i.message, i.repaired)
+        for name, report in reports.items()
+        if report is not None
+        for i in report
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    for col in cols[:-1]:
+        out[col] = out[col].astype("string")
+    out["repaired"] = out["repaired"].astype(bool)
+    rank = out["severity"].map({"error": 0, "warning": 1, "info": 2}).to_numpy()
+    return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)

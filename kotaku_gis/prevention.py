@@ -13,12 +13,13 @@ import pandas as pd
 
 from .errors import InputError
 from .rulesets import NOT_SLUM, Ruleset, ruleset_of
+from .schema import pct_column, score_column
 
 __all__ = ["holding_criteria", "near_threshold"]
 
 
 def _check(assessed: pd.DataFrame, rs: Ruleset) -> None:
-    needed = ["total_score", "level", *(f"score_{c}" for c in rs.codes)]
+    needed = ["total_score", "level", *(score_column(c) for c in rs.codes)]
     missing = [c for c in needed if c not in assessed.columns]
     if missing:
         raise InputError(
@@ -80,16 +81,16 @@ def near_threshold(
     )
     near = (np.asarray(assessed["level"] == NOT_SLUM)) & (total >= threshold - margin)
     out = assessed[near].copy()
-    scores = np.column_stack([out[f"score_{c}"].to_numpy(dtype=float) for c in rs.codes]).reshape(
-        len(out), len(rs.codes)
-    )
+    scores = np.column_stack(
+        [out[score_column(c)].to_numpy(dtype=float) for c in rs.codes]
+    ).reshape(len(out), len(rs.codes))
     codes = np.array(rs.codes, dtype=object)
     order = np.argsort(-scores, axis=1, kind="stable")
     holding = [", ".join(codes[o][s[o] > 0]) for o, s in zip(order, scores, strict=True)]
     bands = np.array(sorted(m for m, _ in rs.bands))
-    has_pct = all(f"pct_{c}" in out.columns for c in rs.codes)
+    has_pct = all(pct_column(c) in out.columns for c in rs.codes)
     if has_pct and len(out):
-        pct = np.column_stack([out[f"pct_{c}"].to_numpy(dtype=float) for c in rs.codes])
+        pct = np.column_stack([out[pct_column(c)].to_numpy(dtype=float) for c in rs.codes])
         nxt_idx = np.searchsorted(bands, pct, side="right")
         nxt = np.where(nxt_idx < len(bands), bands[np.minimum(nxt_idx, len(bands) - 1)], np.inf)
         close = (nxt - pct) <= pct_margin
@@ -115,12 +116,14 @@ def holding_criteria(
 
     Examples
     --------
+    One unit at 13 points (7a and 7b at 100 %, 1a at 55 %), three under the threshold:
+
     >>> import pandas as pd
     >>> import kotaku_gis as kg
-    >>> units = pd.DataFrame({"unit_id": ["A"], "buildings": [100], "households": [80],
-    ...     "road_length_m": [500.0], "drain_length_m": [400.0], "area_ha": [2.0],
-    ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
-    ...     "7a": [100.0], "7b": [100.0], "1a": [55.0]})
+    >>> volumes = dict.fromkeys(kg.get_ruleset().codes, 0.0) | {"7a": 100.0, "7b": 100.0,
+    ...     "1a": 55.0}
+    >>> units = pd.DataFrame([{"unit_id": "A", "buildings": 100, "households": 80,
+    ...     "road_length_m": 500.0, "drain_length_m": 400.0, "area_ha": 2.0, **volumes}])
     >>> kg.holding_criteria(kg.assess(units))[["criterion", "score"]].values.tolist()
     [['7a', 5], ['7b', 5], ['1a', 3]]
     """
@@ -128,7 +131,7 @@ def holding_criteria(
     near = near_threshold(assessed, margin=margin, ruleset=rs)
     frames = []
     for c in rs.criteria:
-        score = near[f"score_{c.code}"].to_numpy(dtype=float, na_value=np.nan)
+        score = near[score_column(c.code)].to_numpy(dtype=float, na_value=np.nan)
         hit = score > 0
         if not hit.any():
             continue
@@ -138,8 +141,8 @@ def holding_criteria(
                 "criterion": c.code,
                 "aspect": c.aspect,
                 "name_id": c.name_id,
-                "pct": near[f"pct_{c.code}"].to_numpy()[hit]
-                if f"pct_{c.code}" in near.columns
+                "pct": near[pct_column(c.code)].to_numpy()[hit]
+                if pct_column(c.code) in near.columns
                 else np.nan,
                 "score": score[hit].astype(np.int64),
             }

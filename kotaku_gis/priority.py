@@ -76,8 +76,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .report import ValidationReport
 from .rulesets import normalise_levels
+from .validation_report import ValidationReport
 
 __all__ = [
     "HANDLING",

@@ -1,154 +1,38 @@
-"""Validation reports: every problem found in a layer, row by row."""
+"""Deprecated name of :mod:`kotaku_gis.validation_report`, kept importable for one release.
+
+``from kotaku_gis.report import ValidationReport`` still works and warns; import it from
+:mod:`kotaku_gis.validation_report` (or as ``kg.ValidationReport``) instead. The output
+reports (Excel, GeoPackage, CSV) are :mod:`kotaku_gis.reports`.
+
+Examples
+--------
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     from kotaku_gis.report import ValidationReport
+>>> import kotaku_gis as kg
+>>> ValidationReport is kg.ValidationReport, caught[0].category.__name__
+(True, 'DeprecationWarning')
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+import warnings
+from typing import Any
 
-import pandas as pd
+from . import validation_report as _moved
 
-from .errors import InputError
-
-__all__ = ["Issue", "ValidationReport"]
-
-Severity = Literal["error", "warning", "info"]
-_SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+# The old names are served by __getattr__ below, with a DeprecationWarning.
+__all__: list[str] = []
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in one row (or in the whole layer when ``row`` is None).
-
-    ``check`` is a stable machine-readable name of the test that found it
-    (``"invalid_geometry"``, ``"duplicate_id"``, …); ``message`` is for people.
-    ``repaired`` says whether the reader fixed it (for example with ``make_valid``).
-    """
-
-    row: Any
-    column: str | None
-    severity: Severity
-    check: str
-    message: str
-    repaired: bool = False
-
-
-@dataclass
-class ValidationReport:
-    """Every problem found in a layer.
-
-    Readers attach the report of what they found and repaired as ``frame.attrs["report"]``.
-
-    Examples
-    --------
-    >>> from kotaku_gis.report import ValidationReport
-    >>> rep = ValidationReport(what="units", source="rt.gpkg")
-    >>> rep.add(3, "unit_id", "error", "duplicate_id", "unit_id 'A' appears twice")
-    >>> rep.ok
-    False
-    >>> rep.to_frame()[["row", "column", "severity"]].values.tolist()
-    [[3, 'unit_id', 'error']]
-    """
-
-    what: str = "units"
-    source: str | None = None
-    issues: list[Issue] = field(default_factory=list)
-
-    def add(
-        self,
-        row: Any,
-        column: str | None,
-        severity: Severity,
-        check: str,
-        message: str,
-        *,
-        repaired: bool = False,
-    ) -> None:
-        """Record one problem."""
-        if severity not in _SEVERITIES:
-            raise ValueError(f"severity must be one of {_SEVERITIES}, not {severity!r}")
-        self.issues.append(Issue(row, column, severity, check, message, repaired))
-
-    def add_rows(
-        self,
-        rows: Iterable[Any],
-        column: str | None,
-        severity: Severity,
-        check: str,
-        message: str | Iterable[str],
-        *,
-        repaired: bool = False,
-    ) -> None:
-        """Record the same kind of problem for many rows (one message or one per row)."""
-        rows = list(rows)
-        messages = [message] * len(rows) if isinstance(message, str) else list(message)
-        for row, msg in zip(rows, messages, strict=True):
-            self.add(row, column, severity, check, msg, repaired=repaired)
-
-    def extend(self, other: ValidationReport) -> None:
-        """Append the issues of another report."""
-        self.issues.extend(other.issues)
-
-    @property
-    def errors(self) -> list[Issue]:
-        """Issues of severity ``"error"``."""
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        """Issues of severity ``"warning"``."""
-        return [i for i in self.issues if i.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        """True when no issue is an error (warnings and repairs allowed)."""
-        return not self.errors
-
-    def checks(self) -> set[str]:
-        """The names of the checks that found something."""
-        return {i.check for i in self.issues}
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per issue: row, column, severity, check, message, repaired."""
-        cols = ["row", "column", "severity", "check", "message", "repaired"]
-        if not self.issues:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-        return pd.DataFrame(
-            [(i.row, i.column, i.severity, i.check, i.message, i.repaired) for i in self.issues],
-            columns=cols,
+def __getattr__(name: str) -> Any:
+    if name in ("Issue", "Severity", "ValidationReport"):
+        warnings.warn(
+            f"kotaku_gis.report.{name} has moved to kotaku_gis.validation_report.{name}; "
+            "the old module will be removed in the next release.",
+            DeprecationWarning,
+            stacklevel=2,
         )
-
-    def raise_for_errors(self) -> None:
-        """Raise :class:`~kotaku_gis.InputError` listing the errors, if there are any."""
-        errs = self.errors
-        if not errs:
-            return
-        where = f" in {self.source}" if self.source else ""
-        lines = [f"{len(errs)} error(s){where} ({self.what}):"]
-        for issue in errs[:20]:
-            col = f", column {issue.column!r}" if issue.column else ""
-            lines.append(f"  row {issue.row!r}{col}: {issue.message}")
-        if len(errs) > 20:
-            lines.append(f"  … and {len(errs) - 20} more; see report.to_frame()")
-        raise InputError("\n".join(lines))
-
-    def summary(self) -> str:
-        """A one-line count of issues by severity."""
-        counts = {s: sum(i.severity == s for i in self.issues) for s in _SEVERITIES}
-        where = f"{self.source}: " if self.source else ""
-        return (
-            f"{where}{counts['error']} error(s), {counts['warning']} warning(s), "
-            f"{counts['info']} note(s)"
-        )
-
-    def __len__(self) -> int:
-        return len(self.issues)
-
-    def __iter__(self) -> Iterator[Issue]:
-        return iter(self.issues)
-
-    def __repr__(self) -> str:
-        return f"<ValidationReport {self.what}: {self.summary()}>"
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.to_frame().to_html(index=False)
+        return getattr(_moved, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

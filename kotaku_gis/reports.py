@@ -1,8 +1,15 @@
-"""Report files for planners and auditors: Excel workbook, GeoPackage, CSV and printed charts.
+"""Report files for planners and auditors: the Excel workbook, the GeoPackage, CSV and PNG files.
 
 :func:`write_reports` writes the whole set into a folder (the command-line program calls it);
 each writer is also usable alone. Every file is replaced atomically
 (:func:`kotaku_gis.io.atomic_path`): a reader sees the previous file or the new one, never half.
+The tables come from :mod:`kotaku_gis.summaries`, the texts from :mod:`kotaku_gis.labels`, the
+sheets from :mod:`kotaku_gis.excel` and the charts from :mod:`kotaku_gis.charts`.
+
+Every writer takes the units scored at baseline (``baseline``) and, when there were works,
+the same units scored after them (``after``). The older keyword ``units_assessed`` (the units
+scored now, with ``baseline`` the state before works when given) is still accepted with a
+``DeprecationWarning``.
 
 The Excel workbook (:func:`write_excel_report`) holds, in Indonesian by default (``lang="en"``
 for English sheet names and headers):
@@ -16,7 +23,10 @@ for English sheet names and headers):
 - the yearly ledger (:func:`kotaku_gis.progress`);
 - the reductions audit trail: each reduction row with its intervention's attributes and its
   unit's hectares and levels, so that every hectare leaving the slum list traces back to works
-  (``traced`` is False, with a validation note, where the intervention is not found);
+  (``traced`` is False, with a validation note, where the intervention is not found). A sheet
+  holds at most Excel's 1,048,576 rows: a longer trail is written in full to a CSV file beside
+  the workbook, and the sheet and the notes say how many rows are only there, and in which
+  file;
 - the validation notes of the inputs (with a note per unit without a level, and per
   untraced reduction), and a notes sheet with the run's parameters and the regulation used.
 
@@ -33,28 +43,44 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
-import openpyxl
 import pandas as pd
-import shapely
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from ._deprecation import warn_renamed
+from ._frames import align_rows
+from .charts import plot_ledger, plot_levels, save_figure
 from .errors import InputError
+from .excel import data_rows, frame_to_sheet, writing
 from .io import atomic_path, write_gpkg
-from .ledger import _hectares, progress, summarize
-from .maps.style import LEVEL_COLOURS, MISSING_COLOUR, level_labels
-from .report import ValidationReport
-from .rulesets import NOT_SLUM, normalise_levels, ruleset_of
-from .schema import ADMIN_COLUMNS, LEVELS, id_strings
+from .labels import (
+    NOT_ASSESSED,
+    Lang,
+    check_lang,
+    count_text,
+    header,
+    level_text,
+    note,
+    sheet_name,
+    word,
+)
+from .ledger import summarize
+from .rulesets import LEVELS, normalise_levels, ruleset_of
+from .schema import after_column, before_column
+from .summaries import (
+    audit_trail,
+    summary_by,
+    unassessed_report,
+    unit_scores,
+    untraced_report,
+    yearly_ledger,
+)
+from .validation_report import ValidationReport, issues_table
 
 __all__ = [
     "frame_to_sheet",
@@ -66,694 +92,149 @@ __all__ = [
     "write_gpkg_report",
     "write_reports",
 ]
+# frame_to_sheet (kotaku_gis.excel), plot_levels and plot_ledger (kotaku_gis.charts) and
+# summary_by (kotaku_gis.summaries) are importable from here as well.
 
-Lang = Literal["id", "en"]
-
-# ---------------------------------------------------------------- texts
-
-_SHEETS: dict[str, dict[str, str]] = {
-    "id": {
-        "kota": "Ringkasan Kota",
-        "kelurahan": "Ringkasan Kelurahan",
-        "units": "Skor Unit",
-        "ledger": "Neraca Tahunan",
-        "audit": "Jejak Pengurangan",
-        "issues": "Catatan Validasi",
-        "notes": "Katalog",
-    },
-    "en": {
-        "kota": "Summary by kota",
-        "kelurahan": "Summary by kelurahan",
-        "units": "Unit scores",
-        "ledger": "Yearly ledger",
-        "audit": "Reductions audit",
-        "issues": "Validation notes",
-        "notes": "Catalogue",
-    },
-}
-
-_HEADERS: dict[str, dict[str, str]] = {
-    "id": {
-        "unit_id": "ID Unit", "provinsi": "Provinsi", "kota": "Kota/Kabupaten",
-        "kecamatan": "Kecamatan", "kelurahan": "Kelurahan", "area_ha": "Luas (Ha)",
-        "buildings": "Jumlah Bangunan", "households": "Jumlah KK",
-        "road_length_m": "Panjang Jalan Ideal (m)",
-        "drain_length_m": "Panjang Drainase Ideal (m)", "total_score": "Total Skor",
-        "level": "Tingkat Kumuh", "units": "Jumlah Unit", "slum_units": "Unit Kumuh",
-        "slum_ha": "Luas Kumuh (Ha)", "reduced_ha": "Pengurangan Luas Kumuh (Ha)",
-        "served_ha": "Luas Terlayani (Ha)", "unserved_ha": "Luas Belum Terlayani (Ha)",
-        "units_not_assessed": "Unit Belum Dinilai", "ha_not_assessed": "Luas Belum Dinilai (Ha)",
-        "level_source": "Sumber Penilaian", "level_published": "Tingkat Kumuh Terbit",
-        "avg_kekumuhan_awal": "Rata-rata Kekumuhan Awal (%)",
-        "avg_kekumuhan_akhir": "Rata-rata Kekumuhan Akhir (%)",
-        "kontribusi_penanganan": "Kontribusi Penanganan",
-        "traced": "Terlacak ke Kegiatan", "year": "Tahun",
-        "baseline_ha": "Luas Kumuh Awal (Ha)", "units_left": "Unit Keluar",
-        "units_entered": "Unit Masuk", "ha_left": "Luas Keluar (Ha)",
-        "ha_entered": "Luas Masuk (Ha)", "intervention_id": "ID Kegiatan",
-        "criterion": "Kriteria", "criterion_name": "Nama Kriteria",
-        "criterion_unit": "Satuan", "volume": "Volume Pengurangan", "method": "Metode",
-        "kind": "Jenis Kegiatan", "kind_key": "Kunci Jenis", "category": "Kategori",
-        "status": "Status", "completed": "Selesai", "radius_m": "Radius Layanan (m)",
-        "intervention_volume": "Volume Kegiatan", "intervention_year": "Tahun Kegiatan",
-        "unit_left_slum": "Unit Keluar Kumuh", "source": "Sumber", "row": "Baris",
-        "column": "Kolom", "severity": "Tingkat", "check": "Pemeriksaan",
-        "message": "Pesan", "repaired": "Diperbaiki", "key": "Parameter", "value": "Nilai",
-        "measure": "Satuan Volume", "source_row": "Baris Sumber", "sumber_dana": "Sumber Dana",
-        "intervention_kind": "Jenis Kegiatan (input)",
-        "overlap_share": "Bagian Tumpang Tindih",
-    },
-    "en": {
-        "unit_id": "Unit ID", "provinsi": "Province", "kota": "Kota/Kabupaten",
-        "kecamatan": "Kecamatan", "kelurahan": "Kelurahan", "area_ha": "Area (ha)",
-        "buildings": "Buildings", "households": "Households",
-        "road_length_m": "Ideal road length (m)", "drain_length_m": "Ideal drain length (m)",
-        "total_score": "Total score", "level": "Slum level", "units": "Units",
-        "slum_units": "Slum units", "slum_ha": "Slum area (ha)",
-        "reduced_ha": "Slum area reduced (ha)", "served_ha": "Served area (ha)",
-        "unserved_ha": "Unserved area (ha)", "units_not_assessed": "Units not assessed",
-        "ha_not_assessed": "Area not assessed (ha)", "traced": "Traced to an intervention",
-        "level_source": "Assessed from", "level_published": "Published slum level",
-        "avg_kekumuhan_awal": "Mean slum condition before (%)",
-        "avg_kekumuhan_akhir": "Mean slum condition after (%)",
-        "kontribusi_penanganan": "Contribution of works (kontribusi penanganan)",
-        "year": "Year",
-        "baseline_ha": "Baseline slum area (ha)", "units_left": "Units leaving",
-        "units_entered": "Units entering", "ha_left": "Area leaving (ha)",
-        "ha_entered": "Area entering (ha)", "intervention_id": "Intervention ID",
-        "criterion": "Criterion", "criterion_name": "Criterion name",
-        "criterion_unit": "Unit of volume", "volume": "Volume reduced", "method": "Method",
-        "kind": "Kind", "kind_key": "Kind key", "category": "Category", "status": "Status",
-        "completed": "Completed", "radius_m": "Service radius (m)",
-        "intervention_volume": "Intervention volume", "intervention_year": "Intervention year",
-        "unit_left_slum": "Unit left the slum list", "source": "Source", "row": "Row",
-        "column": "Column", "severity": "Severity", "check": "Check", "message": "Message",
-        "repaired": "Repaired", "key": "Parameter", "value": "Value",
-        "measure": "Unit of volume", "source_row": "Source row", "sumber_dana": "Funding source",
-        "intervention_kind": "Kind (as given)",
-        "overlap_share": "Share already served by earlier works",
-    },
-}  # fmt: skip
-
-_WORDS: dict[str, dict[str, str]] = {
-    "id": {
-        "before": "sebelum", "after": "sesudah", "pct": "%", "score": "Skor",
-        "reduction": "Pengurangan", "avg": "Rata-rata", "units": "Unit", "ha": "Luas",
-        "total": "Jumlah", "map": "Tingkat kumuh", "ledger_title": "Neraca luas kumuh per tahun",
-        "map_before": "Tingkat kumuh sebelum penanganan",
-        "map_after": "Tingkat kumuh sesudah penanganan", "hectares": "Hektar",
-        "baseline": "Luas kumuh awal", "reduced": "berkurang",
-    },
-    "en": {
-        "before": "before", "after": "after", "pct": "%", "score": "Score",
-        "reduction": "Reduction", "avg": "Mean", "units": "Units", "ha": "Area",
-        "total": "Total", "map": "Slum level", "ledger_title": "Slum hectares per year",
-        "map_before": "Slum level before works", "map_after": "Slum level after works",
-        "hectares": "Hectares", "baseline": "Baseline slum area", "reduced": "reduced",
-    },
-}  # fmt: skip
-
-_LEVEL_EN = dict(zip(LEVELS, level_labels("en"), strict=True))
-_NOT_ASSESSED = {"id": "belum dinilai", "en": "not assessed"}
+#: Name of the CSV file that holds a whole audit trail too long for its sheet, beside the
+#: workbook ``<name>.xlsx``: ``<name>_reductions.csv``.
+AUDIT_FILE_SUFFIX = "_reductions.csv"
 
 
-def _lang(lang: str) -> Lang:
-    if lang not in ("id", "en"):
-        raise InputError(f"lang must be 'id' (Indonesian) or 'en' (English), not {lang!r}.")
-    return lang  # type: ignore[return-value]
+# ---------------------------------------------------------------- the frames of a run
 
 
-def _level_text(level: str, lang: Lang) -> str:
-    return level if lang == "id" else _LEVEL_EN.get(level, level)
-
-
-def _header(column: Any, lang: Lang) -> str:
-    """Display header of a column name of the library (unknown names are kept)."""
-    name = str(column)
-    words = _WORDS[lang]
-    for suffix, word in (("_after", "after"), ("_before", "before")):
-        if name.endswith(suffix):
-            return f"{_header(name[: -len(suffix)], lang)} {words[word]}"
-    if name in _HEADERS[lang]:
-        return _HEADERS[lang][name]
-    prefix, _, rest = name.partition("_")
-    level = rest.replace("_", " ")
-    if prefix in ("units", "ha") and level in LEVELS:
-        if lang == "en":
-            label = _level_text(level, lang).capitalize()
-            return f"{label} units" if prefix == "units" else f"{label} area (ha)"
-        label = level.title()
-        return f"Unit {label}" if prefix == "units" else f"Luas {label} (Ha)"
-    if prefix in ("pct", "score", "reduction", "avg") and rest:
-        return f"{words[prefix]} {rest}"
-    return name
-
-
-# ---------------------------------------------------------------- sheets
-
-
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-_CAPTION_FONT = Font(bold=True, size=13)
-_FLOAT_FORMAT = "#,##0.00"
-_INT_FORMAT = "#,##0"
-
-
-def _cell_values(series: pd.Series) -> list[Any]:
-    """Python values for openpyxl: blanks as None, numpy scalars as Python numbers."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("string")
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return [None if pd.isna(v) else bool(v) for v in series.astype(object)]
-    if pd.api.types.is_integer_dtype(series.dtype):
-        return [None if pd.isna(v) else int(v) for v in series.astype(object)]
-    if pd.api.types.is_float_dtype(series.dtype):
-        arr = series.to_numpy(dtype=float, na_value=np.nan)
-        return [None if np.isnan(v) else float(v) for v in arr]
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return [None if pd.isna(v) else v.to_pydatetime().replace(tzinfo=None) for v in series]
-    out = []
-    for v in series.astype(object):
-        if v is None or (not isinstance(v, str | bytes) and np.ndim(v) == 0 and pd.isna(v)):
-            out.append(None)
-        elif isinstance(v, np.generic):
-            out.append(v.item())
-        elif isinstance(v, str | int | float | bool | dt.date):
-            out.append(v)
-        else:
-            out.append(str(v))
-    return out
-
-
-def _number_format(series: pd.Series, text: bool) -> str | None:
-    if text:
-        return "@"
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return None
-    if pd.api.types.is_integer_dtype(series.dtype):
-        return _INT_FORMAT
-    if pd.api.types.is_float_dtype(series.dtype):
-        return _FLOAT_FORMAT
-    return None
-
-
-def frame_to_sheet(
-    wb: openpyxl.Workbook,
-    title: str,
-    frame: pd.DataFrame,
+def _frames(
+    function: str,
     *,
-    headers: Sequence[str] | None = None,
-    caption: str | None = None,
-    text_columns: Sequence[str] = (),
-    freeze_columns: int = 1,
-) -> Any:
-    """Append ``frame`` as a formatted sheet of a write-only workbook.
+    baseline: pd.DataFrame | None,
+    after: pd.DataFrame | None,
+    units_assessed: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(baseline, after) from the writers' keywords, the deprecated ``units_assessed`` too.
 
-    The header row is bold on a dark fill, frozen (with the first ``freeze_columns``
-    columns) and filtered; float columns show two decimals, integer columns thousands
-    separators, ``text_columns`` are stored as text. An optional caption row and a blank row
-    come first. Values are written unrounded.
-
-    Parameters
-    ----------
-    wb : openpyxl.Workbook
-        Created with ``write_only=True``.
-    title : str
-        Sheet name (at most 31 characters, as Excel requires).
-    frame : DataFrame
-        The rows; its index is not written (reset it first to keep it).
-    headers : sequence of str, optional
-        Header texts, one per column; default the column names.
-    caption : str, optional
-        A title line above the table.
-    text_columns : sequence of str
-        Columns stored as text (ids with leading zeros or long digit strings).
-    freeze_columns : int, default 1
-        Leading columns kept in view when scrolling sideways.
-
-    Returns
-    -------
-    openpyxl worksheet
-
-    Examples
-    --------
-    >>> import io, openpyxl, pandas as pd
-    >>> from kotaku_gis.reports import frame_to_sheet
-    >>> wb = openpyxl.Workbook(write_only=True)
-    >>> ws = frame_to_sheet(wb, "Data", pd.DataFrame({"unit_id": ["A"], "area_ha": [1.234]}))
-    >>> ws.title, ws.freeze_panes
-    ('Data', 'B2')
-    >>> wb.save(io.BytesIO())
+    ``units_assessed`` was the units scored now: the baseline without ``baseline=``, the
+    state after works with it.
     """
-    if len(title) > 31:
-        raise InputError(f"sheet name {title!r} is longer than the 31 characters Excel allows.")
-    columns = list(frame.columns)
-    names = [str(c) for c in columns] if headers is None else [str(h) for h in headers]
-    if len(names) != len(columns):
-        raise InputError(f"{len(names)} headers given for {len(columns)} columns.")
-    ws = wb.create_sheet(title)
-    header_row = 3 if caption else 1
-    values = [_cell_values(frame[c]) for c in columns] if len(columns) else []
-    formats = [_number_format(frame[c], c in text_columns) for c in columns]
-    for j, (name, col) in enumerate(zip(names, values, strict=True)):
-        sample = [len(f"{v:,.2f}") if isinstance(v, float) else len(str(v)) for v in col[:200]]
-        width = min(max([len(name) * 0.9, *sample, 6]) + 2, 60)
-        ws.column_dimensions[get_column_letter(j + 1)].width = width
-    ws.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{header_row + 1}"
-    if columns:
-        last = get_column_letter(len(columns))
-        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(frame), 1)}"
-    if caption:
-        cell = WriteOnlyCell(ws, value=caption)
-        cell.font = _CAPTION_FONT
-        ws.append([cell])
-        ws.append([])
-    header_cells = []
-    for name in names:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header_cells.append(cell)
-    ws.append(header_cells)
-    # One styled template per column; each cell shares its style instead of rebuilding it.
-    templates = []
-    for fmt in formats:
-        if fmt is None:
-            templates.append(None)
-            continue
-        template = WriteOnlyCell(ws)
-        template.number_format = fmt
-        templates.append(template._style)
-    for row in zip(*values, strict=True):
-        cells = []
-        for value, style in zip(row, templates, strict=True):
-            if style is None or value is None:
-                cells.append(value)
-            else:
-                cell = WriteOnlyCell(ws, value=value)
-                cell._style = style
-                cells.append(cell)
-        ws.append(cells)
-    return ws
+    if units_assessed is not None:
+        if after is not None:
+            raise InputError(
+                f"{function} got both units_assessed= (its old name) and after=; pass "
+                "baseline= and after= only."
+            )
+        warn_renamed(
+            function, "units_assessed", "baseline", stacklevel=4,
+            hint=" (the units scored before works) and after=... (the units scored after works)",
+        )  # fmt: skip
+        if baseline is None:
+            baseline = units_assessed
+        else:
+            after = units_assessed
+    if baseline is None:
+        raise InputError(
+            f"{function} needs baseline=, the units scored by kg.assess(units) (and after=, "
+            "the same units scored after works)."
+        )
+    for frame, what in ((baseline, "baseline"), (after, "after")):
+        if frame is not None and (
+            not isinstance(frame, pd.DataFrame) or "level" not in frame.columns
+        ):
+            raise InputError(f"{what} must be the output of kg.assess(units) (it has 'level').")
+    return baseline, after
 
 
-# ---------------------------------------------------------------- tables
+def _validation(
+    function: str,
+    validation: Mapping[str, ValidationReport | None] | None,
+    reports: Mapping[str, ValidationReport | None] | None,
+) -> Mapping[str, ValidationReport | None] | None:
+    """``validation=``, or its old name ``reports=`` with a warning."""
+    if reports is None:
+        return validation
+    if validation is not None:
+        raise InputError(
+            f"{function} got both reports= (its old name) and validation=; pass validation= only."
+        )
+    warn_renamed(function, "reports", "validation", stacklevel=4)
+    return reports
 
 
 def _aligned(after: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``after`` in the order of ``baseline``: matched on unit_id when both have it
-    (an index of positions says nothing about which unit a row is), else on the index."""
-    both_ids = "unit_id" in after.columns and "unit_id" in baseline.columns
-    if not both_ids and after.index.equals(baseline.index):
-        return after
-    if not both_ids:
-        raise InputError(
-            "the baseline and the assessment after works have different rows and no "
-            "'unit_id' to match them; assess the same units twice."
-        )
-    ids = id_strings(after["unit_id"])
-    base_ids = id_strings(baseline["unit_id"])
-    if ids.reset_index(drop=True).equals(base_ids.reset_index(drop=True)):
-        return after.set_axis(baseline.index)
-    if ids.duplicated().any():
-        raise InputError("unit_id values repeat in the assessed units; make them unique.")
-    pos = pd.Index(ids).get_indexer(base_ids)
-    if (pos < 0).any():
-        missing = baseline["unit_id"][pos < 0].tolist()[:10]
-        raise InputError(f"units {missing} of the baseline are not in the assessment after works.")
-    return after.iloc[pos].set_axis(baseline.index)
+    """``after``'s rows in the order of ``baseline``'s (see :func:`_frames.align_rows`)."""
+    return align_rows(after, baseline, name="the assessment after works", other="the baseline")
 
 
-def summary_by(
-    baseline: pd.DataFrame,
-    *,
-    after: pd.DataFrame | None = None,
-    remaining: pd.DataFrame | None = None,
-    by: str | Sequence[str] | None = None,
-    total: str | None = "total",
-) -> pd.DataFrame:
-    """Units and hectares per level before and after works, per group, with a total row.
-
-    Parameters
-    ----------
-    baseline : DataFrame
-        Units scored at baseline (:func:`kotaku_gis.assess`).
-    after : DataFrame, optional
-        The same units scored after works; adds the ``…_after`` columns and ``reduced_ha``.
-    remaining : DataFrame, optional
-        :func:`kotaku_gis.remaining_area` of the units; adds ``served_ha`` and
-        ``unserved_ha`` (matched on ``unit_id``).
-    by : str or list of str, optional
-        Group columns; the ones missing from ``baseline`` are left out.
-    total : str or None, default "total"
-        Label of the total row (in the first group column); None for no total row.
-
-    Returns
-    -------
-    DataFrame
-        The group columns, then :func:`kotaku_gis.summarize`'s columns with
-        ``units_not_assessed`` and ``ha_not_assessed`` (units without a level, so that the
-        level columns add up to ``units`` and ``area_ha``) before ``slum_units``, their
-        ``_after`` twins, ``reduced_ha`` (with frames made by :func:`kotaku_gis.assess`, also
-        ``avg_kekumuhan_awal``, ``avg_kekumuhan_akhir`` and ``kontribusi_penanganan``),
-        ``served_ha`` and ``unserved_ha``; one row per group and the total row last.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from kotaku_gis.reports import summary_by
-    >>> base = pd.DataFrame({"unit_id": ["a", "b", "c"], "kota": ["X", "X", "Y"],
-    ...     "area_ha": [1.0, 2.0, 4.0], "level": ["kumuh ringan", "kumuh sedang", "tidak kumuh"]})
-    >>> after = base.assign(level=["tidak kumuh", "kumuh sedang", "tidak kumuh"])
-    >>> table = summary_by(base, after=after, by="kota")
-    >>> table[["kota", "slum_ha", "slum_ha_after", "reduced_ha"]].values.tolist()
-    [['X', 3.0, 2.0, 1.0], ['Y', 0.0, 0.0, 0.0], ['total', 3.0, 2.0, 1.0]]
-    """
-    cols = [by] if isinstance(by, str) else list(by or [])
-    cols = [c for c in cols if c in baseline.columns]
-    out = _level_summary(baseline, cols)
-    totals = _level_summary(baseline, [])
-    if after is not None:
-        after = _aligned(after, baseline)
-        grouped_after = after.assign(**{c: baseline[c] for c in cols})
-        # Units and area do not change with works; only the levels do.
-        same = ["units", "area_ha"]
-        out = out.join(_level_summary(grouped_after, cols).drop(columns=same).add_suffix("_after"))
-        totals = totals.join(_level_summary(after, []).drop(columns=same).add_suffix("_after"))
-        out["reduced_ha"] = out["slum_ha"] - out["slum_ha_after"]
-        totals["reduced_ha"] = totals["slum_ha"] - totals["slum_ha_after"]
-        if "avg_kekumuhan" in baseline.columns and "avg_kekumuhan" in after.columns:
-            # The kontribusi penanganan of the works (kotaku_gis.ledger's notes).
-            k = ["avg_kekumuhan_awal", "avg_kekumuhan_akhir", "kontribusi_penanganan"]
-            out = out.join(summarize(grouped_after, by=cols or None, before=baseline)[k])
-            totals = totals.join(summarize(after, before=baseline)[k])
-    if remaining is not None:
-        served = _served(baseline, remaining, cols)
-        out = out.join(served.groupby(cols, dropna=False).sum() if cols else served.sum()
-                       .to_frame("total").T)  # fmt: skip
-        totals = totals.join(served[["served_ha", "unserved_ha"]].sum().to_frame("total").T)
-    out = out.reset_index() if cols else out.reset_index(drop=True)
-    if total is None:
-        return out
-    if cols:
-        totals.insert(0, cols[0], total)
-        for c in cols[1:]:
-            totals.insert(cols.index(c), c, None)
-        out = pd.concat([out, totals.reset_index(drop=True)], ignore_index=True)
-    for c in out.columns:
-        if "units" in c.split("_"):
-            out[c] = out[c].astype(np.int64)
-    return out
-
-
-def _level_summary(assessed: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """:func:`kotaku_gis.summarize` with its units without a level under the report's names.
-
-    ``summarize`` shows them as ``units_belum_dinilai`` and ``ha_belum_dinilai``; the reports
-    call them ``units_not_assessed`` and ``ha_not_assessed``, so the level columns add up to
-    the unit count.
-    """
-    out = summarize(assessed, by=cols or None)
-    return out.rename(
-        columns={"units_belum_dinilai": "units_not_assessed", "ha_belum_dinilai": "ha_not_assessed"}
-    )
-
-
-def _base_and_after(
-    units_assessed: pd.DataFrame, baseline: pd.DataFrame | None
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """(baseline, after works) of the writers' arguments: without a baseline, the units
-    assessed are the baseline and there is no "after"."""
-    if baseline is None:
-        return units_assessed, None
-    return baseline, units_assessed
-
-
-def _ledger_of(baseline: pd.DataFrame, reductions: pd.DataFrame | None) -> pd.DataFrame | None:
-    """:func:`kotaku_gis.progress` over the years of the reductions; None without any."""
-    if reductions is None or "year" not in reductions.columns:
-        return None
-    years = sorted({int(y) for y in pd.to_numeric(reductions["year"]).dropna()})
-    if not years:
-        return None
-    return progress(baseline, reductions, years=years, ruleset=ruleset_of(baseline))
-
-
-def _served(baseline: pd.DataFrame, remaining: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Served and unserved hectares per unit (``baseline``'s rows, with the ``cols``), on the
-    same area as the rest of the summary.
-
-    :func:`kotaku_gis.remaining_area` measures the geometry; the summaries count the verified
-    ``area_ha`` (DESIGN §3). Each unit's served share of its geometry is applied to its verified
-    area, so ``served_ha + unserved_ha == area_ha`` row by row and in every total. A unit
-    without geometry has no served part.
-    """
-    need = [c for c in ("unit_id", "covered_ha", "remaining_ha") if c not in remaining.columns]
-    if need:
-        raise InputError(
-            f"remaining lacks columns {need}; pass the output of kg.remaining_area(units, works)."
-        )
-    if "unit_id" not in baseline.columns:
-        raise InputError("the units have no 'unit_id' to match the remaining areas to; add one.")
-    rem = pd.DataFrame(remaining[["unit_id", "covered_ha", "remaining_ha"]])
-    rem = rem.assign(unit_id=id_strings(rem["unit_id"]).to_numpy()).drop_duplicates("unit_id")
-    covered = rem["covered_ha"].to_numpy(dtype=float)
-    geom_ha = covered + rem["remaining_ha"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.nan_to_num(np.where(geom_ha > 0, covered / geom_ha, 0.0), nan=0.0)
-    pos = pd.Index(rem["unit_id"]).get_indexer(id_strings(baseline["unit_id"]))
-    area = _hectares(baseline)
-    served = np.append(shares, 0.0)[pos] * area  # position -1 (no remaining row): not served
-    units = pd.DataFrame({c: baseline[c].to_numpy() for c in cols}, index=baseline.index)
-    units["served_ha"] = served
-    units["unserved_ha"] = area - served
-    return units
-
-
-def _unit_scores(
-    baseline: pd.DataFrame,
-    after: pd.DataFrame | None,
-    remaining: pd.DataFrame | None,
-) -> pd.DataFrame:
-    rs = ruleset_of(baseline)
-    lead = [c for c in ("unit_id", *ADMIN_COLUMNS, "area_ha") if c in baseline.columns]
-    cols: dict[str, pd.Series] = {c: baseline[c] for c in lead}
-    for c in ("total_score", "level", "level_source", "level_published"):
-        if c in baseline.columns:
-            cols[c] = baseline[c]
-    if after is not None:
-        after = _aligned(after, baseline)
-        for c in ("total_score", "level"):
-            cols[f"{c}_after"] = after[c]
-    if remaining is not None:
-        # The summaries' own per-unit figures, so the unit rows add up to their totals.
-        served = _served(baseline, remaining, [])
-        for c in ("served_ha", "unserved_ha"):
-            cols[c] = served[c]
-    for code in rs.codes:
-        # (frame, its column, the name in the sheet)
-        wanted = [
-            (baseline, f"pct_{code}", f"pct_{code}"),
-            (baseline, f"score_{code}", f"score_{code}"),
-        ]
-        if after is not None:
-            wanted += [
-                (after, f"reduction_{code}", f"reduction_{code}"),
-                (after, f"score_{code}", f"score_{code}_after"),
-            ]
-        for frame, col, name in wanted:
-            if col in frame.columns:
-                cols[name] = frame[col]
-    return pd.DataFrame(cols)
-
-
-def _audit(
-    reductions: pd.DataFrame,
-    interventions: pd.DataFrame | None,
-    baseline: pd.DataFrame,
-    after: pd.DataFrame | None,
-    *,
-    lang: Lang = "id",
-) -> pd.DataFrame:
-    """Each reduction row with its intervention's attributes and its unit's hectares and levels.
-
-    With the interventions, ``traced`` says whether the reduction's ``intervention_id`` names
-    one of them (:func:`_untraced` notes the rows where it does not).
-    """
-    need = [c for c in ("unit_id", "criterion", "volume") if c not in reductions.columns]
-    if need:
-        raise InputError(
-            f"the reductions table lacks {need}; pass the output of kg.allocate(units, works)."
-        )
-    red = pd.DataFrame(reductions).reset_index(drop=True)
-    rs = ruleset_of(baseline)
-    names = {c.code: c.name_en if lang == "en" else c.name_id for c in rs.criteria}
-    units_of = {c.code: c.unit for c in rs.criteria}
-    crit = red["criterion"].astype("string")
-    red.insert(red.columns.get_loc("criterion") + 1, "criterion_name", crit.map(names))
-    if "measure" not in red.columns:
-        red.insert(red.columns.get_loc("criterion_name") + 1, "criterion_unit", crit.map(units_of))
-    if interventions is not None and "intervention_id" in red.columns:
-        if "intervention_id" not in interventions.columns:
-            raise InputError("the interventions have no 'intervention_id' to trace reductions to.")
-        keep = [
-            c for c in ("kind", "kind_key", "category", "status", "completed", "year",
-                        "volume", "radius_m", "sumber_dana")
-            if c in interventions.columns
-        ]  # fmt: skip
-        works = pd.DataFrame(interventions[["intervention_id", *keep]])
-        works["intervention_id"] = id_strings(works["intervention_id"]).to_numpy()
-        works = works.drop_duplicates("intervention_id")
-        # The intervention's own year, volume or kind must not shadow the reduction's.
-        works = works.rename(columns={c: f"intervention_{c}" for c in keep if c in red.columns})
-        red["intervention_id"] = id_strings(red["intervention_id"]).to_numpy()
-        red = red.merge(works, on="intervention_id", how="left")
-        red["traced"] = _traced(red, interventions)
-    if "unit_id" in baseline.columns:
-        unit_cols = [c for c in ("kelurahan", "kota", "area_ha", "level") if c in baseline]
-        units = pd.DataFrame(baseline[["unit_id", *unit_cols]]).rename(
-            columns={"level": "level_before"}
-        )
-        if after is not None:
-            units["level_after"] = _aligned(after, baseline)["level"].to_numpy()
-            units["unit_left_slum"] = (units["level_before"].astype("string") != NOT_SLUM) & (
-                units["level_after"].astype("string") == NOT_SLUM
-            )
-        units["unit_id"] = id_strings(units["unit_id"]).to_numpy()
-        red["unit_id"] = id_strings(red["unit_id"]).to_numpy()
-        red = red.merge(units.drop_duplicates("unit_id"), on="unit_id", how="left")
-    order = [c for c in ("unit_id", "criterion", "intervention_id") if c in red.columns]
-    return red.sort_values(order, kind="stable").reset_index(drop=True)
-
-
-def _traced(reductions: pd.DataFrame, interventions: pd.DataFrame) -> np.ndarray:
-    """Whether each reduction's ``intervention_id`` names one of the interventions."""
-    known = id_strings(interventions["intervention_id"]).dropna()
-    return id_strings(reductions["intervention_id"]).isin(known).to_numpy(dtype=bool)
-
-
-def _untraced(
-    reductions: pd.DataFrame, interventions: pd.DataFrame | None
-) -> ValidationReport | None:
-    """A warning per reduction whose works cannot be found among the interventions."""
-    if interventions is None or "intervention_id" not in interventions.columns:
-        return None
-    rep = ValidationReport(what="reductions")
-    if "intervention_id" not in reductions.columns:
-        message = (
-            "the reductions have no intervention_id, so none of them can be traced to the "
-            "works that made it; pass the output of kg.allocate(units, works)."
-        )
-        rep.add(None, "intervention_id", "warning", "untraced_reduction", message)
-        return rep
-    lost = ~_traced(reductions, interventions)
-    if lost.any():
-        rows = reductions[lost]
-        messages = [
-            f"reduction of {vol!r} on criterion {crit} of unit {unit}: intervention_id "
-            f"{iid!r} matches no intervention, so its kind, status and year are unknown; "
-            "check the id or add the intervention."
-            for vol, crit, unit, iid in zip(
-                rows["volume"].tolist(), rows["criterion"].tolist(), rows["unit_id"].tolist(),
-                id_strings(rows["intervention_id"]).astype(object).tolist(), strict=True,
-            )
-        ]  # fmt: skip
-        rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction", messages)
-    return rep
-
-
-def _unassessed(baseline: pd.DataFrame, after: pd.DataFrame | None) -> ValidationReport:
-    """A warning per unit without a level: counted in the units and area, under no level."""
-    rep = ValidationReport(what="levels")
-    for frame, when in ((baseline, "before works"), (after, "after works")):
-        if frame is None:
-            continue
-        blank = normalise_levels(frame["level"]).isna().to_numpy()
-        if not blank.any():
-            continue
-        ids = frame["unit_id"] if "unit_id" in frame.columns else frame.index.to_series()
-        messages = [
-            f"unit {uid} has no level {when}: its {ha:g} ha count in the units and area but "
-            "under no level (see the 'not assessed' columns); give it the volumes to score."
-            for uid, ha in zip(ids[blank].tolist(), _hectares(frame)[blank].tolist(), strict=True)
-        ]
-        rep.add_rows(frame.index[blank], "level", "warning", "level_missing", messages)
-    return rep
+# ---------------------------------------------------------------- the Excel workbook
 
 
 def _for_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The frame with its level columns in ``lang`` (the data keep the regulation's labels);
     a unit without a level shows "belum dinilai" / "not assessed"."""
-    names = [c for c in ("level", "level_before", "level_after") if c in frame.columns]
+    level = "level"
+    names = [c for c in (level, before_column(level), after_column(level)) if c in frame]
     if not names:
         return frame
     out = frame.copy()
+    shown = {lvl: level_text(lvl, lang) for lvl in LEVELS}
     for c in names:
         labels = normalise_levels(out[c], column=c)
         if lang == "en":
-            labels = labels.replace(_LEVEL_EN)
-        out[c] = labels.fillna(_NOT_ASSESSED[lang])
+            labels = labels.replace(shown)
+        out[c] = labels.fillna(NOT_ASSESSED[lang])
     return out
 
 
-def _issues(reports: Mapping[str, ValidationReport | None]) -> pd.DataFrame:
-    parts = []
-    for name, rep in reports.items():
-        if rep is None or not len(rep):
-            continue
-        table = rep.to_frame()
-        table.insert(0, "source", name)
-        parts.append(table)
-    cols = ["source", "row", "column", "severity", "check", "message", "repaired"]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
-    out = pd.concat(parts, ignore_index=True)
-    out["row"] = out["row"].map(lambda r: None if r is None else str(r)).astype("string")
-    return out[cols]
+@dataclass
+class _AuditSheet:
+    """What the audit sheet shows of a trail: its first ``shown`` of ``total`` rows."""
+
+    total: int
+    shown: int
+    file: Path | None
+
+    @property
+    def cut(self) -> bool:
+        return self.shown < self.total
+
+    def sentence(self, lang: Lang) -> str:
+        name = self.file.name if self.file is not None else "?"
+        return note("audit_rows", lang).format(
+            total=count_text(self.total, lang), shown=count_text(self.shown, lang),
+            rest=count_text(self.total - self.shown, lang),
+            sheet=sheet_name("audit", lang), file=name,
+        )  # fmt: skip
 
 
-def _notes(
-    baseline: pd.DataFrame,
-    after: pd.DataFrame | None,
-    *,
-    interventions: pd.DataFrame | None,
-    reductions: pd.DataFrame | None,
-    year: int | None,
-    parameters: Mapping[str, Any] | None,
-    lang: Lang,
-) -> pd.DataFrame:
+def _notes(run: _Run, audit: _AuditSheet | None) -> pd.DataFrame:
     from . import __version__
 
-    rs = ruleset_of(baseline)
-    en = lang == "en"
+    lang, works, reductions = run.lang, run.interventions, run.reductions
+    rs = ruleset_of(run.baseline)
     rows: list[tuple[str, Any]] = [
-        ("Created" if en else "Dibuat", dt.datetime.now().astimezone().isoformat("T", "seconds")),
+        (note("created", lang), dt.datetime.now().astimezone().isoformat("T", "seconds")),
         ("kotaku_gis", __version__),
-        ("Regulation" if en else "Peraturan", f"{rs.title} ({rs.name})"),
-        ("Year of works" if en else "Tahun penanganan", year),
-        ("Units" if en else "Jumlah unit", len(baseline)),
-        ("Interventions" if en else "Jumlah kegiatan",
-         None if interventions is None else len(interventions)),
-        ("Reduction rows" if en else "Baris pengurangan",
-         None if reductions is None else len(reductions)),
-    ]  # fmt: skip
-    base = summarize(baseline)
-    rows.append(("Area (ha)" if en else "Luas (Ha)", float(base["area_ha"].iloc[0])))
-    rows.append(("Slum area before (ha)" if en else "Luas kumuh sebelum (Ha)",
-                 float(base["slum_ha"].iloc[0])))  # fmt: skip
-    if after is not None:
-        rows.append(("Slum area after (ha)" if en else "Luas kumuh sesudah (Ha)",
-                     float(summarize(after)["slum_ha"].iloc[0])))  # fmt: skip
-    for key, value in (parameters or {}).items():
+        (note("regulation", lang), f"{rs.title} ({rs.name})"),
+        (note("year", lang), run.year),
+        (note("units", lang), len(run.baseline)),
+        (note("interventions", lang), None if works is None else len(works)),
+        (note("reduction_rows", lang), None if reductions is None else len(reductions)),
+    ]
+    if audit is not None and audit.cut:
+        rows.append((note("audit_elsewhere", lang), audit.sentence(lang)))
+    base = summarize(run.baseline)
+    rows.append((note("area_ha", lang), float(base["area_ha"].iloc[0])))
+    rows.append((note("slum_before", lang), float(base["slum_ha"].iloc[0])))
+    if run.after is not None:
+        rows.append((note("slum_after", lang), float(summarize(run.after)["slum_ha"].iloc[0])))
+    for key, value in (run.parameters or {}).items():
         rows.append((str(key), value if isinstance(value, int | float | bool) else str(value)))
-    levels = ", ".join(f"{_level_text(label, lang)} ≥ {minimum}" for label, minimum in rs.levels)
-    rows.append(("Levels (total score)" if en else "Tingkat (total skor)", levels))
+    levels = ", ".join(f"{level_text(label, lang)} ≥ {minimum}" for label, minimum in rs.levels)
+    rows.append((note("levels", lang), levels))
     bands = ", ".join(f"≥ {m:g} % → {s}" for m, s in rs.bands)
-    rows.append(("Score bands" if en else "Skor per kriteria", bands))
+    rows.append((note("bands", lang), bands))
+    en = lang == "en"
     for c in rs.criteria:
         rows.append(
-            (f"{'Criterion' if en else 'Kriteria'} {c.code}",
+            (f"{note('criterion', lang)} {c.code}",
              f"{c.name_en if en else c.name_id} ({c.unit} / {c.denominator})")
         )  # fmt: skip
     return pd.DataFrame(
@@ -761,19 +242,138 @@ def _notes(
     )
 
 
+def _write_audit_sheet(wb: Any, run: _Run, *, workbook: Path) -> _AuditSheet:
+    """The audit sheet, cut to what a sheet holds (or to ``max_audit_rows`` rows); the whole
+    trail as CSV where it is cut, or where ``audit_file`` asks for it."""
+    trail = audit_trail(
+        run.reductions, interventions=run.interventions, baseline=run.baseline, after=run.after,
+        lang=run.lang,
+    )  # fmt: skip
+    limit = data_rows(caption=False) if run.max_audit_rows is None else run.max_audit_rows
+    fits = len(trail) <= limit
+    file = None
+    if run.audit_file is not None or not fits:
+        file = workbook.with_name(workbook.stem + AUDIT_FILE_SUFFIX)
+        file = file if run.audit_file is None else Path(run.audit_file)
+        write_csv(trail, file)
+    shown = len(trail) if fits else min(limit, data_rows(caption=True))
+    audit = _AuditSheet(total=len(trail), shown=shown, file=file)
+    table = _for_display(trail.iloc[:shown], run.lang)
+    frame_to_sheet(
+        wb, sheet_name("audit", run.lang), table,
+        headers=[header(c, run.lang) for c in table.columns],
+        caption=audit.sentence(run.lang) if audit.cut else None,
+        text_columns=("unit_id", "intervention_id"), freeze_columns=2,
+    )  # fmt: skip
+    return audit
+
+
+def _row_limit(value: Any) -> int:
+    """``max_audit_rows`` as a count of rows (0 or more)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise InputError(
+            f"max_audit_rows must be a whole number of rows, 0 or more, not {value!r}."
+        )
+    return int(value)
+
+
+@dataclass
+class _Run:
+    """The frames and options of one set of reports."""
+
+    baseline: pd.DataFrame
+    after: pd.DataFrame | None = None
+    remaining: pd.DataFrame | None = None
+    interventions: pd.DataFrame | None = None
+    reductions: pd.DataFrame | None = None
+    ledger: pd.DataFrame | None = None
+    year: int | None = None
+    parameters: Mapping[str, Any] | None = None
+    validation: Mapping[str, ValidationReport | None] | None = None
+    lang: Lang = "id"
+    audit_file: str | os.PathLike | None = None
+    max_audit_rows: int | None = None
+
+    def __post_init__(self) -> None:
+        """Options checked before any file is written; ``after`` in the baseline's order and
+        the ledger computed from the reductions when not given."""
+        self.lang = check_lang(self.lang)
+        if self.max_audit_rows is not None:
+            self.max_audit_rows = _row_limit(self.max_audit_rows)
+        if self.after is not None:
+            self.after = _aligned(self.after, self.baseline)
+        if self.ledger is None:
+            self.ledger = yearly_ledger(self.baseline, self.reductions)
+
+
+def _write_excel(path: Path, run: _Run) -> Path | None:
+    """Write the workbook; return the CSV file of the audit trail when one was written."""
+    lang = run.lang
+
+    def headers(frame: pd.DataFrame) -> list[str]:
+        return [header(c, lang) for c in frame.columns]
+
+    with writing(path) as wb:
+        for key, by in (
+            ("kota", ["provinsi", "kota"]),
+            ("kelurahan", ["kota", "kecamatan", "kelurahan"]),
+        ):
+            table = summary_by(
+                run.baseline, after=run.after, remaining=run.remaining, by=by,
+                total=word("total", lang),
+            )  # fmt: skip
+            name = sheet_name(key, lang)
+            frame_to_sheet(wb, name, table, headers=headers(table), caption=name)
+        scores = unit_scores(run.baseline, after=run.after, remaining=run.remaining)
+        scores = _for_display(scores, lang)
+        frame_to_sheet(wb, sheet_name("units", lang), scores, headers=headers(scores),
+                       text_columns=("unit_id",))  # fmt: skip
+        if run.ledger is not None:
+            ledger, title = run.ledger, word("ledger_title", lang)
+            frame_to_sheet(
+                wb, sheet_name("ledger", lang), ledger, headers=headers(ledger), caption=title
+            )
+        audit = None if run.reductions is None else _write_audit_sheet(wb, run, workbook=path)
+        issues = issues_table(_validation_reports(run))
+        frame_to_sheet(wb, sheet_name("issues", lang), issues, headers=headers(issues),
+                       freeze_columns=0)  # fmt: skip
+        notes = _notes(run, audit)
+        frame_to_sheet(wb, sheet_name("notes", lang), notes, headers=headers(notes))
+    return None if audit is None else audit.file
+
+
+def _validation_reports(run: _Run) -> dict[str, ValidationReport | None]:
+    """The reports of the inputs and of the run's own checks, then those given."""
+    works, reductions = run.interventions, run.reductions
+    found: dict[str, ValidationReport | None] = {
+        "units": run.baseline.attrs.get("report"),
+        "interventions": None if works is None else works.attrs.get("report"),
+        "allocation": None if reductions is None else reductions.attrs.get("report"),
+        "overlay": None if run.remaining is None else run.remaining.attrs.get("report"),
+        "levels": unassessed_report(run.baseline, run.after),
+        "reductions": None if reductions is None else untraced_report(reductions, works),
+    }
+    found.update(run.validation or {})
+    return found
+
+
 def write_excel_report(
     path: str | os.PathLike,
     *,
-    units_assessed: pd.DataFrame,
     baseline: pd.DataFrame | None = None,
+    after: pd.DataFrame | None = None,
     remaining: pd.DataFrame | None = None,
     interventions: pd.DataFrame | None = None,
     reductions: pd.DataFrame | None = None,
     ledger: pd.DataFrame | None = None,
     year: int | None = None,
     parameters: Mapping[str, Any] | None = None,
-    reports: Mapping[str, ValidationReport | None] | None = None,
+    validation: Mapping[str, ValidationReport | None] | None = None,
     lang: Lang = "id",
+    audit_file: str | os.PathLike | None = None,
+    max_audit_rows: int | None = None,
+    units_assessed: pd.DataFrame | None = None,
+    reports: Mapping[str, ValidationReport | None] | None = None,
 ) -> Path:
     """Write the planner's Excel workbook: summaries, unit scores, ledger, audit trail, notes.
 
@@ -781,12 +381,11 @@ def write_excel_report(
     ----------
     path : path
         The ``.xlsx`` file, replaced atomically.
-    units_assessed : DataFrame
-        The units scored now (:func:`kotaku_gis.assess`, with the reductions when there were
-        works).
-    baseline : DataFrame, optional
-        The same units scored at baseline (before works). Without it ``units_assessed`` is
-        the baseline and the "after" columns are left out.
+    baseline : DataFrame
+        The units scored at baseline (:func:`kotaku_gis.assess`).
+    after : DataFrame, optional
+        The same units scored after works (:func:`kotaku_gis.assess` with the reductions).
+        Without it the "after" columns are left out.
     remaining : DataFrame, optional
         :func:`kotaku_gis.remaining_area` of the units: served and unserved hectares.
     interventions : DataFrame, optional
@@ -800,11 +399,23 @@ def write_excel_report(
         Year of the works counted, written in the notes.
     parameters : mapping, optional
         Other run parameters for the notes sheet (input files, radii, …).
-    reports : mapping, optional
+    validation : mapping, optional
         Name → :class:`~kotaku_gis.ValidationReport` for the validation sheet; the reports
         in the inputs' ``attrs["report"]`` are added.
     lang : {"id", "en"}, default "id"
         Sheet names and headers in Indonesian or English.
+    audit_file : path, optional
+        Also write the whole audit trail to this CSV file. Without it, the trail is written
+        to ``<name>_reductions.csv`` beside the workbook only when the sheet cannot hold it.
+    max_audit_rows : int, optional
+        Reduction rows the audit sheet holds at most; by default what an Excel sheet holds
+        (1,048,576 rows, the header included). A longer trail is cut there: the sheet's first
+        line and the notes sheet say how many rows are only in the CSV file, and its name.
+    units_assessed : DataFrame, optional
+        Deprecated (``DeprecationWarning``): the units scored now; the baseline without
+        ``baseline=``, the state after works with it. Pass ``baseline=`` and ``after=``.
+    reports : mapping, optional
+        Deprecated (``DeprecationWarning``): the old name of ``validation``.
 
     Returns
     -------
@@ -820,60 +431,20 @@ def write_excel_report(
     ...     **dict.fromkeys(kg.get_ruleset().codes, [0.0, 0.0]),
     ...     "1a": [10.0, 0.0], "1c": [10.0, 0.0], "7a": [10.0, 0.0], "7b": [10.0, 0.0]})
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "laporan.xlsx"
-    >>> _ = kg.write_excel_report(path, units_assessed=kg.assess(units))
+    >>> _ = kg.write_excel_report(path, baseline=kg.assess(units))
     >>> openpyxl.load_workbook(path).sheetnames
     ['Ringkasan Kota', 'Ringkasan Kelurahan', 'Skor Unit', 'Catatan Validasi', 'Katalog']
     """
-    lang = _lang(lang)
-    if not isinstance(units_assessed, pd.DataFrame) or "level" not in units_assessed.columns:
-        raise InputError("units_assessed must be the output of kg.assess(units) (it has 'level').")
-    base, after = _base_and_after(units_assessed, baseline)
-    if after is not None:
-        after = _aligned(after, base)
-    if ledger is None:
-        ledger = _ledger_of(base, reductions)
-    sheets = _SHEETS[lang]
-    words = _WORDS[lang]
-
-    def headers(frame: pd.DataFrame) -> list[str]:
-        return [_header(c, lang) for c in frame.columns]
-
-    wb = openpyxl.Workbook(write_only=True)
-    for key, by in (
-        ("kota", ["provinsi", "kota"]),
-        ("kelurahan", ["kota", "kecamatan", "kelurahan"]),
-    ):
-        table = summary_by(base, after=after, remaining=remaining, by=by, total=words["total"])
-        frame_to_sheet(wb, sheets[key], table, headers=headers(table), caption=sheets[key])
-    scores = _for_display(_unit_scores(base, after, remaining), lang)
-    frame_to_sheet(wb, sheets["units"], scores, headers=headers(scores), text_columns=("unit_id",))
-    if ledger is not None:
-        frame_to_sheet(wb, sheets["ledger"], ledger, headers=headers(ledger),
-                       caption=words["ledger_title"])  # fmt: skip
-    if reductions is not None:
-        audit = _for_display(_audit(reductions, interventions, base, after, lang=lang), lang)
-        frame_to_sheet(
-            wb, sheets["audit"], audit, headers=headers(audit),
-            text_columns=("unit_id", "intervention_id"), freeze_columns=2,
-        )  # fmt: skip
-    found: dict[str, ValidationReport | None] = {
-        "units": base.attrs.get("report"),
-        "interventions": None if interventions is None else interventions.attrs.get("report"),
-        "allocation": None if reductions is None else reductions.attrs.get("report"),
-        "overlay": None if remaining is None else remaining.attrs.get("report"),
-        "levels": _unassessed(base, after),
-        "reductions": None if reductions is None else _untraced(reductions, interventions),
-    }
-    found.update(reports or {})
-    issues = _issues(found)
-    frame_to_sheet(wb, sheets["issues"], issues, headers=headers(issues), freeze_columns=0)
-    notes = _notes(
-        base, after, interventions=interventions, reductions=reductions, year=year,
-        parameters=parameters, lang=lang,
+    baseline, after = _frames(
+        "kg.write_excel_report", baseline=baseline, after=after, units_assessed=units_assessed
+    )
+    run = _Run(
+        baseline, after=after, remaining=remaining, interventions=interventions,
+        reductions=reductions, ledger=ledger, year=year, parameters=parameters,
+        validation=_validation("kg.write_excel_report", validation, reports), lang=lang,
+        audit_file=audit_file, max_audit_rows=max_audit_rows,
     )  # fmt: skip
-    frame_to_sheet(wb, sheets["notes"], notes, headers=headers(notes))
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    _write_excel(Path(path), run)
     return Path(path)
 
 
@@ -894,26 +465,27 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def write_gpkg_report(
     path: str | os.PathLike,
     *,
-    units_assessed: pd.DataFrame,
     baseline: pd.DataFrame | None = None,
+    after: pd.DataFrame | None = None,
     remaining: gpd.GeoDataFrame | None = None,
     interventions: pd.DataFrame | None = None,
     reductions: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
+    units_assessed: pd.DataFrame | None = None,
 ) -> Path:
     """Write a GeoPackage for QGIS with the layers of a run.
 
-    Layers: ``units_assessed`` (with ``total_score_before`` and ``level_before`` when a
-    baseline is given), ``remaining`` (unserved parts), ``interventions`` (points, lines and
-    polygons together; rows without geometry too), ``reductions`` and ``summary`` (tables
-    without geometry). Layers whose input is None are left out. Column names are the
-    library's (DESIGN §3).
+    Layers: ``units_assessed`` (the units scored after works, with ``total_score_before``
+    and ``level_before`` from the baseline; or the baseline alone), ``remaining`` (unserved
+    parts), ``interventions`` (points, lines and polygons together; rows without geometry
+    too), ``reductions`` and ``summary`` (tables without geometry). Layers whose input is
+    None are left out. Column names are the library's (DESIGN §3).
 
     Parameters
     ----------
     path : path
         The ``.gpkg`` file, replaced atomically.
-    units_assessed, baseline, remaining, interventions, reductions
+    baseline, after, remaining, interventions, reductions, units_assessed
         As for :func:`write_excel_report`.
     summary : DataFrame, optional
         A summary table; default :func:`summary_by` per kota and kelurahan.
@@ -932,20 +504,24 @@ def write_gpkg_report(
     ...     "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]},
     ...     geometry=[shapely.box(116.1, -8.59, 116.101, -8.589)], crs=4326)
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "laporan.gpkg"
-    >>> _ = kg.write_gpkg_report(path, units_assessed=kg.assess(units))
+    >>> _ = kg.write_gpkg_report(path, baseline=kg.assess(units))
     >>> pyogrio.list_layers(path)[:, 0].tolist()
     ['units_assessed', 'summary']
     """
-    units = units_assessed
-    if baseline is not None:
-        before = _aligned(baseline, units)
-        units = units.assign(
-            total_score_before=before["total_score"].to_numpy(),
-            level_before=before["level"].astype("string").to_numpy(),
+    baseline, after = _frames(
+        "kg.write_gpkg_report", baseline=baseline, after=after, units_assessed=units_assessed
+    )
+    units = baseline
+    if after is not None:
+        before = align_rows(baseline, after, name="the baseline", other="the units after works")
+        units = after.assign(
+            **{
+                before_column("total_score"): before["total_score"].to_numpy(),
+                before_column("level"): before["level"].astype("string").to_numpy(),
+            }
         )
     if summary is None:
-        base, after = _base_and_after(units_assessed, baseline)
-        summary = summary_by(base, after=after, remaining=remaining,
+        summary = summary_by(baseline, after=after, remaining=remaining,
                              by=["kota", "kecamatan", "kelurahan"])  # fmt: skip
     layers: dict[str, pd.DataFrame] = {"units_assessed": _plain(units)}
     if remaining is not None:
@@ -983,10 +559,12 @@ def write_csv(
     Returns
     -------
     Path
+        ``path``: the CSV file.
 
     Examples
     --------
-    >>> import tempfile, pathlib, pandas as pd
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
     >>> from kotaku_gis.reports import write_csv
     >>> path = write_csv(pd.DataFrame({"unit_id": ["A"], "area_ha": [1.5]}),
     ...                  pathlib.Path(tempfile.mkdtemp()) / "units.csv")
@@ -1007,183 +585,44 @@ def write_csv(
     return Path(path)
 
 
-# ---------------------------------------------------------------- printed maps and charts
-
-
-def _save(fig: Figure, path: str | os.PathLike | None, dpi: int) -> None:
-    if path is not None:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
-
-
-def _level_legend(ax: Any, lang: Lang) -> None:
-    handles = [
-        Patch(facecolor=LEVEL_COLOURS[lvl], edgecolor="#555555", label=_level_text(lvl, lang))
-        for lvl in LEVELS
-    ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
-              fontsize=8, frameon=False)  # fmt: skip
-
-
-def _draw_levels(ax: Any, frame: gpd.GeoDataFrame, title: str, lang: Lang) -> None:
-    levels = frame["level"].astype("string")
-    colours = levels.map(dict(LEVEL_COLOURS)).fillna(MISSING_COLOUR).to_numpy(dtype=object)
-    present = frame.geometry.notna().to_numpy() & ~frame.geometry.is_empty.to_numpy()
-    if present.any():
-        shown = frame[present]
-        shown.plot(ax=ax, color=list(colours[present]), edgecolor="#444444", linewidth=0.2)
-        # Over a province, RT polygons are specks; a dot per unit keeps every unit visible.
-        b = shapely.bounds(np.asarray(shown.geometry.array, dtype=object))
-        extent = max(b[:, 2].max() - b[:, 0].min(), b[:, 3].max() - b[:, 1].min())
-        size = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
-        if extent > 0 and np.median(size) < 0.01 * extent:
-            pts = shapely.point_on_surface(np.asarray(shown.geometry.array, dtype=object))
-            ax.scatter(shapely.get_x(pts), shapely.get_y(pts), s=12, c=list(colours[present]),
-                       edgecolors="#444444", linewidths=0.3, zorder=3)  # fmt: skip
-    ax.set_title(title, fontsize=11)
-    ax.set_axis_off()
-    _level_legend(ax, lang)
-
-
-def plot_levels(
-    assessed: gpd.GeoDataFrame,
-    *,
-    before: gpd.GeoDataFrame | None = None,
-    path: str | os.PathLike | None = None,
-    lang: Lang = "id",
-    dpi: int = 150,
-) -> Figure:
-    """A printed map of slum levels: one panel, or before and after works side by side.
-
-    Parameters
-    ----------
-    assessed : GeoDataFrame
-        Units scored by :func:`kotaku_gis.assess` (after works when ``before`` is given).
-    before : GeoDataFrame, optional
-        The same units scored at baseline: drawn in a left panel.
-    path : path, optional
-        Also save the figure as PNG there (atomically).
-    lang : {"id", "en"}
-        Titles and legend language.
-    dpi : int, default 150
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Drawn without pyplot (the Agg canvas), so it works on servers without a display.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely
-    >>> import kotaku_gis as kg
-    >>> units = gpd.GeoDataFrame({"unit_id": ["A"], "level": ["kumuh ringan"]},
-    ...     geometry=[shapely.box(116.1, -8.59, 116.101, -8.589)], crs=4326)
-    >>> fig = kg.plot_levels(units)
-    >>> [ax.get_title() for ax in fig.axes]
-    ['Tingkat kumuh']
-    """
-    lang = _lang(lang)
-    frames = [assessed] if before is None else [before, assessed]
-    for f in frames:
-        if not isinstance(f, gpd.GeoDataFrame) or "level" not in f.columns:
-            raise InputError(
-                "plot_levels needs a GeoDataFrame of assessed units (with geometry and 'level')."
-            )
-    words = _WORDS[lang]
-    titles = [words["map"]] if before is None else [words["map_before"], words["map_after"]]
-    x0, y0, x1, y1 = assessed.total_bounds
-    ratio = (y1 - y0) / (x1 - x0) if np.isfinite([x0, x1]).all() and x1 > x0 else 1.0
-    height = float(np.clip(7 * ratio, 3.5, 9))
-    fig = Figure(figsize=(7 * len(frames), height), layout="constrained")
-    for i, (f, title) in enumerate(zip(frames, titles, strict=True)):
-        ax = fig.add_subplot(1, len(frames), i + 1)
-        _draw_levels(ax, f, title, lang)
-    _save(fig, path, dpi)
-    return fig
-
-
-def plot_ledger(
-    ledger: pd.DataFrame,
-    *,
-    path: str | os.PathLike | None = None,
-    lang: Lang = "id",
-    dpi: int = 150,
-) -> Figure:
-    """A bar chart of the ledger: slum hectares per level each year, against the baseline.
-
-    Parameters
-    ----------
-    ledger : DataFrame
-        :func:`kotaku_gis.progress`'s table (groups, if any, are added up per year).
-    path : path, optional
-        Also save the figure as PNG there (atomically).
-    lang : {"id", "en"}
-    dpi : int, default 150
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> import kotaku_gis as kg
-    >>> led = pd.DataFrame({"year": [2022, 2023], "baseline_ha": [10.0, 10.0],
-    ...     "slum_ha": [8.0, 5.0], "reduced_ha": [2.0, 5.0], "ha_kumuh_berat": [2.0, 1.0],
-    ...     "ha_kumuh_sedang": [3.0, 2.0], "ha_kumuh_ringan": [3.0, 2.0]})
-    >>> fig = kg.plot_ledger(led, lang="en")
-    >>> fig.axes[0].get_title()
-    'Slum hectares per year'
-    """
-    lang = _lang(lang)
-    need = ["year", "baseline_ha", "slum_ha", "reduced_ha"]
-    missing = [c for c in need if c not in ledger.columns]
-    if missing:
-        raise InputError(f"the ledger lacks {missing}; pass the output of kg.progress(...).")
-    levels = [lvl for lvl in LEVELS if lvl != NOT_SLUM]
-    level_cols = [f"ha_{lvl.replace(' ', '_')}" for lvl in levels]
-    cols = need[1:] + [c for c in level_cols if c in ledger.columns]
-    per_year = pd.DataFrame(ledger[["year", *cols]]).groupby("year", sort=True).sum()
-    words = _WORDS[lang]
-    fig = Figure(figsize=(8, 5), layout="constrained")
-    ax = fig.add_subplot(1, 1, 1)
-    x = np.arange(len(per_year))
-    bottom = np.zeros(len(per_year))
-    for lvl, col in zip(levels, level_cols, strict=True):
-        if col in per_year.columns:
-            values = per_year[col].to_numpy(dtype=float)
-            ax.bar(x, values, bottom=bottom, color=LEVEL_COLOURS[lvl], edgecolor="#444444",
-                   linewidth=0.5, label=_level_text(lvl, lang))  # fmt: skip
-            bottom += values
-    baseline = float(per_year["baseline_ha"].iloc[0]) if len(per_year) else 0.0
-    ax.axhline(baseline, color="#333333", linestyle="--", linewidth=1,
-               label=f"{words['baseline']} ({baseline:,.2f} ha)")  # fmt: skip
-    for xi, (slum, red) in enumerate(zip(per_year["slum_ha"], per_year["reduced_ha"], strict=True)):
-        ax.annotate(f"{slum:,.2f} ha\n−{red:,.2f} {words['reduced']}", (xi, slum),
-                    textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)  # fmt: skip
-    ax.set_xticks(x, [str(y) for y in per_year.index])
-    ax.set_ylabel(words["hectares"])
-    ax.set_ylim(0, max(baseline, float(bottom.max()) if len(bottom) else 0.0) * 1.2 + 1e-9)
-    ax.set_title(words["ledger_title"])
-    ax.legend(fontsize=8, loc="upper right")
-    _save(fig, path, dpi)
-    return fig
-
-
 # ---------------------------------------------------------------- everything at once
 
 
-def _slug(name: object) -> str:
+def _file_slug(name: object) -> str:
     """A file-name part from a place name: "Kota Mataram" → "kota_mataram"."""
     text = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
     return text or "tanpa_nama"
 
 
+def _level_maps(
+    out: Path, baseline: pd.DataFrame, after: pd.DataFrame | None, lang: Lang
+) -> list[Path]:
+    """``map_levels.png`` and, with several kota, ``map_levels_<kota>.png`` for each."""
+    now = baseline if after is None else after
+    if not isinstance(now, gpd.GeoDataFrame):
+        return []
+    before = None
+    if after is not None and isinstance(baseline, gpd.GeoDataFrame):
+        before = align_rows(baseline, after, name="the baseline", other="the units after works")
+    written = [out / "map_levels.png"]
+    save_figure(plot_levels(now, baseline=before, lang=lang), written[0])
+    # A province's RTs are dots on one map: each kota gets a page of its own too.
+    kota = now["kota"] if "kota" in now.columns else None
+    if kota is not None and kota.nunique() > 1:
+        for name in sorted(kota.dropna().unique(), key=str):
+            rows = (kota == name).to_numpy(dtype=bool)
+            part_before = before[rows] if before is not None else None
+            path = out / f"map_levels_{_file_slug(name)}.png"
+            save_figure(plot_levels(now[rows], baseline=part_before, lang=lang), path)
+            written.append(path)
+    return written
+
+
 def write_reports(
     out_dir: str | os.PathLike,
     *,
-    units_assessed: pd.DataFrame,
     baseline: pd.DataFrame | None = None,
+    after: pd.DataFrame | None = None,
     remaining: gpd.GeoDataFrame | None = None,
     interventions: pd.DataFrame | None = None,
     reductions: pd.DataFrame | None = None,
@@ -1191,24 +630,31 @@ def write_reports(
     summary: pd.DataFrame | None = None,
     year: int | None = None,
     parameters: Mapping[str, Any] | None = None,
+    validation: Mapping[str, ValidationReport | None] | None = None,
     lang: Lang = "id",
     figures: bool = True,
+    audit_file: str | os.PathLike | None = None,
+    max_audit_rows: int | None = None,
+    units_assessed: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the report files of a run into a folder and return their paths.
 
     Files: ``kotaku_report.xlsx`` (:func:`write_excel_report`), ``kotaku_report.gpkg``
     (:func:`write_gpkg_report`), ``units_assessed.csv`` (per-unit scores and levels, and
-    ``served_ha`` and ``unserved_ha`` as in the summaries), and
-    with ``figures`` ``map_levels.png`` (:func:`plot_levels`, when the units have geometry;
-    with several kota also ``map_levels_<kota>.png`` for each) and ``chart_ledger.png``
-    (:func:`plot_ledger`, when there is a ledger).
+    ``served_ha`` and ``unserved_ha`` as in the summaries), the whole audit trail as CSV
+    (``audit_file``, or ``kotaku_report_reductions.csv`` when the workbook's sheet cannot hold
+    it), and with ``figures`` ``map_levels.png`` (:func:`plot_levels`, when the units have
+    geometry; with several kota also ``map_levels_<kota>.png`` for each) and
+    ``chart_ledger.png`` (:func:`plot_ledger`, when there is a ledger).
 
     Parameters
     ----------
     out_dir : path
         Created if needed; existing files of the same names are replaced atomically.
-    units_assessed, baseline, remaining, interventions, reductions, ledger, year, parameters
+    baseline, after, remaining, interventions, reductions, ledger, year, parameters
         As for :func:`write_excel_report`.
+    validation, audit_file, max_audit_rows, units_assessed
+        As for :func:`write_excel_report`; a relative ``audit_file`` is put in ``out_dir``.
     summary : DataFrame, optional
         The GeoPackage's ``summary`` layer (default :func:`summary_by` per kelurahan).
     lang : {"id", "en"}, default "id"
@@ -1227,46 +673,38 @@ def write_reports(
     ...     "buildings": [10], "households": [12], "road_length_m": [200.0],
     ...     "drain_length_m": [200.0], **dict.fromkeys(kg.get_ruleset().codes, [0.0]),
     ...     "1a": [10.0], "1c": [10.0], "7a": [10.0], "7b": [10.0]})
-    >>> paths = kg.write_reports(tempfile.mkdtemp(), units_assessed=kg.assess(units))
+    >>> paths = kg.write_reports(tempfile.mkdtemp(), baseline=kg.assess(units))
     >>> [p.name for p in paths]
     ['kotaku_report.xlsx', 'kotaku_report.gpkg', 'units_assessed.csv']
     """
-    lang = _lang(lang)
+    baseline, after = _frames(
+        "kg.write_reports", baseline=baseline, after=after, units_assessed=units_assessed
+    )
     out = Path(out_dir)
+    run = _Run(
+        baseline, after=after, remaining=remaining, interventions=interventions,
+        reductions=reductions, ledger=ledger, year=year, parameters=parameters,
+        validation=validation, lang=lang, max_audit_rows=max_audit_rows,
+        audit_file=None if audit_file is None else out / audit_file,
+    )  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
-    base, after = _base_and_after(units_assessed, baseline)
-    if ledger is None:
-        ledger = _ledger_of(base, reductions)
+    workbook = out / "kotaku_report.xlsx"
+    trail = _write_excel(workbook, run)
     written = [
-        write_excel_report(
-            out / "kotaku_report.xlsx", units_assessed=units_assessed, baseline=baseline,
-            remaining=remaining, interventions=interventions, reductions=reductions,
-            ledger=ledger, year=year, parameters=parameters, lang=lang,
-        ),
+        workbook,
         write_gpkg_report(
-            out / "kotaku_report.gpkg", units_assessed=units_assessed, baseline=baseline,
-            remaining=remaining, interventions=interventions, reductions=reductions,
-            summary=summary,
+            out / "kotaku_report.gpkg", baseline=baseline, after=after, remaining=remaining,
+            interventions=interventions, reductions=reductions, summary=summary,
         ),
-        write_csv(_unit_scores(base, after, remaining), out / "units_assessed.csv"),
+        write_csv(
+            unit_scores(baseline, after=after, remaining=remaining), out / "units_assessed.csv"
+        ),
     ]  # fmt: skip
+    if trail is not None:
+        written.append(trail)
     if figures:
-        if isinstance(units_assessed, gpd.GeoDataFrame):
-            before = baseline if isinstance(baseline, gpd.GeoDataFrame) else None
-            fig = plot_levels(units_assessed, before=before, lang=lang)
-            _save(fig, out / "map_levels.png", 150)
-            written.append(out / "map_levels.png")
-            # A province's RTs are dots on one map: each kota gets a page of its own too.
-            kota = units_assessed["kota"] if "kota" in units_assessed.columns else None
-            if kota is not None and kota.nunique() > 1:
-                for name in sorted(kota.dropna().unique(), key=str):
-                    rows = (kota == name).to_numpy(dtype=bool)
-                    part_before = before[rows] if before is not None else None
-                    fig = plot_levels(units_assessed[rows], before=part_before, lang=lang)
-                    path = out / f"map_levels_{_slug(name)}.png"
-                    _save(fig, path, 150)
-                    written.append(path)
-        if ledger is not None and len(ledger):
-            _save(plot_ledger(ledger, lang=lang), out / "chart_ledger.png", 150)
+        written += _level_maps(out, baseline, after, run.lang)
+        if run.ledger is not None and len(run.ledger):
+            save_figure(plot_ledger(run.ledger, lang=run.lang), out / "chart_ledger.png")
             written.append(out / "chart_ledger.png")
     return written

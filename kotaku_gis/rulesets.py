@@ -52,10 +52,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .schema import LEVELS
 
 __all__ = [
     "DEFAULT_RULESET",
+    "LEVELS",
     "LEVEL_ALIASES",
     "LEVEL_ORDER",
     "NOT_SLUM",
@@ -68,10 +68,12 @@ __all__ = [
     "ruleset_of",
 ]
 
+#: Level labels of the regulation, from worst to best (also :data:`kotaku_gis.schema.LEVELS`).
+LEVELS: tuple[str, ...] = ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh")
 #: The label of units below the lowest threshold.
 NOT_SLUM = LEVELS[-1]
 #: Level labels from best to worst (the order of the ``level`` categorical): the reverse of
-#: :data:`kotaku_gis.schema.LEVELS`.
+#: :data:`LEVELS`.
 LEVEL_ORDER: tuple[str, ...] = LEVELS[::-1]
 DEFAULT_RULESET = "permen-14-2018"
 
@@ -104,26 +106,40 @@ def normalise_levels(values: pd.Series, *, column: str = "level") -> pd.Series:
     ['kumuh ringan', 'kumuh berat', <NA>, <NA>]
     """
     values = pd.Series(values)
-    # Normalise each distinct label once: a million units carry four labels.
+    codes, text = _distinct_labels(values, r"\s+")
+    unknown = text.notna() & ~text.isin(LEVELS)
+    if unknown.any():
+        bad = np.isin(codes, np.flatnonzero(unknown.to_numpy(dtype=bool)))
+        rows = values.index[bad][:5].tolist()
+        labels = [str(u) for u in dict.fromkeys(values[bad].tolist())][:10]
+        raise InputError(
+            f"column {column!r} holds unknown level(s) {labels} in row(s) {rows}; use one of "
+            f"{list(LEVELS)} (case and extra spaces do not matter)."
+        )
+    return _spread(text, codes, values)
+
+
+def _distinct_labels(values: pd.Series, spaces: str) -> tuple[np.ndarray, pd.Series]:
+    """Each value's position among the distinct values, and those values as text:
+    lower-cased, runs of ``spaces`` as one space, stripped, blanks as ``<NA>``.
+
+    Each distinct label is normalised once: a million units carry four labels.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = (
         pd.Series(uniques, dtype=object)
         .astype("string")
-        .str.strip()
         .str.lower()
-        .str.replace(r"\s+", " ", regex=True)
+        .str.replace(spaces, " ", regex=True)
+        .str.strip()
         .replace("", pd.NA)
     )
-    unknown = text.notna() & ~text.isin(LEVELS)
-    if unknown.any():
-        bad_codes = np.flatnonzero(unknown.to_numpy(dtype=bool))
-        rows = values.index[np.isin(codes, bad_codes)][:5].tolist()
-        raise InputError(
-            f"column {column!r} holds unknown level(s) "
-            f"{[str(u) for u in uniques[bad_codes]][:10]} in row(s) {rows}; use one of "
-            f"{list(LEVELS)} (case and extra spaces do not matter)."
-        )
-    labels = np.append(text.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
+    return codes, text
+
+
+def _spread(distinct: pd.Series, codes: np.ndarray, values: pd.Series) -> pd.Series:
+    """The distinct labels back on every row of ``values`` (``<NA>`` where it is blank)."""
+    labels = np.append(distinct.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
     return pd.Series(labels[codes], index=values.index, dtype="string", name=values.name)
 
 
@@ -177,22 +193,12 @@ def parse_levels(values: pd.Series, *, column: str = "level") -> tuple[pd.Series
     """
     del column
     values = pd.Series(values)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = (
-        pd.Series(uniques, dtype=object)
-        .astype("string")
-        .str.strip()
-        .str.lower()
-        .str.replace(r"[\s_\-]+", " ", regex=True)
-        .str.strip()
-        .replace("", pd.NA)
-    )
+    codes, text = _distinct_labels(values, r"[\s_\-]+")
     canon = text.map(dict(LEVEL_ALIASES)).astype("string")
     unknown_u = (text.notna() & canon.isna()).to_numpy(dtype=bool)
-    labels = np.append(canon.to_numpy(dtype=object, na_value=pd.NA), pd.NA)
     flags = np.append(unknown_u, False)
     return (
-        pd.Series(labels[codes], index=values.index, dtype="string", name=values.name),
+        _spread(canon, codes, values),
         pd.Series(flags[codes], index=values.index, dtype=bool, name=values.name),
     )
 
@@ -345,40 +351,67 @@ class Ruleset:
 
 _BANDS = ((76.0, 5), (51.0, 3), (25.0, 1))
 
-# (code, aspect, name_id, name_en, unit, denominator, reference 2018)
-_CRITERIA_2018: tuple[tuple[str, str, str, str, str, str, str], ...] = (
-    ("1a", "bangunan", "Ketidakteraturan bangunan", "Irregular buildings",
-     "buildings", "buildings", "1.a"),
-    ("1b", "bangunan", "Kepadatan bangunan tidak sesuai ketentuan rencana tata ruang",
-     "Building density above the spatial plan", "ha", "area_ha", "1.b"),
-    ("1c", "bangunan", "Ketidaksesuaian dengan persyaratan teknis bangunan",
-     "Buildings not meeting technical requirements", "buildings", "buildings", "1.c"),
-    ("2a", "jalan", "Cakupan pelayanan jalan lingkungan (tidak terlayani)",
-     "Neighbourhood road network not serving the area", "m", "road_length_m", "2.a"),
-    ("2b", "jalan", "Kualitas permukaan jalan lingkungan buruk", "Poor road surface",
-     "m", "road_length_m", "2.b"),
-    ("3a", "air_minum", "Ketidaktersediaan akses aman air minum",
-     "No safe access to drinking water", "households", "households", "3.a"),
-    ("3b", "air_minum", "Tidak terpenuhinya kebutuhan air minum",
-     "Minimum drinking-water need not met", "households", "households", "3.b"),
-    ("4a", "drainase", "Ketidakmampuan mengalirkan limpasan air",
-     "Runoff not drained (inundation)", "ha", "area_ha", "4.a"),
-    ("4b", "drainase", "Ketidaktersediaan drainase", "No drainage", "m",
-     "drain_length_m", "4.b"),
-    ("4c", "drainase", "Kualitas konstruksi drainase buruk", "Poor drain construction",
-     "m", "drain_length_m", "4.c"),
-    ("5a", "air_limbah", "Sistem pengelolaan air limbah tidak sesuai standar teknis",
-     "Wastewater system below technical standard", "households", "households", "5.a"),
-    ("5b", "air_limbah", "Prasarana dan sarana air limbah tidak sesuai persyaratan teknis",
-     "Wastewater facilities not meeting requirements", "households", "households", "5.b"),
-    ("6a", "persampahan", "Prasarana dan sarana persampahan tidak sesuai persyaratan teknis",
-     "Solid-waste facilities not meeting requirements", "households", "households", "6.a"),
-    ("6b", "persampahan", "Sistem pengelolaan persampahan tidak sesuai standar teknis",
-     "Solid-waste management below technical standard", "households", "households", "6.b"),
-    ("7a", "proteksi_kebakaran", "Ketidaktersediaan prasarana proteksi kebakaran",
-     "No fire-protection infrastructure", "buildings", "buildings", "7.a"),
-    ("7b", "proteksi_kebakaran", "Ketidaktersediaan sarana proteksi kebakaran",
-     "No fire-fighting equipment", "buildings", "buildings", "7.b"),
+# (code, aspect, unit of the volume, denominator, reference 2018, name_id, name_en): the 16
+# criteria of 2018, then those found only in 2016.
+_CRITERIA: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    ("1a", "bangunan", "buildings", "buildings", "1.a",
+     "Ketidakteraturan bangunan",
+     "Irregular buildings"),
+    ("1b", "bangunan", "ha", "area_ha", "1.b",
+     "Kepadatan bangunan tidak sesuai ketentuan rencana tata ruang",
+     "Building density above the spatial plan"),
+    ("1c", "bangunan", "buildings", "buildings", "1.c",
+     "Ketidaksesuaian dengan persyaratan teknis bangunan",
+     "Buildings not meeting technical requirements"),
+    ("2a", "jalan", "m", "road_length_m", "2.a",
+     "Cakupan pelayanan jalan lingkungan (tidak terlayani)",
+     "Neighbourhood road network not serving the area"),
+    ("2b", "jalan", "m", "road_length_m", "2.b",
+     "Kualitas permukaan jalan lingkungan buruk",
+     "Poor road surface"),
+    ("3a", "air_minum", "households", "households", "3.a",
+     "Ketidaktersediaan akses aman air minum",
+     "No safe access to drinking water"),
+    ("3b", "air_minum", "households", "households", "3.b",
+     "Tidak terpenuhinya kebutuhan air minum",
+     "Minimum drinking-water need not met"),
+    ("4a", "drainase", "ha", "area_ha", "4.a",
+     "Ketidakmampuan mengalirkan limpasan air",
+     "Runoff not drained (inundation)"),
+    ("4b", "drainase", "m", "drain_length_m", "4.b",
+     "Ketidaktersediaan drainase",
+     "No drainage"),
+    ("4c", "drainase", "m", "drain_length_m", "4.c",
+     "Kualitas konstruksi drainase buruk",
+     "Poor drain construction"),
+    ("5a", "air_limbah", "households", "households", "5.a",
+     "Sistem pengelolaan air limbah tidak sesuai standar teknis",
+     "Wastewater system below technical standard"),
+    ("5b", "air_limbah", "households", "households", "5.b",
+     "Prasarana dan sarana air limbah tidak sesuai persyaratan teknis",
+     "Wastewater facilities not meeting requirements"),
+    ("6a", "persampahan", "households", "households", "6.a",
+     "Prasarana dan sarana persampahan tidak sesuai persyaratan teknis",
+     "Solid-waste facilities not meeting requirements"),
+    ("6b", "persampahan", "households", "households", "6.b",
+     "Sistem pengelolaan persampahan tidak sesuai standar teknis",
+     "Solid-waste management below technical standard"),
+    ("7a", "proteksi_kebakaran", "buildings", "buildings", "7.a",
+     "Ketidaktersediaan prasarana proteksi kebakaran",
+     "No fire-protection infrastructure"),
+    ("7b", "proteksi_kebakaran", "buildings", "buildings", "7.b",
+     "Ketidaktersediaan sarana proteksi kebakaran",
+     "No fire-fighting equipment"),
+    # Found only in Permen 02/2016 (references of its Lampiran I).
+    ("4d", "drainase", "m", "drain_length_m", "3.c",
+     "Tidak terhubung dengan sistem drainase perkotaan",
+     "Not connected to the city drainage system"),
+    ("4e", "drainase", "m", "drain_length_m", "3.d",
+     "Tidak dipelihara sehingga terjadi akumulasi limbah padat dan cair di dalamnya",
+     "Not maintained: solid and liquid waste accumulates"),
+    ("6c", "persampahan", "households", "households", "5.c",
+     "Tidak terpeliharanya sarana dan prasarana persampahan sehingga terjadi pencemaran",
+     "Solid-waste facilities not maintained, polluting the area"),
 )  # fmt: skip
 
 # The 2016 Lampiran I order: bangunan 1, jalan 2, drainase 3, air limbah 4, persampahan 5;
@@ -389,6 +422,8 @@ _REF_2016 = {
     "5a": "4.a", "5b": "4.b", "6a": "5.a", "6b": "5.b", "6c": "5.c",
     "3a": "6.a", "3b": "6.b", "7a": "7.a", "7b": "7.b",
 }  # fmt: skip
+#: Criteria of Permen 02/2016 that Permen 14/2018 dropped.
+_ONLY_2016 = ("4d", "4e", "6c")
 _NAMES_2016 = {
     "1c": ("Kualitas bangunan yang tidak memenuhi syarat", "Buildings of substandard quality"),
     "2a": (
@@ -398,24 +433,18 @@ _NAMES_2016 = {
     "3a": ("Ketidaktersediaan akses aman air minum", "No safe access to drinking water"),
     "4a": ("Drainase lingkungan tidak mampu mengalirkan limpasan air", "Runoff not drained"),
 }
-_EXTRA_2016: tuple[tuple[str, str, str, str, str, str, str], ...] = (
-    ("4d", "drainase", "Tidak terhubung dengan sistem drainase perkotaan",
-     "Not connected to the city drainage system", "m", "drain_length_m", "3.c"),
-    ("4e", "drainase",
-     "Tidak dipelihara sehingga terjadi akumulasi limbah padat dan cair di dalamnya",
-     "Not maintained: solid and liquid waste accumulates", "m", "drain_length_m", "3.d"),
-    ("6c", "persampahan",
-     "Tidak terpeliharanya sarana dan prasarana persampahan sehingga terjadi pencemaran",
-     "Solid-waste facilities not maintained, polluting the area", "households",
-     "households", "5.c"),
-)  # fmt: skip
+
+
+def _criterion(row: tuple[str, ...]) -> Criterion:
+    code, aspect, unit, denominator, reference, name_id, name_en = row
+    return Criterion(code, aspect, name_id, name_en, unit, denominator, reference)
 
 
 def _build_2018() -> Ruleset:
     return Ruleset(
         name="permen-14-2018",
         title="Permen PUPR 14/PRT/M/2018",
-        criteria=tuple(Criterion(*row) for row in _CRITERIA_2018),
+        criteria=tuple(_criterion(row) for row in _CRITERIA if row[0] not in _ONLY_2016),
         bands=_BANDS,
         levels=(("kumuh berat", 60), ("kumuh sedang", 38), ("kumuh ringan", 16)),
         source="Permen PUPR 14/PRT/M/2018, Lampiran I and II",
@@ -426,9 +455,9 @@ def _build_2016() -> Ruleset:
     rows = []
     order = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "4d", "4e"]
     order += ["5a", "5b", "6a", "6b", "6c", "7a", "7b"]
-    by_code = {r[0]: r for r in (*_CRITERIA_2018, *_EXTRA_2016)}
+    by_code = {r[0]: r for r in _CRITERIA}
     for code in order:
-        code_, aspect, name_id, name_en, unit, denom, _ = by_code[code]
+        code_, aspect, unit, denom, _, name_id, name_en = by_code[code]
         name_id, name_en = _NAMES_2016.get(code, (name_id, name_en))
         rows.append(Criterion(code_, aspect, name_id, name_en, unit, denom, _REF_2016[code]))
     return Ruleset(

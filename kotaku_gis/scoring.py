@@ -84,16 +84,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._frames import has_geometry, numbers
 from .area import area_ha_array
 from .errors import InputError, reject_dask
-from .report import ValidationReport
 from .rulesets import (
     DEFAULT_RULESET,
     LEVEL_ORDER,
@@ -103,7 +102,15 @@ from .rulesets import (
     get_ruleset,
     parse_levels,
 )
-from .schema import id_strings
+from .schema import (
+    avg_column,
+    id_strings,
+    pct_column,
+    published_column,
+    reduction_column,
+    score_column,
+)
+from .validation_report import ValidationReport
 
 __all__ = [
     "ASPECT_AVERAGES",
@@ -123,6 +130,9 @@ AspectAverage = Literal["mean", "simkotaku"]
 ASPECT_AVERAGES: tuple[str, ...] = ("mean", "simkotaku")
 #: Values of ``level_source``, deepest evidence first.
 LEVEL_SOURCES: tuple[str, ...] = ("volumes", "percentages", "scores", "published")
+
+#: A published level given on input, kept beside the computed one.
+_PUBLISHED = published_column("level")
 
 # Evidence depth of one criterion of one unit.
 _VOL, _PCT_DERIVED, _PCT_DIRECT, _SCORE, _NONE = 0, 1, 2, 3, 4
@@ -171,20 +181,7 @@ def as_year(value: object, *, name: str = "year") -> int:
     return int(value)
 
 
-def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _has_geometry(frame: pd.DataFrame) -> bool:
-    return (
-        isinstance(frame, gpd.GeoDataFrame)
-        and frame.active_geometry_name is not None
-        and frame.active_geometry_name in frame.columns
-        and frame.crs is not None
-    )
-
-
-def _labels(frame: pd.DataFrame, mask: np.ndarray) -> list:
+def _rows(frame: pd.DataFrame, mask: np.ndarray) -> list:
     return frame.index[mask].tolist()
 
 
@@ -255,7 +252,7 @@ def _gather(
     """The evidence of every criterion; with ``measure=False`` hectares from the geometry are
     only marked as present (1.0), not measured."""
     n = len(units)
-    geometry = _has_geometry(units)
+    geometry = has_geometry(units)
 
     def note(*args) -> None:
         if report is not None and measure:
@@ -265,7 +262,7 @@ def _gather(
     absent: set[str] = set()
     for col in dict.fromkeys(c.denominator for c in rs.criteria):
         if col in units.columns:
-            d = _numeric(units, col)
+            d = numbers(units, col)
             blank = np.isnan(d)
             if col == "area_ha" and geometry and blank.any():
                 from_geom = (
@@ -276,7 +273,7 @@ def _gather(
                 d = np.where(blank, from_geom, d)
                 if report is not None and measure:
                     report.add_rows(
-                        _labels(units, blank & ~np.isnan(d)), col, "info", "area_from_geometry",
+                        _rows(units, blank & ~np.isnan(d)), col, "info", "area_from_geometry",
                         "blank area_ha: the geometry's ellipsoidal hectares are the denominator",
                     )  # fmt: skip
             denoms[col] = d
@@ -300,17 +297,18 @@ def _gather(
     nan = np.full(n, np.nan)
     for c in rs.criteria:
         code = c.code
-        vol = _numeric(units, code) if code in units.columns else nan
-        pct = _numeric(units, f"pct_{code}") if f"pct_{code}" in units.columns else nan
+        vol = numbers(units, code) if code in units.columns else nan
+        pct = numbers(units, pct_column(code)) if pct_column(code) in units.columns else nan
         score = nan
-        if f"score_{code}" in units.columns:
-            score = _numeric(units, f"score_{code}")
+        given_score = score_column(code)
+        if given_score in units.columns:
+            score = numbers(units, given_score)
             bad = ~np.isnan(score) & ~np.isin(score, allowed)
             if bad.any():
                 if report is not None and not assessed_before:
                     report.add_rows(
-                        _labels(units, bad), f"score_{code}", "warning", "invalid_score",
-                        [f"score_{code} is {s:g}, not one of {allowed.astype(int).tolist()}; "
+                        _rows(units, bad), given_score, "warning", "invalid_score",
+                        [f"{given_score} is {s:g}, not one of {allowed.astype(int).tolist()}; "
                          "not used" for s in score[bad]],
                     )  # fmt: skip
                 score = np.where(bad, np.nan, score)
@@ -326,11 +324,11 @@ def _gather(
 
     source_col = None
     if assessed_before:
-        source_col = "level_published" if "level_published" in units.columns else None
+        source_col = _PUBLISHED if _PUBLISHED in units.columns else None
     elif "level" in units.columns:
         source_col = "level"
-    elif "level_published" in units.columns:
-        source_col = "level_published"
+    elif _PUBLISHED in units.columns:
+        source_col = _PUBLISHED
     if source_col is None:
         published = pd.Series(pd.NA, index=units.index, dtype="string")
     else:
@@ -338,7 +336,7 @@ def _gather(
         if unknown.any() and report is not None:
             bad = unknown.to_numpy()
             report.add_rows(
-                _labels(units, bad), source_col, "warning", "unknown_level",
+                _rows(units, bad), source_col, "warning", "unknown_level",
                 [f"published level {v!r} is not a level (use kumuh berat/sedang/ringan or "
                  "tidak kumuh); not used" for v in units[source_col].to_numpy()[bad]],
             )  # fmt: skip
@@ -352,7 +350,7 @@ def _infer_ruleset(frame: pd.DataFrame) -> Ruleset:
     given = {
         code
         for code in only_2016
-        if {code, f"pct_{code}", f"score_{code}"} & set(map(str, frame.columns))
+        if {code, pct_column(code), score_column(code)} & set(map(str, frame.columns))
     }
     return RULESETS["permen-02-2016"] if given else RULESETS[DEFAULT_RULESET]
 
@@ -371,7 +369,7 @@ def _report_missing(
     columns = list(units.columns)
     everywhere = none.all(axis=0)
     given = {str(c) for c in columns}
-    scoring = [f"{p}{c}" for c in rs.codes for p in ("", "pct_", "score_")]
+    scoring = [name(c) for c in rs.codes for name in (str, pct_column, score_column)]
     if not given & set(scoring) and not near_names(columns, scoring):
         # Nothing in the layer is meant for scoring (e.g. polygons read for the overlay
         # alone): one note, not one error per criterion. kg.assess still refuses it.
@@ -395,14 +393,14 @@ def _report_missing(
             parts.append(f"no denominator column {den!r}")
         if code in units.columns and den not in ev.absent_denoms:
             parts.append(f"{code!r} or {den!r} blank in every row")
-        wanted = [code, f"pct_{code}", f"score_{code}", den]
+        wanted = [code, pct_column(code), score_column(code), den]
         near = near_names(columns, wanted)
         hint = f"; columns that look alike: {near}" if near else ""
         severity = "warning" if published.all() else "error"
         report.add(
             None, code, severity, "criterion_missing",
             f"criterion {code} ({c.name_id}) has no evidence in any unit ({', '.join(parts)}; "
-            f"looked for {code!r} with {den!r}, {f'pct_{code}'!r} or {f'score_{code}'!r})"
+            f"looked for {code!r} with {den!r}, {pct_column(code)!r} or {score_column(code)!r})"
             f"{hint}. Units without a published level are not assessed; rename the column "
             "(kg.read_units(..., columns={name: code})) or add it.",
         )  # fmt: skip
@@ -514,20 +512,20 @@ def _reductions(
             raise InputError(
                 f"year={year} was asked for but the reductions table has no 'year' column."
             )
-        yrs = pd.to_numeric(red["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        yrs = numbers(red, "year")
         no_year = np.isnan(yrs)
         if no_year.any():
             report.add_rows(
-                _labels(red, no_year), "year", "warning", "reduction_without_year",
+                _rows(red, no_year), "year", "warning", "reduction_without_year",
                 f"reduction row has no year, so it cannot be placed before or after {year}; "
                 "not applied",
             )  # fmt: skip
         keep &= ~no_year & (np.nan_to_num(yrs, nan=np.inf) <= year)
-    vol = pd.to_numeric(red["volume"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    vol = numbers(red, "volume")
     bad_vol = keep & (np.isnan(vol) | (vol < 0))
     if bad_vol.any():
         report.add_rows(
-            _labels(red, bad_vol), "volume", "warning", "reduction_bad_volume",
+            _rows(red, bad_vol), "volume", "warning", "reduction_bad_volume",
             "reduction volume is blank or negative; not applied",
         )  # fmt: skip
     keep &= ~bad_vol
@@ -546,7 +544,7 @@ def _reductions(
     unknown_crit = keep & ~in_ruleset & ~other
     if unknown_crit.any():
         report.add_rows(
-            _labels(red, unknown_crit), "criterion", "warning", "reduction_unknown_criterion",
+            _rows(red, unknown_crit), "criterion", "warning", "reduction_unknown_criterion",
             [f"criterion {c!r} is not part of {rs.name}; not applied"
              for c in crit[unknown_crit]],
         )  # fmt: skip
@@ -555,7 +553,7 @@ def _reductions(
     unknown_unit = keep & (pos < 0)
     if unknown_unit.any():
         report.add_rows(
-            _labels(red, unknown_unit), "unit_id", "warning", "reduction_unknown_unit",
+            _rows(red, unknown_unit), "unit_id", "warning", "reduction_unknown_unit",
             [f"unit_id {u!r} is not among the units; not applied"
              for u in red["unit_id"][unknown_unit]],
         )  # fmt: skip
@@ -718,6 +716,34 @@ def assess(
     >>> out.loc[0, "total_score"], out.loc[0, "level"], out.attrs["report"].issues[0].check
     (<NA>, nan, 'criterion_missing')
     """
+    rs, year = _checked_options(
+        units, ruleset=ruleset, aspect_average=aspect_average, year=year,
+        leave_requires_service=leave_requires_service,
+    )  # fmt: skip
+    report = ValidationReport(what="assessment")
+    ev = _gather(units, rs, report)
+    lacking = _report_missing(units, ev, rs, report)
+    has_published = ev.published.notna().to_numpy()
+    if len(units) and (lacking & ~has_published).all() and not allow_unassessed:
+        raise InputError(_nothing_to_assess(units, ev, rs))
+    applied = _reductions(reductions, units, rs, year, report) if reductions is not None else None
+    _report_zero_denominators(units, ev, rs, report)
+    crit = _criteria(units, ev, rs, applied, report)
+    levels = _levels_of(units, ev, rs, crit, lacking, aspect_average, report)
+    _report_after_works(units, rs, report, crit.skipped, lacking & has_published, applied, ev)
+    kept = _kept_published(units, ev, rs, crit, levels, aspect_average, report)
+    return _assembled(units, rs, crit, levels, kept, report, aspect_average)
+
+
+def _checked_options(
+    units: pd.DataFrame,
+    *,
+    ruleset: str | Ruleset,
+    aspect_average: str,
+    year: int | None,
+    leave_requires_service: bool | None,
+) -> tuple[Ruleset, int | None]:
+    """The ruleset (with ``leave_requires_service`` applied) and the year, options checked."""
     reject_dask(units, function="kg.assess")
     if not isinstance(units, pd.DataFrame):
         raise InputError(
@@ -730,28 +756,48 @@ def assess(
         raise InputError(
             f"aspect_average must be one of {list(ASPECT_AVERAGES)}, not {aspect_average!r}."
         )
-    if year is not None:
-        year = as_year(year)
-    report = ValidationReport(what="assessment")
-    n = len(units)
-    ev = _gather(units, rs, report)
-    lacking = _report_missing(units, ev, rs, report)
-    has_published = ev.published.notna().to_numpy()
-    unassessable = lacking & ~has_published
-    if n and unassessable.all() and not allow_unassessed:
-        raise InputError(_nothing_to_assess(units, ev, rs))
-    applied = _reductions(reductions, units, rs, year, report) if reductions is not None else None
-    _report_zero_denominators(units, ev, rs, report)
+    return rs, None if year is None else as_year(year)
 
-    cols: dict[str, object] = {}
+
+@dataclass
+class _Criteria:
+    """Every criterion's percentages and scores, after works and at baseline.
+
+    ``pct``/``raw`` are the clamped and the recorded percentages after works (the baseline's
+    when there are no works: ``same``), ``pct0``/``raw0`` the baseline's; ``scores`` holds
+    each criterion's scores and the mask of units without evidence for it.
+    """
+
+    same: bool
+    pct: dict[str, np.ndarray] = field(default_factory=dict)
+    raw: dict[str, np.ndarray] = field(default_factory=dict)
+    pct0: dict[str, np.ndarray] = field(default_factory=dict)
+    raw0: dict[str, np.ndarray] = field(default_factory=dict)
+    scores: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: The volume works took off each criterion (NaN where it has no volume).
+    taken: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Units with works for a criterion that cannot be re-scored (known as a score only).
+    skipped: dict[str, np.ndarray] = field(default_factory=dict)
+    total: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    total0: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Units with evidence for every criterion.
+    known: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: The shallowest evidence depth each unit's total rests on.
+    deepest: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+
+
+def _criteria(
+    units: pd.DataFrame,
+    ev: _Evidence,
+    rs: Ruleset,
+    applied: dict[str, np.ndarray] | None,
+    report: ValidationReport,
+) -> _Criteria:
+    """Percentages and scores of every criterion at baseline and after the ``applied`` works."""
+    n = len(units)
     same = applied is None  # without works, the state after is the baseline
-    pct: dict[str, np.ndarray] = {}
-    pct0: dict[str, np.ndarray] = {}
-    raw: dict[str, np.ndarray] = {}
-    raw0: dict[str, np.ndarray] = {}
-    skipped: dict[str, np.ndarray] = {}
+    out = _Criteria(same=same)
     negative: dict[str, np.ndarray] = {}
-    score_cols: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     total = np.zeros(n, dtype=np.int64)
     total0 = total if same else np.zeros(n, dtype=np.int64)
     known = np.ones(n, dtype=bool)
@@ -777,7 +823,7 @@ def assess(
         if over.any():
             what = np.where(dep[over] == _VOL, "volume", "derived volume")
             report.add_rows(
-                _labels(units, over), code, "warning", "volume_above_denominator",
+                _rows(units, over), code, "warning", "volume_above_denominator",
                 [f"{code} {w} {vv:g} exceeds {c.denominator} {dd:g}; counted as 100 % for "
                  "the score" for w, vv, dd in zip(what, recorded[over], d[over], strict=True)],
             )  # fmt: skip
@@ -796,9 +842,9 @@ def assess(
             if not same:
                 a = applied[code]
                 taken = np.where(track, np.minimum(a, v), np.nan)
-                cols[f"reduction_{code}"] = taken
+                out.taken[code] = taken
                 if (~track & (a > 0)).any():
-                    skipped[code] = ~track & (a > 0)
+                    out.skipped[code] = ~track & (a > 0)
                 if (a > 0).any():
                     taken = np.nan_to_num(taken, nan=0.0)
                     p_after = round_half_up(np.where(ok, (v - taken) / safe_d * 100.0, 0.0))
@@ -813,10 +859,10 @@ def assess(
             out_of_range = direct & ((given < 0) | (given > 100))
             if out_of_range.any():
                 report.add_rows(
-                    _labels(units, out_of_range), f"pct_{code}", "warning",
+                    _rows(units, out_of_range), pct_column(code), "warning",
                     "percentage_out_of_range",
-                    [f"pct_{code} is {g:g} %; counted as {min(max(g, 0.0), 100.0):g} % for "
-                     "the score" for g in given[out_of_range]],
+                    [f"{pct_column(code)} is {g:g} %; counted as {min(max(g, 0.0), 100.0):g} % "
+                     "for the score" for g in given[out_of_range]],
                 )  # fmt: skip
             clipped = np.clip(given, 0.0, 100.0)
         has_score = dep == _SCORE
@@ -824,75 +870,130 @@ def assess(
         known &= ~none
 
         parts = (rs, track, direct, given, clipped, has_score, ev.scores[code])
-        pct[code], raw[code], scored = _finish(p_after, r_after, *parts)
-        score_cols[code] = (scored, none)
+        out.pct[code], out.raw[code], scored = _finish(p_after, r_after, *parts)
+        out.scores[code] = (scored, none)
         total += np.where(none, 0, scored)
         if same:
-            pct0[code], raw0[code] = pct[code], raw[code]
+            out.pct0[code], out.raw0[code] = out.pct[code], out.raw[code]
         else:
-            pct0[code], raw0[code], scored0 = _finish(p_base, r_base, *parts)
+            out.pct0[code], out.raw0[code], scored0 = _finish(p_base, r_base, *parts)
             total0 += np.where(none, 0, scored0)
     for code, neg in negative.items():
         report.add_rows(
-            _labels(units, neg), code, "warning", "negative_volume",
+            _rows(units, neg), code, "warning", "negative_volume",
             f"negative volume for {code}; counted as 0 for the score",
         )  # fmt: skip
+    out.total, out.total0, out.known, out.deepest = total, total0, known, deepest
+    return out
 
-    code_after = _level_codes(rs, total, known)
-    code_base = code_after if same else _level_codes(rs, total0, known)
+
+@dataclass
+class _Levels:
+    """Aspect averages, and level codes (positions in LEVEL_ORDER, -1 unknown) per unit."""
+
+    avg: dict[str, np.ndarray]
+    avg0: dict[str, np.ndarray]
+    #: The level after works as scored, before published levels stand in.
+    after: np.ndarray
+    base: np.ndarray
+    published: np.ndarray
+    #: The level shown: the scored one, else the published one where evidence lacks.
+    shown: np.ndarray
+    source: np.ndarray
+
+
+def _levels_of(
+    units: pd.DataFrame,
+    ev: _Evidence,
+    rs: Ruleset,
+    crit: _Criteria,
+    lacking: np.ndarray,
+    aspect_average: str,
+    report: ValidationReport,
+) -> _Levels:
+    """Aspect averages, levels at baseline and after works, and the evidence they rest on."""
+    code_after = _level_codes(rs, crit.total, crit.known)
+    code_base = code_after if crit.same else _level_codes(rs, crit.total0, crit.known)
     if ev.published_column is None:
-        published = np.full(n, -1, dtype=np.int8)
+        published = np.full(len(units), -1, dtype=np.int8)
     else:
         published = _label_codes(ev.published)
-
-    for code in rs.codes:
-        cols[f"pct_{code}"] = pct[code]
-        scored, none = score_cols[code]
-        cols[f"score_{code}"] = pd.arrays.IntegerArray(scored.astype(np.int8), none)
-    avg = _averages(rs, pct, raw, aspect_average)
-    avg0 = avg if same else _averages(rs, pct0, raw0, aspect_average)
-    for aspect, values in avg.items():
-        cols[f"avg_{aspect}"] = values
-    cols["avg_kekumuhan"] = round_half_up(np.mean(list(avg.values()), axis=0)).reshape(n)
-
-    if rs.leave_requires_service and not same:
+    avg = _averages(rs, crit.pct, crit.raw, aspect_average)
+    avg0 = avg if crit.same else _averages(rs, crit.pct0, crit.raw0, aspect_average)
+    if rs.leave_requires_service and not crit.same:
         before = np.where(code_base >= 0, code_base, published)
         code_after = _service_rule(units, rs, avg, before, code_after, report)
-
-    level_codes = np.where(code_after >= 0, code_after, np.where(lacking, published, -1))
-    cols["total_score"] = pd.arrays.IntegerArray(total, ~known)
-    cols["level"] = pd.Categorical.from_codes(
-        level_codes.astype(np.int8), categories=list(LEVEL_ORDER), ordered=True, validate=False
-    )
-    source_codes = np.where(
-        lacking, np.where(has_published, 3, -1), _SOURCE_OF_DEPTH[deepest.astype(np.intp)]
+    shown = np.where(code_after >= 0, code_after, np.where(lacking, published, -1))
+    has_published = ev.published.notna().to_numpy()
+    source = np.where(
+        lacking, np.where(has_published, 3, -1), _SOURCE_OF_DEPTH[crit.deepest.astype(np.intp)]
     ).astype(np.int8)
-    cols["level_source"] = pd.Categorical.from_codes(
-        source_codes, categories=list(LEVEL_SOURCES), validate=False
-    ).astype("string")
+    return _Levels(avg, avg0, code_after, code_base, published, shown, source)
 
-    _report_after_works(units, rs, report, skipped, lacking & has_published, applied, ev)
+
+def _kept_published(
+    units: pd.DataFrame,
+    ev: _Evidence,
+    rs: Ruleset,
+    crit: _Criteria,
+    levels: _Levels,
+    aspect_average: str,
+    report: ValidationReport,
+) -> dict[str, object]:
+    """The published level, averages and total kept beside the computed ones, and compared."""
     kept: dict[str, object] = {}
     if ev.published_column is not None:
-        kept["level_published"] = ev.published.to_numpy()
-        differs = (code_base >= 0) & (published >= 0) & (code_base != published)
-        if differs.any():
-            report.add_rows(
-                _labels(units, differs), "level", "warning", "level_differs",
-                [f"computed level {LEVEL_ORDER[a]!r} (total {t}) differs from the published "
-                 f"{LEVEL_ORDER[b]!r} (kept as level_published); check the volumes and "
-                 "denominators against the published sheet"
-                 for a, b, t in zip(code_base[differs], published[differs], total0[differs],
-                                    strict=True)],
-            )  # fmt: skip
+        kept[_PUBLISHED] = ev.published.to_numpy()
+        base, published = levels.base, levels.published
+        differs = (base >= 0) & (published >= 0) & (base != published)
+        pairs = zip(base[differs], published[differs], crit.total0[differs], strict=True)
+        messages = [
+            f"computed level {LEVEL_ORDER[a]!r} (total {t}) differs from the published "
+            f"{LEVEL_ORDER[b]!r} (kept as level_published); check the volumes and "
+            "denominators against the published sheet"
+            for a, b, t in pairs
+        ]
+        report.add_rows(_rows(units, differs), "level", "warning", "level_differs", messages)
     if "level_source" not in units.columns:
-        kept.update(_published_figures(units, rs, avg0, total0, known, aspect_average, report))
+        kept.update(
+            _published_figures(
+                units, rs, levels.avg0, crit.total0, crit.known, aspect_average, report
+            )
+        )
+    return kept
 
+
+def _assembled(
+    units: pd.DataFrame,
+    rs: Ruleset,
+    crit: _Criteria,
+    levels: _Levels,
+    kept: dict[str, object],
+    report: ValidationReport,
+    aspect_average: str,
+) -> pd.DataFrame:
+    """The units with the assessment's columns (replacing any of the same names)."""
+    n = len(units)
+    cols: dict[str, object] = {reduction_column(code): v for code, v in crit.taken.items()}
+    for code in rs.codes:
+        cols[pct_column(code)] = crit.pct[code]
+        scored, none = crit.scores[code]
+        cols[score_column(code)] = pd.arrays.IntegerArray(scored.astype(np.int8), none)
+    for aspect, values in levels.avg.items():
+        cols[avg_column(aspect)] = values
+    cols["avg_kekumuhan"] = round_half_up(np.mean(list(levels.avg.values()), axis=0)).reshape(n)
+    cols["total_score"] = pd.arrays.IntegerArray(crit.total, ~crit.known)
+    cols["level"] = pd.Categorical.from_codes(
+        levels.shown.astype(np.int8), categories=list(LEVEL_ORDER), ordered=True, validate=False
+    )
+    cols["level_source"] = pd.Categorical.from_codes(
+        levels.source, categories=list(LEVEL_SOURCES), validate=False
+    ).astype("string")
     new = pd.DataFrame(cols, index=units.index)
     for name, values in kept.items():
         new[name] = values
-    if "level_published" in new.columns:
-        new["level_published"] = new["level_published"].astype("string")
+    if _PUBLISHED in new.columns:
+        new[_PUBLISHED] = new[_PUBLISHED].astype("string")
     base = units.drop(columns=[c for c in new.columns if c in units.columns])
     out = pd.concat([base, new], axis=1)
     if hasattr(units, "crs") and hasattr(out, "crs") and out.crs is None and units.crs:
@@ -936,10 +1037,10 @@ def _nothing_to_assess(units: pd.DataFrame, ev: _Evidence, rs: Ruleset) -> str:
         c
         for c in rs.codes
         if c not in units.columns
-        and f"pct_{c}" not in units.columns
-        and f"score_{c}" not in units.columns
+        and pct_column(c) not in units.columns
+        and score_column(c) not in units.columns
     ]
-    near = near_names(columns, [*wanted, *(f"pct_{c}" for c in rs.codes)], n=12)
+    near = near_names(columns, [*wanted, *(pct_column(c) for c in rs.codes)], n=12)
     parts = [f"no unit can be assessed under {rs.name}: every unit lacks evidence for some "
              "criterion and none has a published level."]  # fmt: skip
     if absent_codes:
@@ -979,7 +1080,7 @@ def _report_zero_denominators(
         ):
             if mask.any():
                 report.add_rows(
-                    _labels(units, mask), col, severity, "zero_denominator",
+                    _rows(units, mask), col, severity, "zero_denominator",
                     f"{col} is zero, so {codes} are 0 %; {what}",
                 )  # fmt: skip
 
@@ -1010,7 +1111,7 @@ def _service_rule(
     names = np.array(rs.service_aspects, dtype=object)
     if low.any():
         report.add_rows(
-            _labels(units, low), "level", "info", "service_below_minimum",
+            _rows(units, low), "level", "info", "service_below_minimum",
             [f"scores below {rs.slum_threshold} but service is not above "
              f"{rs.service_minimum:g} % for "
              + ", ".join(f"{a} ({s:.2f} %)" for a, s in
@@ -1020,7 +1121,7 @@ def _service_rule(
         )  # fmt: skip
     if unknown.any():
         report.add_rows(
-            _labels(units, unknown), "level", "warning", "service_unknown",
+            _rows(units, unknown), "level", "warning", "service_unknown",
             f"scores below {rs.slum_threshold} but the service of {list(rs.service_aspects)} "
             f"is not known (an aspect is given by scores only); stays {LEVEL_ORDER[lowest]!r}",
         )  # fmt: skip
@@ -1044,7 +1145,7 @@ def _report_after_works(
     only = published_only & any_works
     if only.any():
         report.add_rows(
-            _labels(units, only), "level", "warning", "not_recomputed",
+            _rows(units, only), "level", "warning", "not_recomputed",
             [f"works were allocated to the unit, but it is known only by its published level "
              f"{lvl!r}, so its level after works cannot be recomputed and is kept; give its "
              "volumes or percentages with denominators"
@@ -1078,30 +1179,30 @@ def _published_figures(
     """Given aspect averages and totals, kept as ``…_published`` and compared."""
     kept: dict[str, object] = {}
     for aspect, computed in avg.items():
-        col = f"avg_{aspect}"
+        col = avg_column(aspect)
         if col not in units.columns:
             continue
-        given = _numeric(units, col)
-        kept[f"{col}_published"] = given
+        given = numbers(units, col)
+        kept[published_column(col)] = given
         differs = ~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > 0.005)
         if differs.any():
             other = "simkotaku" if rule == "mean" else "mean"
             report.add_rows(
-                _labels(units, differs), col, "warning", "average_differs",
+                _rows(units, differs), col, "warning", "average_differs",
                 [f"{col} computed {c:.2f} % (aspect_average={rule!r}) differs from the "
                  f"published {g:.2f} % (kept as {col}_published); the source may use "
                  f"aspect_average={other!r}"
                  for c, g in zip(computed[differs], given[differs], strict=True)],
             )  # fmt: skip
     if "total_score" in units.columns:
-        given = _numeric(units, "total_score")
-        kept["total_score_published"] = pd.array(
+        given = numbers(units, "total_score")
+        kept[published_column("total_score")] = pd.array(
             pd.Series(given).round().astype("Int64"), dtype="Int64"
         )
         differs = known & ~np.isnan(given) & (given != total)
         if differs.any():
             report.add_rows(
-                _labels(units, differs), "total_score", "warning", "total_differs",
+                _rows(units, differs), "total_score", "warning", "total_differs",
                 [f"computed total {t} differs from the published total {g:g} (kept as "
                  "total_score_published)" for t, g in zip(total[differs], given[differs],
                                                            strict=True)],

@@ -20,10 +20,10 @@ from .catalogue import kind_problems
 from .columns import conventions_for
 from .crs import to_lonlat
 from .errors import InputError
-from .report import ValidationReport
 from .rulesets import all_codes
 from .schema import CRITERION_DENOMINATOR, DENOMINATORS, INDONESIA_BOUNDS
 from .scoring import evidence_report
+from .validation_report import ValidationReport
 
 __all__ = ["validate"]
 
@@ -239,15 +239,19 @@ def _check_kinds(frame: pd.DataFrame, report: ValidationReport) -> None:
     )  # fmt: skip
 
 
+def _lacks(frame: pd.DataFrame, column: str, report: ValidationReport, consequence: str) -> bool:
+    """True, with a warning saying what follows, when ``frame`` has no ``column``."""
+    if column in frame.columns:
+        return False
+    report.add(None, column, "warning", "missing_column", f"no {column!r} column: {consequence}")
+    return True
+
+
 def _check_years(frame: pd.DataFrame, report: ValidationReport) -> None:
     # Works without a year cannot be placed before or after a reporting year, so analyses
     # asked for a year leave them out; say so here rather than drop them silently there.
-    if "year" not in frame.columns:
-        report.add(
-            None, "year", "warning", "missing_column",
-            "no 'year' column: the works count only when no year is asked for; add the "
-            "year each work was completed",
-        )  # fmt: skip
+    if _lacks(frame, "year", report, "the works count only when no year is asked for; add "
+              "the year each work was completed"):  # fmt: skip
         return
     raw = frame["year"]
     blank = raw.isna() | (raw.astype("string").str.strip() == "").fillna(False)
@@ -279,12 +283,8 @@ def status_completed(status: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _check_status(frame: pd.DataFrame, report: ValidationReport) -> None:
-    if "status" not in frame.columns:
-        report.add(
-            None, "status", "warning", "missing_column",
-            "no 'status' column: every work is taken as completed; add status "
-            "('selesai' or 'rencana') to tell them apart",
-        )  # fmt: skip
+    if _lacks(frame, "status", report, "every work is taken as completed; add status "
+              "('selesai' or 'rencana') to tell them apart"):  # fmt: skip
         return
     _, known = status_completed(frame["status"])
     unknown = ~known.to_numpy(dtype=bool)

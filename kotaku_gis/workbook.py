@@ -47,13 +47,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ._numbers import _number
-from .columns import CONVENTIONS, _index, match_name, name_key
+from .columns import CONVENTIONS, conventions_for, match_name, name_key, r0_aliases
 from .errors import InputError
-from .io import atomic_path, read_units
-from .report import ValidationReport
-from .reports import frame_to_sheet
+from .excel import frame_to_sheet, sheet_names, writing
+from .io import read_units
 from .rulesets import RULESETS
 from .schema import id_strings, id_text
+from .validation_report import ValidationReport
 
 __all__ = ["R0_HEADERS", "join_r0", "map_r0_header", "read_r0_workbook", "write_r0_workbook"]
 
@@ -94,6 +94,9 @@ _COUNT_UNIT = {"penduduk": "people"} | {
     c.code: c.unit for rs in RULESETS.values() for c in rs.criteria if c.code in _COUNT
 }
 _TEXT = frozenset({"provinsi", "kota", "kecamatan", "kelurahan", "rw", "rt", "nama_kawasan"})
+# Columns of a works table (read by :func:`kotaku_gis.read_interventions`).
+_WORKS_NUMERIC = frozenset({"year", "volume", "radius_m", "cost"})
+_WORKS_TEXT = frozenset({"intervention_id", "kind", "status", "criterion", "sumber_dana"})
 #: Columns the reader adds: where each row came from.
 _ORIGIN = ("sheet", "excel_row")
 _TOTAL_RE = re.compile(r"^\s*(jumlah|total|sub\s*total|rekap)", re.IGNORECASE)
@@ -106,11 +109,7 @@ def _key(text: str) -> str:
 
 def _build_aliases() -> dict[str, str]:
     """Every name (in compared form) that reads as one R0 column, with that column."""
-    return {
-        key: next(iter(columns))
-        for key, columns in _index("units", r0_only=True).full.items()
-        if len(columns) == 1
-    }
+    return r0_aliases()
 
 
 def map_r0_header(header: Any, *, extra: Mapping[str, str] | None = None) -> str | None:
@@ -237,11 +236,13 @@ def _read_sheet(
     headers_seen: dict[str, str],
     formulas: Callable[[str], Any],
     need_id: bool = True,
+    id_col: str = "unit_id",
 ) -> pd.DataFrame | None:
     """One sheet as a table; ``formulas(sheet)`` gives the sheet read with its formulas.
 
     Without ``need_id`` a sheet whose header has no unit id column is read too (every row
-    but total rows), for readers that make the ids themselves.
+    but total rows), for readers that make the ids themselves. ``id_col`` is the column
+    whose blank cells mark rows that are not read (``"intervention_id"`` in a works table).
     """
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
     found = _find_header(rows, extra, max_header_rows)
@@ -268,7 +269,7 @@ def _read_sheet(
     names = _column_names(columns, texts, f"{sheet}!{h + 1}", sheet, report, headers_seen)
     if any(c is None for row in rows[bottom + 1 :] for c in row):
         _report_unsaved_formulas(formulas(sheet), rows, bottom, names, sheet, report)
-    id_pos = columns.index("unit_id") if "unit_id" in columns else None
+    id_pos = columns.index(id_col) if id_col in columns else None
     data: dict[str, list[Any]] = {n: [] for n in names if n is not None}
     excel_rows: list[int] = []
     for i in range(bottom + 1, len(rows)):
@@ -293,10 +294,10 @@ def _read_sheet(
         no_id = id_pos is not None and (id_pos >= len(row) or _blank(row[id_pos]))
         if no_id or is_total:
             report.add(
-                label, "unit_id", "info" if is_total else "warning", "row_without_id",
+                label, id_col, "info" if is_total else "warning", "row_without_id",
                 f"sheet {sheet!r} row {i + 1}: "
-                + ("a total row; not read as a unit" if is_total else
-                   "data but no unit id; not read. Fill in the id to include the row"),
+                + ("a total row; not read" if is_total else
+                   f"data but no {id_col}; not read. Fill in the id to include the row"),
             )  # fmt: skip
             continue
         excel_rows.append(i + 1)
@@ -390,9 +391,9 @@ def _typed(
 
     ``letter`` is the column's Excel letter, to name the cells in the report.
     """
-    if col == "unit_id" or col in _TEXT:
+    if col == "unit_id" or col in _TEXT or col in _WORKS_TEXT:
         return pd.array([id_text(v) for v in values], dtype="string")
-    if col not in _NUMERIC:
+    if col not in _NUMERIC and col not in _WORKS_NUMERIC:
         return _infer(values)
     count = col in _COUNT
     parsed = [_number(v, count=count) for v in values]
@@ -508,11 +509,17 @@ def read_r0_workbook(
     return table
 
 
-def read_workbook_table(source: str | os.PathLike) -> pd.DataFrame:
+def read_workbook_table(
+    source: str | os.PathLike, *, what: Literal["units", "interventions"] = "units"
+) -> pd.DataFrame:
     """A baseline workbook as one table, for :func:`kotaku_gis.read_units`.
 
     As :func:`read_r0_workbook`, but a sheet without a unit id column is read too (the units
-    reader makes ids from the columns it is told, or generates them).
+    reader makes ids from the columns it is told, or generates them). With
+    ``what="interventions"`` the sheets are works tables, for
+    :func:`kotaku_gis.read_interventions`: the header row is found by the works' names
+    ("ID Kegiatan", "Jenis Kegiatan", "Tahun" …) and rows without an ``intervention_id``
+    are listed in the report, not read.
 
     Examples
     --------
@@ -524,7 +531,21 @@ def read_workbook_table(source: str | os.PathLike) -> pd.DataFrame:
     >>> read_workbook_table(path)[["kelurahan", "rt", "households"]].values.tolist()
     [['Bintaro', '1', 40.0]]
     """
+    if what == "interventions":
+        return _read_workbook(
+            source, sheets=None, headers=_works_headers(), max_header_rows=30, need_id=False,
+            id_col="intervention_id", what=what,
+        )  # fmt: skip
     return _read_workbook(source, sheets=None, headers=None, max_header_rows=30, need_id=False)
+
+
+def _works_headers() -> dict[str, str]:
+    """Every recognised name of a works column, for finding a works table's header row."""
+    return {
+        name: conv.name
+        for conv in conventions_for("interventions").values()
+        for name in conv.spellings
+    }
 
 
 def _read_workbook(
@@ -534,6 +555,8 @@ def _read_workbook(
     headers: Mapping[str, str] | None,
     max_header_rows: int,
     need_id: bool,
+    id_col: str = "unit_id",
+    what: str = "units",
 ) -> pd.DataFrame:
     path = Path(source)
     if not path.exists():
@@ -566,6 +589,7 @@ def _read_workbook(
             frame = _read_sheet(
                 wb[sheet], sheet, extra=headers, max_header_rows=max_header_rows,
                 report=report, headers_seen=headers_seen, formulas=formulas, need_id=need_id,
+                id_col=id_col,
             )  # fmt: skip
             if frame is not None:
                 frames.append(frame)
@@ -575,15 +599,15 @@ def _read_workbook(
             book.close()
     if not frames:
         found = "; ".join(i.message for i in report.issues) or "all sheets are empty"
-        raise InputError(f"{path}: no sheet could be read as a table of units. {found}")
+        raise InputError(f"{path}: no sheet could be read as a table of {what}. {found}")
     table = pd.concat(frames, ignore_index=True)
     table = table[_column_order(table.columns)]
     for col in table.columns:
         # A column that some sheets lack is blank there; infer its type over all sheets.
         if table[col].dtype == object:
             table[col] = _infer(table[col].tolist()).set_axis(table.index)
-    if "unit_id" in table.columns:
-        _report_duplicates(table, report)
+    if id_col in table.columns:
+        _report_duplicates(table, report, id_col)
     table.attrs["report"] = report
     table.attrs["r0_headers"] = headers_seen
     return table
@@ -604,18 +628,20 @@ def _column_order(columns: Iterable[str]) -> list[str]:
     return [*_ORIGIN, *known, *rest]
 
 
-def _labels(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
+def _sheet_rows(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
     sub = table.loc[mask, list(_ORIGIN)]
     return [f"{s}!{r}" for s, r in zip(sub["sheet"], sub["excel_row"], strict=True)]
 
 
-def _report_duplicates(table: pd.DataFrame, report: ValidationReport) -> None:
-    dup = table["unit_id"].duplicated(keep=False).to_numpy(dtype=bool)
+def _report_duplicates(
+    table: pd.DataFrame, report: ValidationReport, id_col: str = "unit_id"
+) -> None:
+    dup = table[id_col].duplicated(keep=False).to_numpy(dtype=bool)
     if dup.any():
         report.add_rows(
-            _labels(table, dup), "unit_id", "error", "duplicate_id",
-            [f"unit_id {u!r} appears on more than one row of the workbook; make it unique"
-             for u in table.loc[dup, "unit_id"]],
+            _sheet_rows(table, dup), id_col, "error", "duplicate_id",
+            [f"{id_col} {u!r} appears on more than one row of the workbook; make it unique"
+             for u in table.loc[dup, id_col]],
         )  # fmt: skip
 
 
@@ -712,7 +738,7 @@ def join_r0(
     if (~hit).any():
         mask = ~hit
         has_origin = all(c in table.columns for c in _ORIGIN)
-        rows = _labels(table, mask) if has_origin else table.index[mask].tolist()
+        rows = _sheet_rows(table, mask) if has_origin else table.index[mask].tolist()
         fate = "left out" if how == "inner" else "kept without geometry"
         report.add_rows(
             rows, "unit_id", "warning", "no_polygon",
@@ -746,21 +772,6 @@ def join_r0(
         rest = gpd.GeoDataFrame(rest, geometry="geometry", crs=polygons.crs)
         out = pd.concat([out, rest], ignore_index=True)
     out.attrs = {"report": report, "r0_headers": dict(table.attrs.get("r0_headers", {}))}
-    return out
-
-
-def _sheet_names(values: Sequence[str]) -> dict[str, str]:
-    """Excel-safe, unique sheet names (at most 31 characters, none of []:*?/\\)."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for value in values:
-        base = re.sub(r"[\[\]:*?/\\]", "-", str(value)).strip("'") or "R0"
-        name, n = base[:31], 2
-        while name.casefold() in used:
-            suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        used.add(name.casefold())
-        out[value] = name
     return out
 
 
@@ -837,16 +848,14 @@ def write_r0_workbook(
     table = table.drop(columns=drop)[columns]
     seen = {**frame.attrs.get("r0_headers", {}), **(headers or {})}
     names = [seen.get(c) or (R0_HEADERS[c][0] if c in R0_HEADERS else str(c)) for c in columns]
-    sheet_names = _sheet_names(order)
+    names_of = sheet_names(order)
 
-    wb = openpyxl.Workbook(write_only=True)
-    for key in order:
-        part = table[(keys == key).to_numpy()]
-        frame_to_sheet(
-            wb, sheet_names[key], part, headers=names,
-            caption=title.format(sheet=key) if title else None,
-            text_columns=("unit_id",),
-        )  # fmt: skip
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    with writing(path) as wb:
+        for key in order:
+            part = table[(keys == key).to_numpy()]
+            frame_to_sheet(
+                wb, names_of[key], part, headers=names,
+                caption=title.format(sheet=key) if title else None,
+                text_columns=("unit_id",),
+            )  # fmt: skip
     return Path(path)

@@ -291,17 +291,22 @@ def _tap_units():
     )
 
 
-def test_greedy_is_strictly_worse_where_two_works_are_needed_together():
-    units = _tap_units()
-    assert kg.assess(units)["total_score"].tolist() == [17, 16]
-    # A leaves the list only with its tap and its septic tank together; B with one tap.
-    cands = gpd.GeoDataFrame(
+def _tap_candidates() -> gpd.GeoDataFrame:
+    """A tap and a septic tank for A (both needed for it to leave), a tap for B."""
+    return gpd.GeoDataFrame(
         {"intervention_id": ["A-tap", "A-septic", "B-tap"],
          "kind": ["hidran_umum", "septictank_komunal", "hidran_umum"],
          "radius_m": [80.0, 80.0, 60.0], "cost": [30.0, 30.0, 50.0]},
         geometry=[shapely.Point(50, 50), shapely.Point(50, 50), shapely.Point(325, 50)],
         crs=LAEA,
     )  # fmt: skip
+
+
+def test_greedy_is_strictly_worse_where_two_works_are_needed_together():
+    units = _tap_units()
+    assert kg.assess(units)["total_score"].tolist() == [17, 16]
+    # A leaves the list only with its tap and its septic tank together; B with one tap.
+    cands = _tap_candidates()
     p = kg.plan(units, cands, budget=60.0)
     area = kg.area_ha(units).to_numpy()
     assert sorted(p.selected["intervention_id"]) == ["A-septic", "A-tap"]
@@ -553,13 +558,7 @@ def test_scenario_adds_planned_works_and_leaves_out_completed_ones():
 
 def test_scenario_with_candidates_matches_plan():
     units = _tap_units()
-    cands = gpd.GeoDataFrame(
-        {"intervention_id": ["A-tap", "A-septic", "B-tap"],
-         "kind": ["hidran_umum", "septictank_komunal", "hidran_umum"],
-         "radius_m": [80.0, 80.0, 60.0], "cost": [30.0, 30.0, 50.0]},
-        geometry=[shapely.Point(50, 50), shapely.Point(50, 50), shapely.Point(325, 50)],
-        crs=LAEA,
-    )  # fmt: skip
+    cands = _tap_candidates()
     works = cands.iloc[0:0].assign(status=pd.Series(dtype=str), year=pd.Series(dtype=int))
     p = kg.plan(units, cands, budget=60.0)
     s = kg.scenario(units, works, candidates=cands, include=p.selected["intervention_id"])
@@ -572,14 +571,7 @@ def test_scenario_with_candidates_matches_plan():
 @pytest.fixture
 def small():
     units = _tap_units()
-    cands = gpd.GeoDataFrame(
-        {"intervention_id": ["A-tap", "A-septic", "B-tap"],
-         "kind": ["hidran_umum", "septictank_komunal", "hidran_umum"],
-         "radius_m": [80.0, 80.0, 60.0], "cost": [30.0, 30.0, 50.0],
-         "kota": ["Kota A", "Kota A", "Kota B"], "alt": ["g1", "g1", None]},
-        geometry=[shapely.Point(50, 50), shapely.Point(50, 50), shapely.Point(325, 50)],
-        crs=LAEA,
-    )  # fmt: skip
+    cands = _tap_candidates().assign(kota=["Kota A", "Kota A", "Kota B"], alt=["g1", "g1", None])
     return units, cands
 
 

@@ -228,6 +228,14 @@ def _run_ids(server, schema="kotaku"):
 # ------------------------------------------------------------------ reading
 
 
+def _load_units(server, schema: str, n: int, **options) -> gpd.GeoDataFrame:
+    """The sample's first ``n`` units loaded as ``<schema>.units``; the frame loaded."""
+    frame = gpd.read_file(SAMPLE, layer="units").iloc[:n]
+    with server.connect(DB) as conn:
+        load_frame(conn, schema, "units", frame, **options)
+    return frame
+
+
 @needs_server
 def test_read_units_from_a_table_matches_the_file(url):
     db = kg.read_units(url, layer="sumber.units")
@@ -342,18 +350,14 @@ def test_geometry_in_another_srid_is_read_with_its_crs(server, url, file_run):
 
 @needs_server
 def test_geometry_without_srid_is_an_input_error(server, url):
-    frame = gpd.read_file(SAMPLE, layer="units").iloc[:3]
-    with server.connect(DB) as conn:
-        load_frame(conn, "tanpa_srid", "units", frame, srid=0, geometry_type=None)
+    _load_units(server, "tanpa_srid", 3, srid=0, geometry_type=None)
     with pytest.raises(kg.InputError, match=r"no SRID \(0\).*ST_SetSRID"):
         kg.read_units(url, layer="tanpa_srid.units")
 
 
 @needs_server
 def test_bare_geometry_column_takes_its_rows_srid_and_refuses_a_mix(server, url):
-    frame = gpd.read_file(SAMPLE, layer="units").iloc[:4]
-    with server.connect(DB) as conn:
-        load_frame(conn, "campur", "units", frame, geometry_type=None)  # rows carry 4326
+    frame = _load_units(server, "campur", 4, geometry_type=None)  # rows carry 4326
     units = kg.read_units(url, layer="campur.units")
     assert units.crs.to_epsg() == 4326 and len(units) == 4
     with server.connect(DB) as conn:
@@ -368,9 +372,7 @@ def test_bare_geometry_column_takes_its_rows_srid_and_refuses_a_mix(server, url)
 @needs_server
 def test_wrong_srid_is_caught_before_any_hectare(server, url):
     # lon/lat written as if it were UTM 50S: the coordinates land far outside Indonesia
-    frame = gpd.read_file(SAMPLE, layer="units").iloc[:5]
-    with server.connect(DB) as conn:
-        load_frame(conn, "salah", "units", frame, srid=32750, geometry_type="Polygon")
+    _load_units(server, "salah", 5, srid=32750, geometry_type="Polygon")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         units = kg.read_units(url, layer="salah.units")
@@ -799,9 +801,7 @@ def test_no_permission_to_create_the_schema(server, url, file_run):
 
 @needs_server
 def test_tables_not_written_by_kotaku_gis_are_never_replaced(server, url, file_run):
-    frame = gpd.read_file(SAMPLE, layer="units").iloc[:2]
-    with server.connect(DB) as conn:
-        load_frame(conn, "milik_kota", "units", frame, geometry_type="Polygon")
+    _load_units(server, "milik_kota", 2, geometry_type="Polygon")
     with pytest.raises(kg.InputError, match=r"milik_kota\.units'\], not written by kotaku_gis"):
         kg.write_postgis(file_run, url, schema="milik_kota")
     tables = _query(

@@ -15,6 +15,19 @@ import kotaku_gis as kg
 from kotaku_gis.workbook import R0_HEADERS, _build_aliases, _key, map_r0_header
 
 
+def _read(wb: openpyxl.Workbook, path) -> pd.DataFrame:
+    """The workbook saved to ``path`` and read back."""
+    wb.save(path)
+    return kg.read_r0_workbook(path)
+
+
+def _entries(issues: pd.DataFrame) -> list[tuple]:
+    """(row, column, severity, check) of each report entry, sorted."""
+    return sorted(
+        zip(issues["row"], issues["column"], issues["severity"], issues["check"], strict=True)
+    )
+
+
 @pytest.mark.parametrize(
     ("header", "column"),
     [
@@ -308,9 +321,7 @@ def test_separators_by_column_unit(tmp_path) -> None:
     ws.append(["RT1", "1.250", "1.250", "1.234", "1.020", "1.020", "1.500", 7])
     ws.append(["RT2", "2,5", "1.234.567", "12,5", 3.5, "1.234,5", "1,234.5", "1,234"])
     ws.append(["RT3", 1.25, 1250, 40, 3, 0.5, 1250.5, 8.0])
-    path = tmp_path / "sep.xlsx"
-    wb.save(path)
-    table = kg.read_r0_workbook(path)
+    table = _read(wb, tmp_path / "sep.xlsx")
     cols = ["area_ha", "buildings", "households", "1a", "1b", "2a", "3a"]
     assert table[cols].values.tolist() == [
         [1.25, 1250.0, 1234.0, 1020.0, 1.02, 1.5, 7.0],
@@ -318,8 +329,7 @@ def test_separators_by_column_unit(tmp_path) -> None:
         [1.25, 1250.0, 40.0, 3.0, 0.5, 1250.5, 8.0],
     ]
     issues = table.attrs["report"].to_frame()
-    got = sorted(zip(issues["row"], issues["column"], issues["severity"], issues["check"],
-                     strict=True))  # fmt: skip
+    got = _entries(issues)
     assert got == [
         ("Bintaro!2", "1a", "info", "thousands_separator"),
         ("Bintaro!2", "buildings", "info", "thousands_separator"),
@@ -364,9 +374,7 @@ def test_two_row_merged_header(tmp_path) -> None:
     ws.merge_cells("B2:B3")
     ws.merge_cells("C2:E2")
     ws.append(["BIMA-01", 4.5, 10, 0.5, 3])
-    path = tmp_path / "two.xlsx"
-    wb.save(path)
-    table = kg.read_r0_workbook(path)
+    table = _read(wb, tmp_path / "two.xlsx")
     cols = ["sheet", "excel_row", "unit_id", "area_ha", "households", "1a", "1b", "1c"]
     got = table[cols].astype(object).where(table[cols].notna(), None).values.tolist()
     assert got == [
@@ -392,9 +400,7 @@ def test_header_group_title_with_unit_sub_headers(tmp_path) -> None:
     ws.merge_cells("D1:E1")
     ws.merge_cells("A1:A2")
     ws.append(["RT1", 80, 30, 20, 25.0])
-    path = tmp_path / "units.xlsx"
-    wb.save(path)
-    table = kg.read_r0_workbook(path)
+    table = _read(wb, tmp_path / "units.xlsx")
     assert list(table.columns) == ["sheet", "excel_row", "unit_id", "buildings", "households",
                                    "1a", "1.a %"]  # fmt: skip
     assert table.iloc[0].tolist()[1:] == [3, "RT1", 80.0, 30.0, 20.0, 25.0]
@@ -409,9 +415,7 @@ def test_single_header_row_not_joined_with_first_data_row(tmp_path) -> None:
     ws.append(["Kode RT", "Jumlah KK", "Catatan"])
     ws.append(["RT1", 40, "Kawasan"])
     ws.append(["RT2", 12, None])
-    path = tmp_path / "one.xlsx"
-    wb.save(path)
-    table = kg.read_r0_workbook(path)
+    table = _read(wb, tmp_path / "one.xlsx")
     assert table["unit_id"].tolist() == ["RT1", "RT2"]
     assert table["excel_row"].tolist() == [2, 3]
     assert table["Catatan"].fillna("").tolist() == ["Kawasan", ""]
@@ -425,14 +429,11 @@ def test_formula_without_saved_value_is_reported(tmp_path) -> None:
     ws.append(["RT001", 1.5, 125, "=C2*0.4"])
     ws.append(["RT002", 2.0, 80, 10])
     ws.append(["=A3", "=B3", None, None])  # a whole row of formulas: never dropped silently
-    path = tmp_path / "f.xlsx"
-    wb.save(path)
-    table = kg.read_r0_workbook(path)
+    table = _read(wb, tmp_path / "f.xlsx")
     assert table["unit_id"].tolist() == ["RT001", "RT002"]
     assert np.isnan(table["1a"].iloc[0]) and table["1a"].iloc[1] == 10.0
     issues = table.attrs["report"].to_frame()
-    got = sorted(zip(issues["row"], issues["column"], issues["severity"], issues["check"],
-                     strict=True))  # fmt: skip
+    got = _entries(issues)
     assert got == [
         ("Bintaro!2", "1a", "warning", "formula_without_value"),
         ("Bintaro!4", "area_ha", "warning", "formula_without_value"),

@@ -50,7 +50,7 @@ import shapely
 
 from ..errors import InputError
 from ..io import read_interventions, read_units
-from ..report import ValidationReport
+from ..validation_report import ValidationReport
 
 __all__ = [
     "available",

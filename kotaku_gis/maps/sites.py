@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from ..catalogue import CATEGORIES
 from . import style
 from .columns import coded, need_columns, need_geoframe, numbers
@@ -26,7 +27,7 @@ __all__ = ["site_layers"]
 
 def _site_fields(sites: pd.DataFrame, rows: np.ndarray, lang: str) -> dict[str, Any]:
     """Tooltip texts of the sites at ``rows``: id plus kind, year, status, volume, unit."""
-    t = style.texts(lang)
+    t = labels.texts(lang)
     part = sites.iloc[rows]
     ident = (
         part["intervention_id"]
@@ -87,7 +88,7 @@ def site_layers(
     )
     layers: list[SiteLayer] = []
     legend: list[tuple[str, str]] = []
-    t = style.texts(lang)
+    t = labels.texts(lang)
     families = {
         "points": ["Point", "MultiPoint"],
         "lines": ["LineString", "MultiLineString", "LinearRing"],
@@ -110,7 +111,7 @@ def site_layers(
                 packed = pack(geoms[rows[mask]], precision=precision).to_json()
                 index = to_js(np.flatnonzero(mask).tolist())
                 parts.append(f'"{family}":{{"geom":{packed},"row":{index}}}')
-        label = style.category_label(key, lang)
+        label = labels.category_label(key, lang)
         body = to_js(payload)[:-1] + "," + ",".join(parts) + "}"
         layers.append(SiteLayer(body, name=f"{t['sites']}: {label} ({len(rows)})"))
         legend.append((colour, label))

@@ -14,18 +14,26 @@ RT units stay a few megabytes and draw on a canvas.
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
+from .. import labels
+from .._deprecation import renamed_keywords
 from ..area import area_ha
 from ..crs import WGS84
 from ..errors import InputError, reject_dask
 from ..rulesets import all_codes
-from ..schema import ADMIN_COLUMNS, LEVELS
+from ..schema import (
+    ADMIN_COLUMNS,
+    LEVELS,
+    after_column,
+    parse_column,
+    pct_column,
+    score_column,
+)
 from . import style
 from .columns import (
     by_unit,
@@ -48,7 +56,7 @@ __all__ = ["VIEWS", "map_units"]
 #: Accepted values of ``views``: which per-aspect or per-criterion score views to add.
 VIEWS = ("aspects", "criteria", "both", "none")
 
-_SCORE = re.compile(r"^score_(.+)$")
+_LEVEL_AFTER = after_column("level")
 _SHARE_LABELS = ["0–20%", "20–40%", "40–60%", "60–80%", "80–100%"]
 _ASPECT_LABELS = ["0", "≤ 1/3", "≤ 2/3", "> 2/3"]
 _SCORE_LABELS = ["0", "1", "3", "5"]
@@ -63,7 +71,7 @@ def _level_view(col: str, title: str, lang: str) -> dict[str, Any]:
         "col": col,
         "values": [0, 1, 2, 3],
         "colors": [style.LEVEL_COLOURS[label] for label in LEVELS],
-        "labels": list(style.level_labels(lang)),
+        "labels": list(labels.level_labels(lang)),
         "legend": "level",
         "title": title,
         **_UNIT_LINE,
@@ -77,25 +85,26 @@ def _criterion_codes(frame: pd.DataFrame) -> list[str]:
     ruleset gets no view, so nothing from a column name reaches the page unescaped.
     """
     known = set(all_codes())
-    codes = [m.group(1) for c in frame.columns if (m := _SCORE.match(str(c)))]
-    pct = [str(c)[4:] for c in frame.columns if str(c).startswith("pct_")]
+    names = [parse_column(c) for c in frame.columns]
+    codes = [c.key for c in names if c.prefix == "score" and c.state is None]
+    pct = [c.key for c in names if c.prefix == "pct" and c.state is None]
     return [c for c in dict.fromkeys(codes + pct) if c in known]
 
 
 def _score_views(
     frame: pd.DataFrame, codes: list[str], views: str, lang: str, cols: dict[str, list]
 ) -> list[tuple[str, dict[str, Any]]]:
-    t = style.texts(lang)
-    scored = [c for c in codes if f"score_{c}" in frame.columns]
+    t = labels.texts(lang)
+    scored = [c for c in codes if score_column(c) in frame.columns]
     out: list[tuple[str, dict[str, Any]]] = []
     if views in ("aspects", "both"):
         aspects: dict[str, list[str]] = {}
         for code in scored:
-            aspects.setdefault(style.aspect_of(code)[0], []).append(code)
+            aspects.setdefault(labels.aspect_of(code)[0], []).append(code)
         for key, members in aspects.items():
-            _, name_id, name_en = style.aspect_of(members[0])
+            _, name_id, name_en = labels.aspect_of(members[0])
             for c in members:
-                cols.setdefault(f"score_{c}", numbers(frame[f"score_{c}"], 0))
+                cols.setdefault(score_column(c), numbers(frame[score_column(c)], 0))
             maximum = 5 * len(members)
             col = f"aspect_{key}"
             label = name_en if lang == "en" else name_id
@@ -104,7 +113,7 @@ def _score_views(
                     f"{t['aspect']}: {label}",
                     {
                         "col": col,
-                        "sum": [f"score_{c}" for c in members],
+                        "sum": [score_column(c) for c in members],
                         "breaks": [0, maximum / 3, 2 * maximum / 3, maximum],
                         "colors": list(style.SCORE_COLOURS),
                         "labels": _ASPECT_LABELS,
@@ -117,13 +126,13 @@ def _score_views(
             )
     if views in ("criteria", "both"):
         for code in scored:
-            cols.setdefault(f"score_{code}", numbers(frame[f"score_{code}"], 0))
-            label = style.criterion_label(code, lang)
+            cols.setdefault(score_column(code), numbers(frame[score_column(code)], 0))
+            label = labels.criterion_label(code, lang)
             out.append(
                 (
                     f"{t['criterion']} {code}: {label}",
                     {
-                        "col": f"score_{code}",
+                        "col": score_column(code),
                         "values": [0, 1, 3, 5],
                         "colors": list(style.SCORE_COLOURS),
                         "labels": _SCORE_LABELS,
@@ -139,13 +148,14 @@ def _score_views(
 # ----------------------------------------------------------------- the map
 
 
+@renamed_keywords("kg.map_units", before="baseline")
 def map_units(
     assessed: gpd.GeoDataFrame,
     *,
     interventions: gpd.GeoDataFrame | None = None,
     remaining: pd.DataFrame | None = None,
     after: pd.DataFrame | None = None,
-    before: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
     views: str = "aspects",
     lang: str = "id",
     popup: bool = True,
@@ -180,10 +190,11 @@ def map_units(
         ``kg.assess(units, reductions=r, year=2023)``; its ``level`` (matched on ``unit_id``)
         gives the view "level after works". A ``level_after`` column of ``assessed`` does the
         same.
-    before : DataFrame, optional
+    baseline : DataFrame, optional
         The other way round, with ``assessed`` the state after works: the baseline scores,
-        whose ``level`` gives the view "baseline level". Pass ``before`` or ``after``, not
-        both. Score views and popups always show the scores of ``assessed``.
+        whose ``level`` gives the view "baseline level". Pass ``baseline`` or ``after``, not
+        both. Score views and popups always show the scores of ``assessed``. ``before=`` is
+        its old name, still accepted with a ``DeprecationWarning``.
     views : {"aspects", "criteria", "both", "none"}, default "aspects"
         Score views to add: one per aspect (sum of its criterion scores), one per criterion
         (score 0/1/3/5), both, or none.
@@ -236,8 +247,35 @@ def map_units(
     >>> [layer.layer_name for layer in m._children.values() if hasattr(layer, "view")]
     ['Slum level']
     """
+    units, ids, label_column = _checked_units(
+        assessed, views=views, precision=precision, simplify_m=simplify_m,
+        label_column=label_column,
+    )  # fmt: skip
+    parts = _unit_parts(
+        units, ids, lang=lang, baseline=baseline, after=after, remaining=remaining,
+        views=views, popup=popup,
+    )  # fmt: skip
+    data, no_geometry = _unit_data(
+        units, ids, parts, label_column=label_column, popup=popup, simplify_m=simplify_m,
+        precision=precision,
+    )  # fmt: skip
+    return _assemble(
+        units, data, parts, no_geometry=no_geometry, interventions=interventions, tiles=tiles,
+        title=title, collapsed=collapsed, offline=offline, simplify_m=simplify_m,
+        precision=precision,
+    )  # fmt: skip
+
+
+def _checked_units(
+    assessed: gpd.GeoDataFrame,
+    *,
+    views: str,
+    precision: int,
+    simplify_m: float,
+    label_column: str | None,
+) -> tuple[gpd.GeoDataFrame, pd.Series, str | None]:
+    """The options checked; the units with their ids (escaped later) and the label column."""
     reject_dask(assessed, function="kg.map_units")
-    t = style.texts(lang)
     if views not in VIEWS:
         raise InputError(f"views={views!r} is not one of {list(VIEWS)}.")
     if not 0 <= int(precision) <= 9:
@@ -252,16 +290,30 @@ def map_units(
         label_column = next((c for c in ADMIN_COLUMNS if c in units.columns), None)
     elif label_column not in units.columns:
         raise InputError(f"label_column={label_column!r} is not a column of assessed.")
+    return units, ids, label_column
 
+
+def _unit_parts(
+    units: gpd.GeoDataFrame,
+    ids: pd.Series,
+    *,
+    lang: str,
+    baseline: pd.DataFrame | None,
+    after: pd.DataFrame | None,
+    remaining: pd.DataFrame | None,
+    views: str,
+    popup: bool,
+) -> _Parts:
+    """What the units carry into the map: values, popup rows, views and legend sections."""
     parts = _Parts(lang)
+    t = parts.t
     area = units["area_ha"] if "area_ha" in units else area_ha(units)
     parts.add_info("area_ha", numbers(area, 2), t["area_ha"])
-    _add_levels(parts, units, ids, before, after)
+    _add_levels(parts, units, ids, baseline, after)
     if "total_score" in units.columns:
         parts.add_info("total_score", numbers(units["total_score"], 0), t["total_score"])
-    unserved = None
     if remaining is not None:
-        unserved = _add_remaining(parts, ids, remaining)
+        parts.unserved = _add_remaining(parts, ids, remaining)
     codes = _criterion_codes(units)
     _add_score_views(parts, units, codes, views)
     if popup:
@@ -280,13 +332,30 @@ def map_units(
                 },
             )
         )
+    return parts
 
+
+def _unit_data(
+    units: gpd.GeoDataFrame,
+    ids: pd.Series,
+    parts: _Parts,
+    *,
+    label_column: str | None,
+    popup: bool,
+    simplify_m: float,
+    precision: int,
+) -> tuple[UnitData, int]:
+    """The units' shared data element (geometry once, values, texts) and the count of units
+    without geometry."""
+    t = parts.t
     shapes = {"geom": display_geometries(units.geometry, simplify_m=simplify_m, name="assessed")}
     no_geometry = int(
         (gpd.GeoSeries(shapes["geom"]).isna() | gpd.GeoSeries(shapes["geom"]).is_empty).sum()
     )
-    if unserved is not None:
-        shapes["unserved"] = display_geometries(unserved, simplify_m=simplify_m, name="remaining")
+    if parts.unserved is not None:
+        shapes["unserved"] = display_geometries(
+            parts.unserved, simplify_m=simplify_m, name="remaining"
+        )
     payload = {
         "id": style.esc(ids),
         "sub": text_column(units[label_column]) if label_column else None,
@@ -305,8 +374,25 @@ def map_units(
     packed = ",".join(
         f'"{key}":{pack(geoms, precision=precision).to_json()}' for key, geoms in shapes.items()
     )
-    data = UnitData(to_js(payload)[:-1] + "," + packed + "}")
+    return UnitData(to_js(payload)[:-1] + "," + packed + "}"), no_geometry
 
+
+def _assemble(
+    units: gpd.GeoDataFrame,
+    data: UnitData,
+    parts: _Parts,
+    *,
+    no_geometry: int,
+    interventions: gpd.GeoDataFrame | None,
+    tiles: str | None,
+    title: str | None,
+    collapsed: bool,
+    offline: bool,
+    simplify_m: float,
+    precision: int,
+) -> folium.Map:
+    """The map: basemap, the units' views, unserved parts, sites, legend and controls."""
+    t, lang = parts.t, parts.lang
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
     if tiles:
         folium.TileLayer(tiles, name=t["basemap"], overlay=True, control=True).add_to(m)
@@ -314,7 +400,7 @@ def map_units(
     for k, (name, view) in enumerate(parts.views):
         view["base"] = True
         m.add_child(UnitView(data, view, name=html.escape(name), overlay=False, show=k == 0))
-    if unserved is not None:
+    if parts.unserved is not None:
         m.add_child(
             UnitView(
                 data, _unserved_view(t), name=html.escape(t["unserved"]), overlay=True, show=True
@@ -362,13 +448,15 @@ class _Parts:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.t = style.texts(lang)
+        self.t = labels.texts(lang)
         self.cols: dict[str, list] = {}
         self.info: list[dict[str, Any]] = []
         self.crit: list[dict[str, Any]] = []
         self.views: list[tuple[str, dict[str, Any]]] = []
         self.legend: list[str] = []
         self.unmatched = 0
+        #: The unserved parts aligned to the units, when ``remaining`` has them.
+        self.unserved: gpd.GeoSeries | None = None
 
     def add_info(self, col: str, values: list, label: str, labels: list | None = None) -> None:
         self.cols[col] = values
@@ -382,38 +470,38 @@ def _add_levels(
     parts: _Parts,
     units: gpd.GeoDataFrame,
     ids: pd.Series,
-    before: pd.DataFrame | None,
+    baseline: pd.DataFrame | None,
     after: pd.DataFrame | None,
 ) -> None:
     """Level views: the baseline and, when known, the level after works."""
     t, lang = parts.t, parts.lang
-    names = list(style.level_labels(lang))
+    names = list(labels.level_labels(lang))
     hint = "Pass the frame kg.assess returns."
     own = units["level"] if "level" in units.columns else None
-    if before is not None and after is not None:
+    if baseline is not None and after is not None:
         raise InputError(
-            "pass either before= (assessed is then the state after works) or after= "
+            "pass either baseline= (assessed is then the state after works) or after= "
             "(assessed is then the baseline), not both."
         )
-    if before is not None:
-        need_columns(before, ["unit_id", "level"], "before", hint)
-        base, later = by_unit(ids, before, "level", "before"), own
+    if baseline is not None:
+        need_columns(baseline, ["unit_id", "level"], "baseline", hint)
+        base, later = by_unit(ids, baseline, "level", "baseline"), own
         if later is None:
-            raise InputError("with before=, assessed needs the 'level' after works; " + hint)
+            raise InputError("with baseline=, assessed needs the 'level' after works; " + hint)
     elif after is not None:
         need_columns(after, ["unit_id", "level"], "after", hint)
         base, later = own, by_unit(ids, after, "level", "after")
     else:
         base = own
-        later = units["level_after"] if "level_after" in units.columns else None
+        later = units[_LEVEL_AFTER] if _LEVEL_AFTER in units.columns else None
     if base is not None:
         name = t["level_before"] if later is not None else t["level"]
         parts.add_info("level", level_codes(base, "the baseline level").tolist(), name, names)
         parts.views.append((name, _level_view("level", name, lang)))
     if later is not None:
         codes = level_codes(later, "the level after works").tolist()
-        parts.add_info("level_after", codes, t["level_after"], names)
-        parts.views.append((t["level_after"], _level_view("level_after", t["level_after"], lang)))
+        parts.add_info(_LEVEL_AFTER, codes, t["level_after"], names)
+        parts.views.append((t["level_after"], _level_view(_LEVEL_AFTER, t["level_after"], lang)))
     if parts.views:
         colours = [*(style.LEVEL_COLOURS[label] for label in LEVELS), style.MISSING_COLOUR]
         parts.legend.append(
@@ -483,16 +571,16 @@ def _add_criteria_table(parts: _Parts, units: gpd.GeoDataFrame, codes: list[str]
     for code in codes:
         entry: dict[str, Any] = {
             "code": html.escape(code),
-            "name": html.escape(style.criterion_label(code, parts.lang)),
+            "name": html.escape(labels.criterion_label(code, parts.lang)),
             "pct": None,
             "score": None,
         }
-        if f"pct_{code}" in units.columns:
-            parts.cols[f"pct_{code}"] = numbers(units[f"pct_{code}"], 2)
-            entry["pct"] = f"pct_{code}"
-        if f"score_{code}" in units.columns:
-            parts.cols.setdefault(f"score_{code}", numbers(units[f"score_{code}"], 0))
-            entry["score"] = f"score_{code}"
+        if pct_column(code) in units.columns:
+            parts.cols[pct_column(code)] = numbers(units[pct_column(code)], 2)
+            entry["pct"] = pct_column(code)
+        if score_column(code) in units.columns:
+            parts.cols.setdefault(score_column(code), numbers(units[score_column(code)], 0))
+            entry["score"] = score_column(code)
         parts.crit.append(entry)
 
 
