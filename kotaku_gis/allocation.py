@@ -114,9 +114,9 @@ from .catalogue import INTERVENTION_KINDS, PERSONS_PER_HOUSEHOLD, kind_problems
 from .crs import require_crs
 from .errors import InputError
 from .interventions import is_prepared, prepare_interventions, select_works
-from .report import ValidationReport
 from .rulesets import all_codes, criterion_units
 from .schema import id_strings
+from .validation_report import ValidationReport
 
 __all__ = ["REDUCTION_COLUMNS", "allocate"]
 

@@ -56,7 +56,7 @@ from ._engine import (
 )
 from .crs import lonlat_bounds
 from .errors import InputError, is_dask
-from .report import ValidationReport
+from .validation_report import ValidationReport
 
 if TYPE_CHECKING:
     import dask.dataframe as dd

@@ -119,16 +119,17 @@ from ._engine import (
     kind_table,
     service_pieces,
 )
+from ._frames import unit_hectares
 from .allocation import allocate
 from .catalogue import INTERVENTION_KINDS, PERSONS_PER_HOUSEHOLD
 from .crs import lonlat_bounds, require_crs
 from .errors import InputError, reject_dask
 from .interventions import completed_by, is_prepared, prepare_interventions
-from .ledger import _hectares, summarize
-from .report import ValidationReport
+from .ledger import summarize
 from .rulesets import DEFAULT_RULESET, NOT_SLUM, Ruleset, get_ruleset
-from .schema import id_strings
+from .schema import ADMIN_COLUMNS, before_column, id_strings, pct_column, score_column
 from .scoring import as_year, assess, round_half_up
+from .validation_report import ValidationReport
 
 __all__ = ["LEVEL_WEIGHTS", "OBJECTIVES", "Plan", "plan", "scenario"]
 
@@ -292,9 +293,9 @@ class Plan:
             write_csv(self.reductions, folder / "plan_reductions.csv"),
         ]
         left = pd.DataFrame(self.units_left.drop(columns=self._geometry_columns(self.units)))
-        keep = [c for c in ("unit_id", "kelurahan", "kecamatan", "kota", "area_ha",
-                            "level_before", "total_score_before", "level", "total_score")
-                if c in left.columns]  # fmt: skip
+        names = ("unit_id", *ADMIN_COLUMNS[:3], "area_ha", before_column("level"),
+                 before_column("total_score"), "level", "total_score")  # fmt: skip
+        keep = [c for c in names if c in left.columns]
         summary = pd.DataFrame(
             [(k, v if not isinstance(v, (list, dict)) else json.dumps(v, default=str))
              for k, v in self.to_dict().items() if k != "selected"],
@@ -579,7 +580,7 @@ def _context(
     if red0 is None:
         red0 = _allocate(units, cands.iloc[0:0])
     base = assess(units, ruleset=rs, reductions=red0)
-    area = _hectares(base)
+    area = unit_hectares(base)
     level = base["level"]
     plannable = level.notna().to_numpy()
     if (~plannable).any():
@@ -947,7 +948,7 @@ def _units_to_model(
     reached = np.zeros((n, len(codes)), dtype=bool)
     np.logical_or.at(reached, u, reduces[w])
     scores = np.column_stack(
-        [pd.to_numeric(ctx.base[f"score_{c}"], errors="coerce").to_numpy(dtype=float)
+        [pd.to_numeric(ctx.base[score_column(c)], errors="coerce").to_numpy(dtype=float)
          for c in codes]
     )  # fmt: skip
     loss = np.nansum(np.where(reached, scores, 0.0), axis=1)
@@ -1306,10 +1307,10 @@ def _build_model(ctx: _Context, objective: str, weights: Mapping[str, float] | N
     base_pct = np.full(len(rows), np.nan)
     for code in np.unique(codes):
         sel = codes == code
-        base_pct[sel] = pd.to_numeric(ctx.base[f"pct_{code}"], errors="coerce").to_numpy(
+        base_pct[sel] = pd.to_numeric(ctx.base[pct_column(code)], errors="coerce").to_numpy(
             dtype=float
         )[pos[sel]]
-        score0[sel] = pd.to_numeric(ctx.base[f"score_{code}"], errors="coerce").to_numpy(
+        score0[sel] = pd.to_numeric(ctx.base[score_column(code)], errors="coerce").to_numpy(
             dtype=float
         )[pos[sel]]
     agree = ok & (pct == base_pct)
@@ -1929,8 +1930,8 @@ def _consistent(mip: _Mip, values: np.ndarray, objective: float) -> bool:
 def _after_frame(ctx: _Context, after: pd.DataFrame) -> pd.DataFrame:
     out = after.copy()
     base_level = ctx.base["level"]
-    out["level_before"] = base_level.to_numpy()
-    out["total_score_before"] = ctx.base["total_score"].to_numpy()
+    out[before_column("level")] = base_level.to_numpy()
+    out[before_column("total_score")] = ctx.base["total_score"].to_numpy()
     was = (base_level != NOT_SLUM).fillna(False).to_numpy(dtype=bool)
     now = (after["level"] != NOT_SLUM).fillna(False).to_numpy(dtype=bool)
     out["leaves_list"] = was & ~now & after["level"].notna().to_numpy()

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..report import ValidationReport
 from ..schema import ADMIN_COLUMNS
+from ..validation_report import ValidationReport
 from .layers import Chunk, UnitLayer, Works
 from .settings import EngineSettings
 

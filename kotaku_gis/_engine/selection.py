@@ -14,7 +14,7 @@ from ..crs import WGS84, lonlat_bounds, on_globe, require_crs
 from ..errors import InputError
 from ..interventions import is_prepared, prepare_interventions, select_works
 from ..io import repair_invalid
-from ..report import ValidationReport
+from ..validation_report import ValidationReport
 
 __all__ = [
     "as_units",
