@@ -198,7 +198,7 @@ def _pieces_in_frame(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=object), np.zeros(0)
     s, t = svc[si], targets[ui]
-    shapely.prepare(svc)
+    shapely.prepare(s)
     shapely.prepare(targets)
     # Containment settles some pairs (a wide service area over a whole RT, a small disc
     # inside one) without an overlay, and gives their pieces exactly.
@@ -443,6 +443,7 @@ def measure(
 
     def task(chunk: Chunk) -> tuple[np.ndarray, ...]:
         local = layer.project(chunk)
+        shapely.prepare(local)  # lines and service areas are both tested against the units
         area = shapely.area(local)
         lw, lu, metres = _line_lengths(local, lines, chunk)
         near = services.reaching(chunk.bounds)
