@@ -22,7 +22,7 @@ arcs (64 segments a circle, 0.16 % short of πr²) against the engine's 96, and 
 (about 0.03 % near Mataram). The check passes when the totals agree within 0.2 % of the
 covered hectares, the design's tolerance for buffer arcs.
 
-The table goes to ``benchmarks/RESULTS.md`` and to the screen.
+The table goes to its section of ``benchmarks/RESULTS.md`` and to the screen.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ import datetime as dt
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,6 +41,11 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import cpu_seconds, peak_mb, run_child  # noqa: E402
+from benchmarks.results import write_section  # noqa: E402
+
+#: Heading of this benchmark's section in RESULTS.md (the other sections are kept).
+SECTION = "# Benchmark: remaining slum hectares"
 #: Agreement asked of the two methods: a share of the covered hectares.
 TOLERANCE = 0.002
 #: The plain way is run at these sizes by default: at national scale it does not finish in
@@ -85,35 +89,26 @@ def _measure_plain(units, works):
     return rem, utm
 
 
-def _cpu_seconds() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _child(method: str, size: str, data_dir: Path, result: Path) -> None:
     """Load the layers, time one method, write seconds and per-unit remaining hectares.
 
     A run shorter than ``REPEAT_UNDER`` seconds is repeated up to ``REPEATS`` times in all and
     the fastest kept, so that a moment's load from other processes does not decide it.
     """
-    import resource
-
     import pandas as pd
 
     import kotaku_gis as kg
 
     units, works = _load(data_dir, size)
-    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    base_mb = peak_mb()
     runs = []
     while True:
-        cpu0, start = _cpu_seconds(), time.perf_counter()
+        cpu0, start = cpu_seconds(), time.perf_counter()
         if method == "kg":
             remaining = _measure_kg(units, works)
         else:
             rem, _ = _measure_plain(units, works)
-        runs.append((time.perf_counter() - start, _cpu_seconds() - cpu0))
+        runs.append((time.perf_counter() - start, cpu_seconds() - cpu0))
         if runs[0][0] >= REPEAT_UNDER or len(runs) == REPEATS:
             break
     if method != "kg":
@@ -132,23 +127,35 @@ def _child(method: str, size: str, data_dir: Path, result: Path) -> None:
 # ---------------------------------------------------------------- the driver
 
 
-def _ensure_data(size: str, data_dir: Path, seed: int) -> tuple[int, int]:
+def works_file(size: str, polygon_share: float = 0.0) -> str:
+    """Name of the works layer of a size (with a share of polygon works, if asked)."""
+    return (
+        f"{size}_works.parquet"
+        if not polygon_share
+        else (f"{size}_works_polygons{round(polygon_share * 100)}.parquet")
+    )
+
+
+def _ensure_data(
+    size: str, data_dir: Path, seed: int, polygon_share: float = 0.0
+) -> tuple[int, int]:
     import pyarrow.parquet as pq
 
     from benchmarks.synthetic import SIZES, make_layers
 
     spec = SIZES[size]
     units_path = data_dir / f"{size}_units.parquet"
-    works_path = data_dir / f"{size}_works.parquet"
-    stamp = data_dir / f"{size}.seed"
+    works_path = data_dir / works_file(size, polygon_share)
+    stamp = works_path.with_suffix(".seed")
     version = f"{seed} ids-v2"  # the generator's seed and the version of its output
     if not (units_path.exists() and works_path.exists() and stamp.exists()) or (
         stamp.read_text() != version
     ):
         data_dir.mkdir(parents=True, exist_ok=True)
         units, works = make_layers(
-            n_units=spec.n_units, n_works=spec.n_works, n_cities=spec.n_cities, seed=seed
-        )
+            n_units=spec.n_units, n_works=spec.n_works, n_cities=spec.n_cities, seed=seed,
+            polygon_share=polygon_share,
+        )  # fmt: skip
         units.to_parquet(units_path)
         works.to_parquet(works_path)
         stamp.write_text(version)
@@ -164,23 +171,10 @@ def _run(method: str, size: str, data_dir: Path, cap: float | None) -> dict:
     result.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", method, "--size", size]
     cmd += ["--data-dir", str(data_dir), "--result", str(result)]
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd)
-    timed_out = False
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if cap is not None and time.monotonic() - start > cap:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            timed_out = True
-            break
-        time.sleep(0.1)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out = {"peak_mb": usage.ru_maxrss / 1024.0, "timed_out": timed_out, "cap": cap}
-    if timed_out or proc.returncode != 0 or not result.exists():
-        out["failed"] = not timed_out
+    child = run_child(cmd, cap=cap)
+    out = {"peak_mb": child.peak_mb, "timed_out": child.timed_out, "cap": cap}
+    if child.timed_out or child.returncode != 0 or not result.exists():
+        out["failed"] = not child.timed_out
         return out
     out.update(json.loads(result.read_text()))
     out["per_unit"] = result.with_suffix(".parquet")
@@ -333,14 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             "`--plain-sizes national --plain-cap SECONDS` to see it stopped."
         )
     table = "\n".join([header, *rows])
-    text = (
-        "# Benchmark: remaining slum hectares\n\n"
-        + table
-        + "\n\n"
-        + "\n".join(f"- {n}" for n in notes)
-        + "\n"
-    )
-    args.out.write_text(text)
+    text = f"{SECTION}\n\n" + table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
+    write_section(args.out, SECTION, text)
     print()
     print(text)
     return 0

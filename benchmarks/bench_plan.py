@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import kotaku_gis as kg  # noqa: E402
+from benchmarks.results import write_section  # noqa: E402
 from benchmarks.synthetic import (  # noqa: E402
     SIZES,
     make_baseline,
@@ -215,12 +216,7 @@ def main() -> None:
             f"Model: {p.model}.",
         ]
         text = head + "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
-        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if SECTION in old:  # replace this benchmark's section, keep the others
-            start = old.index(SECTION)
-            end = old.find("\n# ", start + len(SECTION))
-            old = old[:start] + (old[end + 1 :] if end >= 0 else "")
-        args.out.write_text(old.rstrip("\n") + "\n\n" + text if old.strip() else text)
+        write_section(args.out, SECTION, text)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ with uneven column widths and row heights whose nodes are jittered, so neighbour
 their edges exactly and nothing overlaps. Each city is one such grid placed at a real city
 centre (lon/lat, EPSG:4326). Works are short lanes and drains (lines of three vertices) and
 point facilities (hydrants, communal septic tanks, waste bins, ...) scattered over the
-cities, with a kind from the catalogue, a status and a year.
+cities, with a kind from the catalogue, a status and a year; on request some of the points
+become polygons (row-house blocks and retention ponds).
 
 Examples
 --------
@@ -98,6 +99,8 @@ _POINT_KINDS = {
     "sambungan_rumah": 0.10,
     "tps_3r": 0.05,
 }
+#: Polygon works (made from points on request) and their share among polygons.
+_POLYGON_KINDS = {"rumah_deret": 0.5, "kolam_retensi": 0.5}
 _STATUS = {"Selesai": 0.85, "Proses": 0.10, "Rencana": 0.05}
 _LINE_SHARE = 0.8
 _M_PER_DEG_LAT = 110_574.0
@@ -155,7 +158,12 @@ def _to_lonlat(xy: np.ndarray, lon0: float, lat0: float) -> np.ndarray:
 
 
 def make_layers(
-    *, n_units: int, n_works: int, n_cities: int = 1, seed: int = 2024
+    *,
+    n_units: int,
+    n_works: int,
+    n_cities: int = 1,
+    seed: int = 2024,
+    polygon_share: float = 0.0,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Units and works over ``n_cities`` cities, reproducible from ``seed``.
 
@@ -167,13 +175,28 @@ def make_layers(
         How many cities of :data:`CITIES`, in order (the first five are in Nusa Tenggara Barat).
     seed : int
         Seed of the random generator: the same seed gives the same layers.
+    polygon_share : float, default 0
+        Share of the works drawn as polygons: 20-60 m squares (row-house blocks and retention
+        ponds) in place of as many points; the units and the other works stay as they are
+        without it.
 
     Returns
     -------
     units, works : GeoDataFrame
         Units (``unit_id``, ``kota``, ``households``, ``buildings``, polygons) and works
-        (``intervention_id``, ``kind``, ``status``, ``year``, lines and points), EPSG:4326.
+        (``intervention_id``, ``kind``, ``status``, ``year``, lines, points and polygons),
+        EPSG:4326.
+
+    Examples
+    --------
+    >>> from benchmarks.synthetic import make_layers
+    >>> _, works = make_layers(n_units=100, n_works=1000, seed=1, polygon_share=0.05)
+    >>> works.geometry.geom_type.value_counts().to_dict()
+    {'LineString': 800, 'Point': 150, 'Polygon': 50}
     """
+    if not 0.0 <= polygon_share <= 1.0 - _LINE_SHARE:
+        raise ValueError(f"polygon_share must be 0…{1 - _LINE_SHARE:.1f}, not {polygon_share}.")
+    shapes = np.random.default_rng([seed, 1])  # apart, so that the rest stays as it is
     if not 1 <= n_cities <= len(CITIES):
         raise ValueError(f"n_cities must be 1…{len(CITIES)}, not {n_cities}.")
     rng = np.random.default_rng(seed)
@@ -213,6 +236,18 @@ def make_layers(
         kinds = np.concatenate(
             [_choice(rng, _LINE_KINDS, len(lines)), _choice(rng, _POINT_KINDS, len(points))]
         )
+        n_polygons = min(round(int(nw) * polygon_share), len(points))
+        if n_polygons:
+            at = len(lines) + np.arange(n_polygons)
+            half = shapes.uniform(10.0, 30.0, n_polygons)[:, None]
+            centre = points[:n_polygons]
+            corners = np.stack(
+                [centre + half * np.array(d) for d in [(-1, -1), (1, -1), (1, 1), (-1, 1)]]
+                + [centre + half * np.array((-1, -1))],
+                axis=1,
+            )
+            geoms[at] = shapely.polygons(_to_lonlat(corners, lon0, lat0))
+            kinds[at] = _choice(shapes, _POLYGON_KINDS, n_polygons)
         work_parts.append(
             gpd.GeoDataFrame(
                 {

@@ -7,6 +7,7 @@ lives in a module named after its domain concept.
 from __future__ import annotations
 
 from . import datasets
+from ._engine import EngineSettings
 from .allocation import allocate
 from .area import area_ha
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
@@ -45,6 +46,7 @@ __all__ = [
     "INTERVENTION_KINDS",
     "RULESETS",
     "Criterion",
+    "EngineSettings",
     "InputError",
     "Plan",
     "Reconciliation",

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import geoseries_values, local_frames, to_frame_crs
+from .crs import MEASURE_CELL_DEG, geoseries_values, local_frames, to_frame_crs
 from .errors import InputError
 
 __all__ = ["area_ha", "area_ha_array", "length_m_array"]
@@ -38,7 +38,7 @@ def _measure(geoms: np.ndarray, crs, measure) -> np.ndarray:
     """
     geoms = np.asarray(geoms, dtype=object)
     out = np.where(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), 0.0, np.nan)
-    for frame in local_frames(geoms, crs):
+    for frame in local_frames(geoms, crs, cell_deg=MEASURE_CELL_DEG, ordered=False):
         projected = to_frame_crs(geoms[frame.positions], crs, frame.crs)
         out[frame.positions] = measure(projected)
     return out
@@ -48,7 +48,7 @@ def length_m_array(geoms: np.ndarray, crs) -> np.ndarray:
     """Metres of line in each geometry in ``crs`` (polygon outlines count; NaN for null).
 
     Lengths are measured in the local equal-area frames of :mod:`kotaku_gis.crs`, whose linear
-    scale departs from 1 by less than 1e-5 within a frame.
+    scale departs from 1 by less than 1.3e-6 within a frame.
 
     Examples
     --------
@@ -66,8 +66,8 @@ def area_ha(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series:
     """Ellipsoidal (equal-area) hectares of each geometry, whatever its CRS.
 
     Each geometry is projected to a Lambert azimuthal equal-area frame on the WGS 84
-    ellipsoid centred within a degree of it, so the result agrees with the geodesic area to
-    better than one part in a million for RT- and kelurahan-sized polygons. Plain UTM or Web
+    ellipsoid centred within a fifth of a degree of it, so the result agrees with the geodesic
+    area to better than one part in a million for RT- and kelurahan-sized polygons. Plain UTM or Web
     Mercator metres would be off by 0.06 % or more near Lombok.
 
     Parameters

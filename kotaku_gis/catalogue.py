@@ -78,7 +78,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from .errors import InputError
-from .rulesets import RULESETS
+from .rulesets import criterion_units
 
 __all__ = [
     "CAPACITY_MEASURES",
@@ -802,17 +802,9 @@ _NOT_WORKS = frozenset(
 )  # fmt: skip
 
 
-def _criterion_measures() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for rs in RULESETS.values():
-        for c in rs.criteria:
-            out.setdefault(c.code, c.unit)
-    return out
-
-
 def _check(kind: Kind, declared: _Activity | _Category) -> None:
     """The rules every row keeps; a broken row fails at import, not in a planner's figure."""
-    measures = _criterion_measures()
+    measures = criterion_units()
     for code, measure in kind.criteria.items():
         if code not in measures:
             raise ValueError(f"catalogue: {kind.key} names {code!r}, a code of no ruleset")

@@ -31,27 +31,32 @@ works whose service area touches no unit, are not collected from the partitions:
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, is_dask
-from .overlay import (
-    _as_units,
-    _as_works,
-    _checked_units,
-    _coverage_table,
-    _groups,
-    _lonlat_boxes,
-    _remaining_table,
-    _select_works,
-    _Works,
+from ._engine import (
+    EngineSettings,
+    Works,
+    as_units,
+    as_works,
+    checked_units,
+    counted_works,
+    coverage_table,
+    groups,
+    remaining_table,
+    split_column,
+    union_box,
 )
-from .report import ValidationReport
+from .crs import lonlat_bounds
+from .errors import InputError, is_dask
+from .validation_report import ValidationReport
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -114,64 +119,74 @@ def partition_units(units: gpd.GeoDataFrame, *, npartitions: int) -> dask_geopan
     return dask_geopandas.from_geopandas(units.iloc[order], npartitions=npartitions, sort=False)
 
 
-def _prepare(
+def _selected(
     units: dask_geopandas.GeoDataFrame,
     interventions: pd.DataFrame,
-    *,
-    year: int | None,
-    kinds: Iterable[str] | None,
-    radii: Mapping[str, float] | None,
     report: ValidationReport | None,
     what: str,
-    include_planned: bool = False,
-) -> gpd.GeoDataFrame:
-    """Check the units' schema and select the works, as on one machine."""
-    _as_units(units._meta)
+    options: dict,
+    split_by: str | None = None,
+) -> tuple[Works, list[str | None]]:
+    """Check the units' schema and select the works as on one machine (``options``: year,
+    kinds, radii, include_planned); the works and their groups."""
+    as_units(units._meta)
     if is_dask(interventions):
         interventions = interventions.compute()
-    works = _as_works(interventions, radii)
     own = ValidationReport(what=what)
-    chosen = _select_works(
-        works, year=year, kinds=kinds, report=own, include_planned=include_planned
-    )
+    options = dict(options)
+    works = as_works(interventions, options.pop("radii"))
+    chosen = counted_works(works, report=own, **options)
     if report is not None:
         report.extend(own)
-    return chosen
+    return Works.from_frame(chosen, split_by), groups(chosen, split_by)
 
 
-def _broadcast(dask, works: _Works):
-    """One task holding the works, named without hashing the geometries."""
-    return dask.delayed(works, name=f"kotaku-works-{uuid.uuid4().hex}", traverse=False)
-
-
-def _near(part: gpd.GeoDataFrame, works: _Works) -> _Works:
+def _near(part: gpd.GeoDataFrame, works: Works) -> Works:
     """The works that can reach the lon/lat box of a partition's units."""
-    if len(part) == 0 or len(works.geoms) == 0:
+    if len(part) == 0 or len(works) == 0:
         return works.take(np.zeros(0, dtype=np.int64))
-    box = _lonlat_boxes(np.asarray(part.geometry.array, dtype=object), part.crs)
+    box = lonlat_bounds(np.asarray(part.geometry.array, dtype=object), part.crs)
     box = box[np.isfinite(box).all(axis=1)]  # units without geometry reach nothing
     if len(box) == 0:
         return works.take(np.zeros(0, dtype=np.int64))
-    total = np.array([box[:, 0].min(), box[:, 1].min(), box[:, 2].max(), box[:, 3].max()])
-    return works.take(works.near(total))
+    return works.take(works.near(union_box(box)))
 
 
-def _remaining_partition(
-    part: gpd.GeoDataFrame, works: _Works, what_if: bool = False
-) -> gpd.GeoDataFrame:
-    part = _checked_units(part, ValidationReport(what="remaining_area"))
-    out = _remaining_table(part, _near(part, works), workers=1)
-    out.attrs["what_if"] = what_if
-    return out
-
-
-def _coverage_partition(
-    part: gpd.GeoDataFrame, works: _Works, groups: list[str | None], what_if: bool = False
+def _partition(
+    part: gpd.GeoDataFrame,
+    works: Works,
+    table: Callable[..., pd.DataFrame],
+    what: str,
+    settings: EngineSettings,
+    what_if: bool,
 ) -> pd.DataFrame:
-    part = _checked_units(part, ValidationReport(what="coverage"))
-    out = _coverage_table(part, _near(part, works), groups=groups, workers=1)
+    """One partition's answer, from the units checked as on one machine."""
+    part = checked_units(part, ValidationReport(what=what))
+    out = table(part, _near(part, works), settings=settings)
     out.attrs["what_if"] = what_if
     return out
+
+
+def _lazy(
+    units: dask_geopandas.GeoDataFrame,
+    works: Works,
+    table: Callable[..., pd.DataFrame],
+    what: str,
+    settings: EngineSettings | None,
+    include_planned: bool,
+    **kwargs: object,
+):
+    """``table`` of every partition, lazily; works broadcast as one task, one thread each."""
+    dask, _ = _dask_geopandas()
+    # Dask runs the partitions in parallel: each runs the engine on one thread.
+    settings = dataclasses.replace(settings or EngineSettings(), workers=1)
+    meta = table(units._meta, works.take(np.zeros(0, dtype=np.int64)), settings=settings)
+    # One task holds the works, named without hashing the geometries.
+    broadcast = dask.delayed(works, name=f"kotaku-works-{uuid.uuid4().hex}", traverse=False)
+    return units.map_partitions(
+        _partition, broadcast, table, what, settings, bool(include_planned), meta=meta,
+        **kwargs,
+    )  # fmt: skip
 
 
 def remaining_area(
@@ -183,6 +198,7 @@ def remaining_area(
     radii: Mapping[str, float] | None = None,
     report: ValidationReport | None = None,
     include_planned: bool = False,
+    settings: EngineSettings | None = None,
 ) -> dask_geopandas.GeoDataFrame:
     """:func:`kotaku_gis.remaining_area` over the partitions of dask-geopandas units.
 
@@ -196,8 +212,8 @@ def remaining_area(
         (:func:`partition_units`).
     interventions : GeoDataFrame
         Works, in memory or as a dask frame (computed first).
-    kinds, year, radii, include_planned
-        As for :func:`kotaku_gis.remaining_area`.
+    kinds, year, radii, include_planned, settings
+        As for :func:`kotaku_gis.remaining_area` (each partition runs on one thread).
     report : ValidationReport, optional
         Receives the entries about works left out.
 
@@ -221,16 +237,10 @@ def remaining_area(
     >>> bool((lazy.compute().sort_index()["covered_ha"] == local["covered_ha"]).all())
     True
     """
-    dask, _ = _dask_geopandas()
-    chosen = _prepare(
-        units, interventions, year=year, kinds=kinds, radii=radii, report=report,
-        what="remaining_area", include_planned=include_planned,
-    )  # fmt: skip
-    works = _Works.from_frame(chosen, None)
-    meta = _remaining_table(units._meta, works.take(np.zeros(0, dtype=np.int64)), workers=1)
-    return units.map_partitions(
-        _remaining_partition, _broadcast(dask, works), bool(include_planned), meta=meta
-    )
+    _dask_geopandas()
+    options = {"year": year, "kinds": kinds, "radii": radii, "include_planned": include_planned}
+    works, _ = _selected(units, interventions, report, "remaining_area", options)
+    return _lazy(units, works, remaining_table, "remaining_area", settings, include_planned)
 
 
 def coverage(
@@ -243,6 +253,7 @@ def coverage(
     radii: Mapping[str, float] | None = None,
     report: ValidationReport | None = None,
     include_planned: bool = False,
+    settings: EngineSettings | None = None,
 ) -> dd.DataFrame:
     """:func:`kotaku_gis.coverage` over the partitions of dask-geopandas units.
 
@@ -256,42 +267,33 @@ def coverage(
         Units with ``unit_id`` and polygons, best partitioned spatially.
     interventions : GeoDataFrame
         Works, in memory or as a dask frame (computed first).
-    by, year, kinds, radii, include_planned
-        As for :func:`kotaku_gis.coverage`.
+    by, year, kinds, radii, include_planned, settings
+        As for :func:`kotaku_gis.coverage` (each partition runs on one thread).
     report : ValidationReport, optional
         Receives the entries about works left out.
 
     Returns
     -------
     dask.dataframe.DataFrame
-        Lazy; computed, it equals the single-machine answer row for row.
+        Lazy: ``.compute()`` gives the single-machine answer, row for row.
 
     Examples
     --------
+    A tap at the corner of an RT serves a quarter of its disc there:
+
     >>> import geopandas as gpd, shapely
-    >>> import kotaku_gis as kg
-    >>> from kotaku_gis.distributed import partition_units
-    >>> units = gpd.GeoDataFrame({"unit_id": ["RT01"]},
+    >>> from kotaku_gis.distributed import coverage, partition_units
+    >>> rt = gpd.GeoDataFrame({"unit_id": ["RT01"]},
     ...     geometry=[shapely.box(400_000, 9_050_000, 400_200, 9_050_200)], crs=32750)
-    >>> works = gpd.GeoDataFrame({"kind": ["hidran_umum"], "status": ["selesai"],
+    >>> tap = gpd.GeoDataFrame({"kind": ["hidran_umum"], "status": ["selesai"],
     ...     "year": [2022]}, geometry=[shapely.Point(400_000, 9_050_000)], crs=32750)
-    >>> cov = kg.coverage(partition_units(units, npartitions=1), works).compute()
+    >>> cov = coverage(partition_units(rt, npartitions=1), tap).compute()
     >>> round(float(cov.loc[0, "covered_share"]), 3)
     0.196
     """
-    if by not in ("kind", "category", None):
-        raise InputError(f"by must be 'kind', 'category' or None, not {by!r}.")
-    dask, _ = _dask_geopandas()
-    chosen = _prepare(
-        units, interventions, year=year, kinds=kinds, radii=radii, report=report,
-        what="coverage", include_planned=include_planned,
-    )  # fmt: skip
-    split_by = "category" if by else None
-    groups = _groups(chosen, split_by)
-    works = _Works.from_frame(chosen, split_by)
-    empty = works.take(np.zeros(0, dtype=np.int64))
-    meta = _coverage_table(units._meta, empty, groups=groups, workers=1)
-    return units.map_partitions(
-        _coverage_partition, _broadcast(dask, works), groups, bool(include_planned), meta=meta,
-        align_dataframes=False,
-    )  # fmt: skip
+    split_by = split_column(by)
+    _dask_geopandas()
+    options = {"year": year, "kinds": kinds, "radii": radii, "include_planned": include_planned}
+    works, kinds_present = _selected(units, interventions, report, "coverage", options, split_by)
+    table = functools.partial(coverage_table, groups=kinds_present)
+    return _lazy(units, works, table, "coverage", settings, include_planned, align_dataframes=False)

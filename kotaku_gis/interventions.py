@@ -236,17 +236,20 @@ def work_states(frame: pd.DataFrame) -> pd.Series:
         return pd.Series(
             np.where(status.to_numpy(), "completed", "planned"), index=frame.index, dtype="string"
         )
-    done = status_completed(status)[0].to_numpy(dtype=bool)
-    text = status.astype("string").str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    # A layer holds a handful of distinct statuses: each is read once.
+    codes, values = pd.factorize(status, use_na_sentinel=False)
+    values = pd.Series(values)
+    done = status_completed(values)[0].to_numpy(dtype=bool)
+    text = values.astype("string").str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
     pct = pd.to_numeric(text.str.extract(r"^(\d+(?:[.,]\d+)?)\s*%$")[0].str.replace(",", "."))
-    out = np.full(len(frame), "unknown", dtype=object)
+    out = np.full(len(values), "unknown", dtype=object)
     out[text.isin(_PLANNED_WORDS).fillna(False).to_numpy(dtype=bool)] = "planned"
     partly = (pct > 0) & (pct < 100)
     in_progress = text.isin(_IN_PROGRESS_WORDS) | partly
     out[in_progress.fillna(False).to_numpy(dtype=bool)] = "in_progress"
     out[text.isin(_CANCELLED_WORDS).fillna(False).to_numpy(dtype=bool)] = "cancelled"
     out[done] = "completed"
-    return pd.Series(out, index=frame.index, dtype="string")
+    return pd.Series(out[codes], index=frame.index, dtype="string")
 
 
 def completed_by(

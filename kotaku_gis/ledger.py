@@ -53,9 +53,6 @@ from .scoring import AspectAverage, as_year, assess, round_half_up
 
 __all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
 
-# Old private name of kotaku_gis._frames.unit_hectares, still imported by kotaku_gis.planning.
-_hectares = unit_hectares
-
 #: The summaries' name for units without a level (columns ``units_belum_dinilai``,
 #: ``ha_belum_dinilai``).
 _UNASSESSED = "belum dinilai"

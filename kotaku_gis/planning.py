@@ -107,27 +107,29 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .allocation import (
-    _KIND_BY_VOLUME,
-    _KIND_HAS_SERVICE,
-    _capacities,
-    _claiming_order,
-    _Counts,
-    _kind_table,
-    _UnitFrames,
-    allocate,
+from ._engine import (
+    KIND_BY_VOLUME,
+    KIND_HAS_SERVICE,
+    Counts,
+    UnitLayer,
+    Works,
+    capacity_factors,
+    capacity_rules,
+    claiming_order,
+    kind_table,
+    service_pieces,
 )
-from .allocation import _capacity_factors as _allocation_capacity_factors
+from ._frames import unit_hectares
+from .allocation import allocate
 from .catalogue import INTERVENTION_KINDS, PERSONS_PER_HOUSEHOLD
-from .crs import require_crs
+from .crs import lonlat_bounds, require_crs
 from .errors import InputError, reject_dask
 from .interventions import completed_by, is_prepared, prepare_interventions
-from .ledger import _hectares, summarize
-from .overlay import _lonlat_boxes, _Works
-from .report import ValidationReport
+from .ledger import summarize
 from .rulesets import DEFAULT_RULESET, NOT_SLUM, Ruleset, get_ruleset
-from .schema import id_strings
+from .schema import ADMIN_COLUMNS, before_column, id_strings, pct_column, score_column
 from .scoring import as_year, assess, round_half_up
+from .validation_report import ValidationReport
 
 __all__ = ["LEVEL_WEIGHTS", "OBJECTIVES", "Plan", "plan", "scenario"]
 
@@ -291,9 +293,9 @@ class Plan:
             write_csv(self.reductions, folder / "plan_reductions.csv"),
         ]
         left = pd.DataFrame(self.units_left.drop(columns=self._geometry_columns(self.units)))
-        keep = [c for c in ("unit_id", "kelurahan", "kecamatan", "kota", "area_ha",
-                            "level_before", "total_score_before", "level", "total_score")
-                if c in left.columns]  # fmt: skip
+        names = ("unit_id", *ADMIN_COLUMNS[:3], "area_ha", before_column("level"),
+                 before_column("total_score"), "level", "total_score")  # fmt: skip
+        keep = [c for c in names if c in left.columns]
         summary = pd.DataFrame(
             [(k, v if not isinstance(v, (list, dict)) else json.dumps(v, default=str))
              for k, v in self.to_dict().items() if k != "selected"],
@@ -373,8 +375,8 @@ def _capacity_factors(
     every piece of the work before overlaps are claimed, in the capacity's own measure
     (households, buildings or people).
     """
-    counts = _Counts.of(units, PERSONS_PER_HOUSEHOLD)
-    return _allocation_capacity_factors(w, u, share, kind_key, counts, _capacities(None))
+    counts = Counts.of(units, PERSONS_PER_HOUSEHOLD)
+    return capacity_factors(w, u, share, kind_key, counts, capacity_rules(None))
 
 
 def _as_frame(frame: object, name: str) -> pd.DataFrame:
@@ -578,7 +580,7 @@ def _context(
     if red0 is None:
         red0 = _allocate(units, cands.iloc[0:0])
     base = assess(units, ruleset=rs, reductions=red0)
-    area = _hectares(base)
+    area = unit_hectares(base)
     level = base["level"]
     plannable = level.notna().to_numpy()
     if (~plannable).any():
@@ -810,8 +812,8 @@ def _service_mask(frame: pd.DataFrame) -> np.ndarray:
         is_table = (frame["unit_id"].notna() & frame["criterion"].notna()).to_numpy()
     keys = frame["kind_key"].astype(object)
     known = keys.notna().to_numpy()
-    by_volume = keys.map(_KIND_BY_VOLUME).fillna(False).to_numpy(dtype=bool)
-    service = keys.map(_KIND_HAS_SERVICE).fillna(False).to_numpy(dtype=bool)
+    by_volume = keys.map(KIND_BY_VOLUME).fillna(False).to_numpy(dtype=bool)
+    service = keys.map(KIND_HAS_SERVICE).fillna(False).to_numpy(dtype=bool)
     return located & ~is_table & known & service & ~by_volume
 
 
@@ -918,11 +920,11 @@ def _units_to_model(
             works = ctx.cands.iloc[pos].assign(
                 radius_m=np.nan_to_num(ctx.cands["radius_m"].to_numpy(dtype=float)[pos])
             )
-            reach = _Works.from_frame(works, None).reach
+            reach = Works.from_frame(works).reach
             ugeoms = np.asarray(ctx.units.geometry.array, dtype=object)
             ok = ~(shapely.is_missing(ugeoms) | shapely.is_empty(ugeoms))
             boxes = np.full((n, 4), np.nan)
-            boxes[ok] = _lonlat_boxes(ugeoms[ok], ctx.crs)
+            boxes[ok] = lonlat_bounds(ugeoms[ok], ctx.crs)
             tree = shapely.STRtree(shapely.box(*boxes.T))
             w, u = tree.query(shapely.box(*reach.T), predicate="intersects")
             pairs_w.append(pos[w])
@@ -946,7 +948,7 @@ def _units_to_model(
     reached = np.zeros((n, len(codes)), dtype=bool)
     np.logical_or.at(reached, u, reduces[w])
     scores = np.column_stack(
-        [pd.to_numeric(ctx.base[f"score_{c}"], errors="coerce").to_numpy(dtype=float)
+        [pd.to_numeric(ctx.base[score_column(c)], errors="coerce").to_numpy(dtype=float)
          for c in codes]
     )  # fmt: skip
     loss = np.nansum(np.where(reached, scores, 0.0), axis=1)
@@ -1017,13 +1019,13 @@ def _service_terms(ctx: _Context, sub: np.ndarray) -> pd.DataFrame:
     plannable = ctx.plannable[sub]
     rs_codes = set(ctx.rs.codes)
     measure_of = _criterion_measure(ctx.rs)
-    kt = _kind_table()
+    kt = kind_table()
     kt = kt[(kt["measure"] != "m") & ~kt["by_volume"] & kt["criterion"].isin(rs_codes)]
     crit_of: dict[str, list[str]] = kt.groupby("kind_key")["criterion"].agg(list).to_dict()
-    uf = _UnitFrames(np.asarray(units.geometry.array, dtype=object), ctx.crs)
+    uf = UnitLayer(np.asarray(units.geometry.array, dtype=object), ctx.crs)
     counts = {m: _counts(units, m) for m in ("households", "buildings")}
     cpos = np.flatnonzero(cmask)
-    cw, cu, cpiece, cm2 = uf.pieces(_Works.from_frame(ctx.cands.iloc[cpos], None))
+    cw, cu, cpiece, cm2 = service_pieces(uf, Works.from_frame(ctx.cands.iloc[cpos]))
     r_cand = np.ones(ctx.n)
     cshare = np.divide(cm2, uf.area_m2[cu], out=np.zeros(len(cu)), where=uf.area_m2[cu] > 0)
     r_cand[cpos] = _capacity_factors(
@@ -1046,7 +1048,7 @@ def _service_terms(ctx: _Context, sub: np.ndarray) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    order = _claiming_order(keys)
+    order = claiming_order(keys)
     ex_order, cand_order = order[: len(ex)], order[len(ex) :]
     emask = _service_mask(ex)
     first_cand = cand_order.min() if len(cand_order) else 0
@@ -1058,12 +1060,12 @@ def _service_terms(ctx: _Context, sub: np.ndarray) -> pd.DataFrame:
     bpiece = np.zeros(0, dtype=object)
     if before.any():
         bpos = np.flatnonzero(before)
-        works = _Works.from_frame(ex.iloc[bpos], None)
-        boxes = _lonlat_boxes(uf.geoms[touched], uf.crs)
+        works = Works.from_frame(ex.iloc[bpos])
+        boxes = lonlat_bounds(uf.geoms[touched], uf.crs)
         tree = shapely.STRtree(shapely.box(*boxes.T))
         near = np.unique(tree.query(shapely.box(*works.reach.T), predicate="intersects")[0])
         if len(near):
-            bw, bu, bpiece, _ = uf.pieces(works.take(near))
+            bw, bu, bpiece, _ = service_pieces(uf, works.take(near))
             bw = bpos[near[bw]]
             inside = np.isin(bu, touched)
             bw, bu, bpiece = bw[inside], bu[inside], bpiece[inside]
@@ -1073,14 +1075,14 @@ def _service_terms(ctx: _Context, sub: np.ndarray) -> pd.DataFrame:
     r_fixed = np.ones(len(ex))
     if fixed.any():
         fpos = np.flatnonzero(fixed)
-        fworks = _Works.from_frame(ex.iloc[fpos], None)
-        fw, fu, fpiece, _ = uf.pieces(fworks)
+        fworks = Works.from_frame(ex.iloc[fpos])
+        fw, fu, fpiece, _ = service_pieces(uf, fworks)
         fkinds = ex["kind_key"].to_numpy(dtype=object)[fpos]
         if any(getattr(INTERVENTION_KINDS.get(k), "capacity", None) is not None
                for k in fkinds if isinstance(k, str)):  # fmt: skip
             # a work's reach counts every unit it serves, not only those near candidates
-            full = _UnitFrames(np.asarray(ctx.units.geometry.array, dtype=object), ctx.crs)
-            aw, au, _, am2 = full.pieces(fworks)
+            full = UnitLayer(np.asarray(ctx.units.geometry.array, dtype=object), ctx.crs)
+            aw, au, _, am2 = service_pieces(full, fworks)
             share = np.divide(am2, full.area_m2[au], out=np.zeros(len(au)),
                               where=full.area_m2[au] > 0)  # fmt: skip
             r_fixed[fpos] = _capacity_factors(fkinds, aw, au, share, ctx.units)
@@ -1305,10 +1307,10 @@ def _build_model(ctx: _Context, objective: str, weights: Mapping[str, float] | N
     base_pct = np.full(len(rows), np.nan)
     for code in np.unique(codes):
         sel = codes == code
-        base_pct[sel] = pd.to_numeric(ctx.base[f"pct_{code}"], errors="coerce").to_numpy(
+        base_pct[sel] = pd.to_numeric(ctx.base[pct_column(code)], errors="coerce").to_numpy(
             dtype=float
         )[pos[sel]]
-        score0[sel] = pd.to_numeric(ctx.base[f"score_{code}"], errors="coerce").to_numpy(
+        score0[sel] = pd.to_numeric(ctx.base[score_column(code)], errors="coerce").to_numpy(
             dtype=float
         )[pos[sel]]
     agree = ok & (pct == base_pct)
@@ -1928,8 +1930,8 @@ def _consistent(mip: _Mip, values: np.ndarray, objective: float) -> bool:
 def _after_frame(ctx: _Context, after: pd.DataFrame) -> pd.DataFrame:
     out = after.copy()
     base_level = ctx.base["level"]
-    out["level_before"] = base_level.to_numpy()
-    out["total_score_before"] = ctx.base["total_score"].to_numpy()
+    out[before_column("level")] = base_level.to_numpy()
+    out[before_column("total_score")] = ctx.base["total_score"].to_numpy()
     was = (base_level != NOT_SLUM).fillna(False).to_numpy(dtype=bool)
     now = (after["level"] != NOT_SLUM).fillna(False).to_numpy(dtype=bool)
     out["leaves_list"] = was & ~now & after["level"].notna().to_numpy()

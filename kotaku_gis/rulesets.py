@@ -532,8 +532,21 @@ def all_codes() -> tuple[str, ...]:
     >>> len(all_codes()), all_codes()[-4:]
     (19, ('6b', '6c', '7a', '7b'))
     """
-    seen: dict[str, None] = {}
+    return tuple(sorted(criterion_units()))
+
+
+def criterion_units() -> dict[str, str]:
+    """The measure of each criterion code known to any ruleset (``m``, ``ha``, ``households``,
+    ``buildings``).
+
+    Examples
+    --------
+    >>> from kotaku_gis.rulesets import criterion_units
+    >>> criterion_units()["2a"], criterion_units()["4a"], criterion_units()["6c"]
+    ('m', 'ha', 'households')
+    """
+    out: dict[str, str] = {}
     for rs in RULESETS.values():
-        for code in rs.codes:
-            seen.setdefault(code, None)
-    return tuple(sorted(seen))
+        for c in rs.criteria:
+            out.setdefault(c.code, c.unit)
+    return out

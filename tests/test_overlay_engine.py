@@ -17,7 +17,6 @@ import pytest
 import shapely
 
 import kotaku_gis as kg
-from kotaku_gis import overlay
 from kotaku_gis.crs import CELL_DEG, laea_crs
 from kotaku_gis.overlay import QUAD_SEGS
 
@@ -151,7 +150,7 @@ def _grid_layout(seed: int):
     return np.array(units), np.concatenate([lines, points]), radius
 
 
-def test_irregular_layout_matches_union_then_difference_whatever_the_chunks(monkeypatch):
+def test_irregular_layout_matches_union_then_difference_whatever_the_chunks():
     ugeoms, wgeoms, radius = _grid_layout(seed=7)
     buffers = shapely.buffer(wgeoms, radius, quad_segs=QUAD_SEGS)
     served = shapely.union_all(buffers)
@@ -160,9 +159,8 @@ def test_irregular_layout_matches_union_then_difference_whatever_the_chunks(monk
     works = works_frame(wgeoms, "drainase", list(radius))
     answers = []
     for chunk, workers in [(1024, None), (7, 2), (50, 1)]:
-        monkeypatch.setattr(overlay, "CHUNK_UNITS", chunk)
-        monkeypatch.setattr(overlay, "WORKERS", workers)
-        rem = kg.remaining_area(units, works)
+        settings = kg.EngineSettings(chunk_units=chunk, workers=workers)
+        rem = kg.remaining_area(units, works, settings=settings)
         assert_conserved(rem)
         np.testing.assert_allclose(rem["remaining_ha"], expected_left, rtol=0, atol=1e-5)
         answers.append(rem)
@@ -191,3 +189,25 @@ def test_works_reaching_no_unit_are_reported_and_the_rest_still_count():
     assert rem.loc[0, "covered_ha"] == pytest.approx(math.pi * 400 * POLYGON_SHARE / 1e4, rel=REL)
     outside = [i.row for i in rem.attrs["report"].issues if i.check == "outside_units"]
     assert outside == [1]
+
+
+def test_coverage_per_kind_is_the_same_whatever_the_chunks():
+    ugeoms, wgeoms, radius = _grid_layout(seed=3)
+    units = units_frame(ugeoms).to_crs(4326)
+    half = len(wgeoms) // 2
+    works = concat(
+        works_frame(wgeoms[:half], "drainase", list(radius[:half])),
+        works_frame(wgeoms[half:], "hidran_umum", list(radius[half:])),
+    )
+    one = kg.coverage(units, works, settings=kg.EngineSettings(chunk_units=10**6, workers=1))
+    many = kg.coverage(units, works, settings=kg.EngineSettings(chunk_units=13, workers=2))
+    assert {"covered_ha_drainase", "covered_ha_air_minum"} <= set(one.columns)
+    pd.testing.assert_frame_equal(one, many, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("chunk_units", "workers"), [(0, None), (1024, 0), (True, None), (10.5, None), (8, "2")]
+)
+def test_engine_settings_refuse_what_is_not_a_whole_number(chunk_units, workers):
+    with pytest.raises(kg.InputError, match="whole number of at least 1"):
+        kg.EngineSettings(chunk_units=chunk_units, workers=workers)
