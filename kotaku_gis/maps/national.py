@@ -112,18 +112,17 @@ def index_map(
     lines = boundary_layer({"kota": outlines}, lang=lang)
     if lines is not None:
         m.add_child(lines)
-    level_cols = parts.level_cols or {
-        "level": (np.full(len(units), -1), t["level"])
-    }
+    level_cols = parts.level_cols or {"level": (np.full(len(units), -1), t["level"])}
     payload = area_payload(areas, level_cols, parts.area, lang=lang, href=slugs, always=True)
     m.add_child(SummaryLayer(to_js(payload)))
     heading = options["title"] or default_title(units, lang=lang)
     box, plain = title_html(
         heading, lang=lang, year=options["year"], ruleset=units.attrs.get("ruleset")
     )
-    box = box.replace(
-        html.escape(t["map_title"]), html.escape(t["index_title"]), 1
-    ) + f'<div class="kg-sub">{html.escape(t["index_note"])}</div>'
+    box = (
+        box.replace(html.escape(t["map_title"]), html.escape(t["index_title"]), 1)
+        + f'<div class="kg-sub">{html.escape(t["index_note"])}</div>'
+    )
     plain = plain.replace(t["map_title"], t["index_title"], 1)
     colours = [*(style.LEVEL_COLOURS[lvl] for lvl in style.LEVEL_COLOURS), style.MISSING_COLOUR]
     names = [*labels.level_labels(lang), t["not_assessed"]]

@@ -208,9 +208,7 @@ def area_payload(
         "locale": "en-GB" if lang == "en" else "id-ID",
         "t": {
             key: html.escape(t[key])
-            for key in (
-                "slum_ha", "slum_total", "units_word", "open", "click_open", "click_zoom"
-            )
+            for key in ("slum_ha", "slum_total", "units_word", "open", "click_open", "click_zoom")
         },
     }
     if href is not None:

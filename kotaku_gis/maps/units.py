@@ -554,8 +554,9 @@ def _assemble(
         m.add_child(unserved)
         legend_layers["unserved"] = unserved
         parts.legend.append(
-            swatches(t["unserved"], [style.UNSERVED_COLOUR], [t["unserved_key"]], hatch=True)
-            .replace("<div>", '<div data-kg-layer="unserved">', 1)
+            swatches(
+                t["unserved"], [style.UNSERVED_COLOUR], [t["unserved_key"]], hatch=True
+            ).replace("<div>", '<div data-kg-layer="unserved">', 1)
         )
 
     site_note = 0
@@ -634,10 +635,11 @@ def _boundary_legend(t: Any, found: dict) -> str:
         f'<div class="kg-key"><span class="kg-line" style="border-top:'
         f"{max(1.0, _LEVEL_STYLE[level]['weight']):.0f}px "
         f"{'dashed' if _LEVEL_STYLE[level]['dash'] else 'solid'} "
-        f"{_LEVEL_STYLE[level]['color']}\"></span>{html.escape(t['boundary_' + level])}</div>"
+        f'{_LEVEL_STYLE[level]["color"]}"></span>{html.escape(t["boundary_" + level])}</div>'
         for level in found
     )
     return f'<div data-kg-layer="boundaries"><h5>{html.escape(t["boundaries"])}</h5>{rows}</div>'
+
 
 class _Parts:
     """What the units carry into the map: value columns, popup rows, views, legend sections."""
