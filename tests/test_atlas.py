@@ -1,0 +1,87 @@
+"""The printable atlas: an overview page, then one page per kota/kabupaten, A4/A3 landscape."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+import kotaku_gis as kg
+
+pypdf = pytest.importorskip("pypdf")
+
+A4 = (841.89, 595.28)  # points, landscape
+A3 = (1190.55, 841.89)
+
+
+def _units() -> gpd.GeoDataFrame:
+    """Three kota, 1 ha squares (100 m sides near the equator, so 0.99 ha measured)."""
+    d = 100 / 111_320
+    boxes, kota, levels = [], [], []
+    spots = {"Kota Mataram": (116.10, -8.58), "Kota Bima": (118.72, -8.46),
+             "Kabupaten Dompu": (118.46, -8.53)}  # fmt: skip
+    for name, (lon, lat) in spots.items():
+        for i, level in enumerate(["kumuh berat", "kumuh sedang", "kumuh ringan"]):
+            boxes.append(shapely.box(lon + i * d, lat, lon + (i + 1) * d, lat + d))
+            kota.append(name)
+            levels.append(level)
+    return gpd.GeoDataFrame(
+        {"unit_id": [f"U{k}" for k in range(9)], "kota": kota, "provinsi": "Nusa Tenggara Barat",
+         "area_ha": 1.0, "level": levels},
+        geometry=boxes, crs=4326,
+    )  # fmt: skip
+
+
+def _pages(path) -> list[tuple[float, float, str]]:
+    reader = pypdf.PdfReader(str(path))
+    return [
+        (float(p.mediabox.width), float(p.mediabox.height), p.extract_text()) for p in reader.pages
+    ]
+
+
+def test_one_page_per_kota_after_the_overview(tmp_path):
+    units = _units()
+    after = units.copy()
+    after["level"] = "tidak kumuh"
+    path = kg.write_atlas(tmp_path / "atlas.pdf", units, after=after, year=2023, lang="en")
+    pages = _pages(path)
+    assert len(pages) == 1 + 3
+    assert "Overview" in pages[0][2]
+    # kota pages in alphabetical order, each named in its title
+    for (_, _, text), name in zip(
+        pages[1:], ["Kabupaten Dompu", "Kota Bima", "Kota Mataram"], strict=True
+    ):
+        assert f"Slum atlas · {name}" in text
+        assert "2023" in text
+    for width, height, _ in pages:
+        assert (width, height) == pytest.approx(A4, abs=1)
+
+
+def test_a3_and_indonesian(tmp_path):
+    path = kg.write_atlas(tmp_path / "atlas.pdf", _units(), paper="A3")
+    pages = _pages(path)
+    assert len(pages) == 4
+    assert (pages[1][0], pages[1][1]) == pytest.approx(A3, abs=1)
+    assert "Atlas kekumuhan · Kota Bima" in pages[2][2]
+    assert "Ikhtisar" in pages[0][2]
+
+
+def test_kota_table_counts_hectares_per_level(tmp_path):
+    fig = kg.plot_atlas_page(_units(), "Kota Bima", lang="en")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts] + [
+        cell.get_text().get_text()
+        for ax in fig.axes
+        for table in ax.tables
+        for cell in table.get_celld().values()
+    ]
+    # one unit of 1.00 ha at each slum level, three slum hectares in all
+    assert texts.count("1.00") >= 3
+    assert "3.00" in texts
+
+
+def test_unknown_kota_and_units_without_geometry_are_refused():
+    with pytest.raises(kg.InputError, match="Kota Sumbawa"):
+        kg.plot_atlas_page(_units(), "Kota Sumbawa")
+    with pytest.raises(kg.InputError, match="GeoDataFrame"):
+        kg.plot_atlas_page(pd.DataFrame(_units().drop(columns="geometry")), "Kota Bima")
