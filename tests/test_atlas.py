@@ -85,3 +85,37 @@ def test_unknown_kota_and_units_without_geometry_are_refused():
         kg.plot_atlas_page(_units(), "Kota Sumbawa")
     with pytest.raises(kg.InputError, match="GeoDataFrame"):
         kg.plot_atlas_page(pd.DataFrame(_units().drop(columns="geometry")), "Kota Bima")
+
+
+def _indonesian_only() -> set[str]:
+    """Indonesian texts of the label table with an English text of their own."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("kotaku_gis").joinpath("labels.csv").read_text(encoding="utf-8")
+    return {
+        row["id"]
+        for row in csv.DictReader(text.splitlines())
+        if row["id"] != row["en"] and len(row["id"]) > 4
+        and row["group"] in ("map", "word", "level", "category")
+    }  # fmt: skip
+
+
+def test_english_atlas_map_and_charts_have_no_indonesian_label(tmp_path):
+    from kotaku_gis.maps import map_html
+
+    units = _units()
+    after = units.copy()
+    after["level"] = ["tidak kumuh"] * 3 + list(units["level"][3:])
+    indonesian = _indonesian_only()
+    assert {"Atlas kekumuhan", "Peta kekumuhan", "kumuh berat"} <= indonesian
+    path = kg.write_atlas(tmp_path / "atlas.pdf", units, after=after, year=2023, lang="en")
+    atlas = "\n".join(text for _, _, text in _pages(path))
+    assert "Slum atlas" in atlas
+    page = map_html(kg.map_units(units, year=2023, lang="en"), offline=False)
+    assert "Slum map" in page
+    fig = kg.plot_levels(units, lang="en", year=2023)
+    chart = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    for name, text in (("atlas", atlas), ("map", page), ("chart", chart)):
+        found = sorted(s for s in indonesian if s in text)
+        assert found == [], f"Indonesian in the English {name}: {found}"
