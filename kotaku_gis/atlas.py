@@ -229,7 +229,7 @@ def _page(
         if part_after is None
         else [word("map_before", lang), word("map_after", lang)]
     )
-    grid = fig.add_gridspec(1, len(frames), left=0.03, right=0.97, top=0.89, bottom=0.41,
+    grid = fig.add_gridspec(1, len(frames), left=0.03, right=0.97, top=0.875, bottom=0.41,
                             wspace=0.04)  # fmt: skip
     drawn: list[str] = []
     for k, t in enumerate(titles):

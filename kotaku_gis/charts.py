@@ -328,6 +328,17 @@ def level_handles(lang: str, boundaries: Sequence[str] = ()) -> list[Any]:
     return handles
 
 
+#: A map is framed to its units rather than to its kota when the units' extent (at least
+#: ``LOCATOR_MIN_M`` across) is under this share of the kota's; an inset then shows the kota.
+LOCATOR_SHARE = 0.3
+LOCATOR_MIN_M = 3000.0
+
+
+def _side(box: np.ndarray, least: float) -> float:
+    """The longer side of a box (minx, miny, maxx, maxy), padded by a fifth, at least ``least``."""
+    return max(float(max(box[2] - box[0], box[3] - box[1])) * 1.2, least)
+
+
 class MapFrame:
     """Units (and their levels) projected for one printed area: extent, boundary, context."""
 
@@ -353,14 +364,24 @@ class MapFrame:
         ]
         box = np.asarray(shapely.total_bounds(shown), dtype=float) if len(shown) else None
         self.boundary = None
+        #: the kota's outline for a locator inset, when the map is framed to its units alone
+        self.locator: shapely.Geometry | None = None
         if own is not None:
             self.boundary = gpd.GeoSeries([own], crs=WGS84).to_crs(self.crs).iloc[0]
             ob = np.asarray(shapely.bounds(self.boundary), dtype=float)
-            box = (
-                ob
-                if box is None
-                else np.r_[np.minimum(box[:2], ob[:2]), np.maximum(box[2:], ob[2:])]
-            )
+            if box is not None and _side(box, LOCATOR_MIN_M) < LOCATOR_SHARE * _side(ob, 0.0):
+                # a few kawasan in a large kabupaten would be specks in its frame: frame the
+                # units, and show where they lie in the kota in an inset
+                self.locator = self.boundary
+                cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+                half = _side(box, LOCATOR_MIN_M) / 2
+                box = np.array([cx - half, cy - half, cx + half, cy + half])
+            else:
+                box = (
+                    ob
+                    if box is None
+                    else np.r_[np.minimum(box[:2], ob[:2]), np.maximum(box[2:], ob[2:])]
+                )
         if box is None or not np.isfinite(box).all():
             box = np.array([-1000.0, -1000.0, 1000.0, 1000.0])
         if box[2] - box[0] < 500 and box[3] - box[1] < 500:  # a few small units: show a km
@@ -388,7 +409,28 @@ class MapFrame:
         ax.set_title(title, fontsize=10)
         scale_bar(ax, lang)
         north_arrow(ax, lang)
+        if self.locator is not None:
+            self._locator(ax)
         return drawn
+
+    def _locator(self, ax: Any) -> None:
+        """An inset, top left: the kota's outline and the framed extent in red."""
+        inset = ax.inset_axes((0.01, 0.70, 0.29, 0.29))
+        inset.set_facecolor("white")
+        for poly in getattr(self.locator, "geoms", [self.locator]):
+            if poly.geom_type != "Polygon":
+                continue
+            ring = np.asarray(poly.exterior.coords)
+            inset.fill(ring[:, 0], ring[:, 1], facecolor="#eeeeee", edgecolor="#222222",
+                       linewidth=0.6)  # fmt: skip
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        inset.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#c0392b", linewidth=1.2)
+        lb = np.asarray(shapely.bounds(self.locator), dtype=float)
+        both = np.r_[np.minimum(lb[:2], (x0, y0)), np.maximum(lb[2:], (x1, y1))]
+        frame_to(inset, both, margin=0.06)
+        for spine in inset.spines.values():
+            spine.set_color("#666666")
 
 
 # ---------------------------------------------------------------- plot_levels

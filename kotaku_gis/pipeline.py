@@ -553,6 +553,6 @@ def _workbook(result: JobResult, out: Path) -> None:
     write_reports(
         out, baseline=r.baseline, after=r.after, remaining=r.remaining,
         interventions=r.interventions, reductions=r.reductions, ledger=r.ledger,
-        summary=r.summary, audit_file=AUDIT_FILE,
+        summary=r.summary, audit_file=AUDIT_FILE, year=r.year, lang=_lang(r),
         parameters={"what-if": WHAT_IF_NOTE} if r.what_if else None,
     )  # fmt: skip
