@@ -34,6 +34,7 @@ from .reports import (
 )
 from .rulesets import RULESETS, Criterion, Ruleset, get_ruleset
 from .scoring import assess
+from .templates import write_templates
 from .validation import validate
 from .validation_report import ValidationReport
 from .workbook import join_r0, read_r0_workbook, write_r0_workbook
@@ -92,5 +93,6 @@ __all__ = [
     "write_postgis",
     "write_r0_workbook",
     "write_reports",
+    "write_templates",
     "zonal_stats",
 ]
