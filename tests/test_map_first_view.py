@@ -100,6 +100,21 @@ def first_view(tmp_path_factory):
         page.wait_for_timeout(500)
         out["units_zoomed"] = page.evaluate(UNITS_IN_VIEW)
         page.screenshot(path=str(shots / "map_zoomed.png"))
+        # the legend is dragged aside by its heading (that is no click), then folded by a click
+        rect = "e => e.getBoundingClientRect().toJSON()"
+        before = page.eval_on_selector(".kg-legend", rect)
+        head = page.query_selector(".kg-legend h4").bounding_box()
+        page.mouse.move(head["x"] + 10, head["y"] + 5)
+        page.mouse.down()
+        page.mouse.move(head["x"] + 210, head["y"] - 145, steps=8)
+        page.mouse.up()
+        moved = page.eval_on_selector(".kg-legend", rect)
+        out["legend_moved"] = (moved["x"] - before["x"], moved["y"] - before["y"])
+        folded = "e => e.classList.contains('kg-folded')"
+        out["folded_by_drag"] = page.eval_on_selector(".kg-legend", folded)
+        page.wait_for_timeout(50)
+        page.click(".kg-legend h4")
+        out["folded_by_click"] = page.eval_on_selector(".kg-legend", folded)
         browser.close()
     return out
 
@@ -139,3 +154,10 @@ def test_legend_shows_only_visible_layers(first_view):
 def test_zoomed_view_draws_units(first_view):
     assert first_view["units_zoomed"] >= 5
     assert (first_view["shots"] / "map_first_view.png").stat().st_size > 10_000
+
+
+def test_legend_moves_out_of_the_way(first_view):
+    dx, dy = first_view["legend_moved"]
+    assert dx == pytest.approx(200, abs=3) and dy == pytest.approx(-150, abs=3)
+    assert not first_view["folded_by_drag"]
+    assert first_view["folded_by_click"]

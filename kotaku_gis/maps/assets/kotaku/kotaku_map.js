@@ -168,8 +168,15 @@
       var head = div.querySelector("h4");
       if (head) {
         head.classList.add("kg-fold");
-        head.setAttribute("title", "\u25be");
-        L.DomEvent.on(head, "click", function () { div.classList.toggle("kg-folded"); });
+        head.setAttribute("title", "\u25be / \u2725");
+        L.DomEvent.on(head, "click", function () {
+          if (!div.kgDragged) div.classList.toggle("kg-folded");
+        });
+        // dragged by its heading, the legend moves out of the way of the units
+        var drag = new L.Draggable(div, head);
+        drag.on("dragstart", function () { div.kgDragged = true; });
+        drag.on("dragend", function () { setTimeout(function () { div.kgDragged = false; }, 0); });
+        drag.enable();
       }
       // a small window keeps the map for the units: the legend opens on a click
       var size = map.getSize();
