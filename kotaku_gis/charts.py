@@ -255,7 +255,7 @@ def scale_bar(ax: Any, lang: str = "id") -> None:
     seg = length / 4
     left, bottom, height = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0), 0.012 * (y1 - y0)
     ax.add_patch(
-        Rectangle((left - 0.01 * (x1 - x0), bottom - 0.6 * height), length + 0.02 * (x1 - x0),
+        Rectangle((left - 0.015 * (x1 - x0), bottom - 0.6 * height), length + 0.065 * (x1 - x0),
                   4.6 * height, facecolor="white", edgecolor="none", alpha=0.8, zorder=6)
     )  # fmt: skip
     for k in range(4):
@@ -573,7 +573,7 @@ def draw_ledger(
     for xi, (slum, red) in enumerate(zip(per_year["slum_ha"], per_year["reduced_ha"], strict=True)):
         marks.append(
             ax.annotate(
-                f"{_ha(slum, lang)} ha\n−{_ha(red, lang)} {word('reduced', lang)}", (xi, slum),
+                f"{_ha(slum, lang)} ha\n{_signed(red, lang)} {word('reduced', lang)}", (xi, slum),
                 textcoords="offset points", xytext=(0, 4), ha="center", va="bottom",
                 fontsize=fontsize, zorder=4,
             )
@@ -633,6 +633,14 @@ def spread_labels(fig: Figure, marks: Sequence[Any]) -> None:
                 break
         else:
             placed.append(box)
+
+
+def _signed(reduced: float, lang: str) -> str:
+    """A reduction as a change: "−52,43", and "0,00" (no sign) for none; a growth "+1,20"."""
+    text = _ha(abs(reduced), lang)
+    if text.strip("0.,") == "":
+        return text
+    return ("−" if reduced > 0 else "+") + text
 
 
 def _ha(value: float, lang: str) -> str:

@@ -425,6 +425,8 @@
         if (m.kgIcon !== (compact ? "dot" : "full")) {
           m.setIcon(self._icon(g, compact));
           m.kgIcon = compact ? "dot" : "full";
+          // a full label stays above the dots of the areas it hides
+          m.setZIndexOffset(compact ? 0 : 1000);
         }
         if (!map.hasLayer(m)) m.addTo(map);
       });
