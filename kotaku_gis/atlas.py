@@ -143,7 +143,8 @@ def _level_table(ax: Any, row: pd.Series | None, lang: str, has_after: bool) -> 
     for (r, c), cell in table.get_celld().items():
         cell.set_edgecolor("#bbbbbb")
         cell.set_linewidth(0.5)
-        if r == 0:
+        if r == 0:  # two-line headings: a taller row (the table keeps its box)
+            cell.set_height(cell.get_height() * 1.8)
             cell.set_text_props(fontweight="bold")
             cell.set_facecolor("#eeeeee")
         if c == 0 and r > 0:
@@ -440,7 +441,8 @@ def _kota_table(ax: Any, table: pd.DataFrame, lang: str, has_after: bool) -> Non
     for (r, c), cell in t.get_celld().items():
         cell.set_edgecolor("#bbbbbb")
         cell.set_linewidth(0.5)
-        if r == 0:
+        if r == 0:  # two-line headings: a taller row (the table keeps its box)
+            cell.set_height(cell.get_height() * 1.8)
             cell.set_text_props(fontweight="bold")
             cell.set_facecolor("#eeeeee")
         if c == 0 and r > 0:
