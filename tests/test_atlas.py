@@ -119,3 +119,20 @@ def test_english_atlas_map_and_charts_have_no_indonesian_label(tmp_path):
     for name, text in (("atlas", atlas), ("map", page), ("chart", chart)):
         found = sorted(s for s in indonesian if s in text)
         assert found == [], f"Indonesian in the English {name}: {found}"
+
+
+def test_ledger_labels_are_never_struck_by_the_baseline_line():
+    # 97 and 96 slum ha under a 100 ha baseline: a label just above each bar would be struck
+    ledger = pd.DataFrame(
+        {"year": [2022, 2023], "baseline_ha": [100.0, 100.0], "slum_ha": [97.0, 96.0],
+         "reduced_ha": [3.0, 4.0]}
+    )  # fmt: skip
+    fig = kg.plot_ledger(ledger, lang="en")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    line_y = ax.transData.transform((0, 100.0))[1]
+    labels = [t for t in ax.texts if "reduced" in t.get_text()]
+    assert [t.get_text() for t in labels] == ["97.00 ha\n−3.00 reduced", "96.00 ha\n−4.00 reduced"]
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert box.y0 > line_y + 1  # moved above the line, not struck through
