@@ -10,6 +10,7 @@ from . import datasets
 from ._engine import EngineSettings
 from .allocation import allocate
 from .area import area_ha
+from .atlas import plot_atlas_overview, plot_atlas_page, write_atlas
 from .catalogue import CATEGORIES, INTERVENTION_KINDS
 from .database import write_postgis
 from .distributed import partition_units
@@ -69,6 +70,8 @@ __all__ = [
     "near_threshold",
     "partition_units",
     "plan",
+    "plot_atlas_overview",
+    "plot_atlas_page",
     "plot_ledger",
     "plot_levels",
     "population_per_unit",
@@ -84,6 +87,7 @@ __all__ = [
     "summarize",
     "validate",
     "with_inundation",
+    "write_atlas",
     "write_csv",
     "write_excel_report",
     "write_gpkg_report",

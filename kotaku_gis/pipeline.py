@@ -145,8 +145,16 @@ class JobResult:
         }
 
 
+def _lang(result: JobResult) -> str:
+    return getattr(result, "lang", None) or "id"
+
+
 def _map_html(result: JobResult, path: Path) -> Path:
-    """Write the interactive map: level before and after works, sites, unserved parts."""
+    """Write the interactive map: level before and after works, sites, unserved parts.
+
+    Above :data:`kotaku_gis.maps.units.MAX_UNITS` units over several kota it is an index map,
+    with one map per kota beside it (``map_<kota>.html``).
+    """
     from .maps import map_units, save_map
 
     m = map_units(
@@ -154,8 +162,27 @@ def _map_html(result: JobResult, path: Path) -> Path:
         interventions=result.interventions,
         remaining=result.remaining,
         baseline=result.baseline,
+        year=result.year,
+        lang=_lang(result),
     )
     return save_map(m, path)
+
+
+def _atlas(result: JobResult, path: Path) -> Path:
+    """Write the printable atlas, each kota's page with its own yearly ledger."""
+    from .atlas import write_atlas
+
+    ledger = result.ledger
+    if "kota" in result.units.columns and result.units["kota"].notna().any():
+        ledger = progress(
+            result.units, result.reductions, years=sorted(result.ledger["year"].unique()),
+            by="kota", ruleset=result.baseline.attrs.get("ruleset") or "permen-14-2018",
+            include_planned=result.what_if, allow_unassessed=True,
+        )  # fmt: skip
+    return write_atlas(
+        path, result.baseline, after=result.after, ledger=ledger, year=result.year,
+        lang=_lang(result),
+    )  # fmt: skip
 
 
 def run_job(
@@ -193,7 +220,9 @@ def run_job(
         ``summary_kota.csv``, ``ledger.csv``, ``reductions.csv`` (the whole audit trail:
         each reduction with its work and its unit's levels; the Excel report's audit sheet
         holds what a sheet can and refers to this file for the rest),
-        ``grid.gpkg``/``grid.tif``, ``map.html`` and the Excel report, and ``run.json`` (what
+        ``grid.gpkg``/``grid.tif``, ``map.html`` (above 20,000 units over several kota an
+        index map with ``map_<kota>.html`` beside it), ``atlas.pdf`` (an overview page and one
+        page per kota) and the Excel report, and ``run.json`` (what
         was run, when, and on which files). Every result is computed before any file is
         written, and each file is written to a temporary name and moved into place, so a
         failed run leaves the previous outputs as they were and a second run into the same
@@ -439,9 +468,11 @@ def _write_all(
                 write_grid_tiff(grid, out / "grid.tif")
             else:
                 notes.append("no slum units after works: no privacy grid written")
-    if write_map:
+    if write_map and isinstance(result.after, gpd.GeoDataFrame):
         with step("drawing the map"):
             _map_html(result, out / "map.html")
+        with step("drawing the atlas"):
+            _atlas(result, out / "atlas.pdf")
     if write_workbook:
         with step("writing the Excel report"):
             _workbook(result, out)
@@ -523,7 +554,7 @@ def _workbook(result: JobResult, out: Path) -> None:
     write_reports(
         out, baseline=r.baseline, after=r.after, remaining=r.remaining,
         interventions=r.interventions, reductions=r.reductions, ledger=r.ledger,
-        summary=r.summary, audit_file=AUDIT_FILE,
+        summary=r.summary, audit_file=AUDIT_FILE, year=r.year, lang=_lang(r),
         parameters={"what-if": WHAT_IF_NOTE} if r.what_if else None,
     )  # fmt: skip
 

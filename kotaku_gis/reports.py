@@ -54,6 +54,7 @@ import pandas as pd
 
 from ._deprecation import warn_renamed
 from ._frames import align_rows
+from .atlas import plot_atlas_overview
 from .charts import plot_ledger, plot_levels, save_figure
 from .errors import InputError
 from .excel import data_rows, frame_to_sheet, writing
@@ -595,9 +596,20 @@ def _file_slug(name: object) -> str:
 
 
 def _level_maps(
-    out: Path, baseline: pd.DataFrame, after: pd.DataFrame | None, lang: Lang
+    out: Path,
+    baseline: pd.DataFrame,
+    after: pd.DataFrame | None,
+    lang: Lang,
+    *,
+    ledger: pd.DataFrame | None = None,
+    year: int | None = None,
 ) -> list[Path]:
-    """``map_levels.png`` and, with several kota, ``map_levels_<kota>.png`` for each."""
+    """``map_levels.png`` and, with several kota, ``map_levels_<kota>.png`` for each.
+
+    ``map_levels.png`` is the atlas's overview page (the whole area's levels with each kota's
+    slum hectares, their table and the ledger); each kota's PNG is its level map before and
+    after works, framed to the kota with its boundary, name, year, scale bar and north arrow.
+    """
     now = baseline if after is None else after
     if not isinstance(now, gpd.GeoDataFrame):
         return []
@@ -605,15 +617,19 @@ def _level_maps(
     if after is not None and isinstance(baseline, gpd.GeoDataFrame):
         before = align_rows(baseline, after, name="the baseline", other="the units after works")
     written = [out / "map_levels.png"]
-    save_figure(plot_levels(now, baseline=before, lang=lang), written[0])
-    # A province's RTs are dots on one map: each kota gets a page of its own too.
+    if isinstance(baseline, gpd.GeoDataFrame):
+        overview = plot_atlas_overview(baseline, after=after, ledger=ledger, year=year, lang=lang)
+    else:
+        overview = plot_levels(now, year=year, lang=lang)
+    save_figure(overview, written[0])
     kota = now["kota"] if "kota" in now.columns else None
     if kota is not None and kota.nunique() > 1:
         for name in sorted(kota.dropna().unique(), key=str):
             rows = (kota == name).to_numpy(dtype=bool)
             part_before = before[rows] if before is not None else None
             path = out / f"map_levels_{_file_slug(name)}.png"
-            save_figure(plot_levels(now[rows], baseline=part_before, lang=lang), path)
+            fig = plot_levels(now[rows], baseline=part_before, lang=lang, year=year, area=name)
+            save_figure(fig, path)
             written.append(path)
     return written
 
@@ -643,8 +659,9 @@ def write_reports(
     (:func:`write_gpkg_report`), ``units_assessed.csv`` (per-unit scores and levels, and
     ``served_ha`` and ``unserved_ha`` as in the summaries), the whole audit trail as CSV
     (``audit_file``, or ``kotaku_report_reductions.csv`` when the workbook's sheet cannot hold
-    it), and with ``figures`` ``map_levels.png`` (:func:`plot_levels`, when the units have
-    geometry; with several kota also ``map_levels_<kota>.png`` for each) and
+    it), and with ``figures`` ``map_levels.png`` (the overview page of
+    :func:`kotaku_gis.plot_atlas_overview`, when the units have geometry; with several kota
+    also ``map_levels_<kota>.png`` for each, :func:`plot_levels` framed to the kota) and
     ``chart_ledger.png`` (:func:`plot_ledger`, when there is a ledger).
 
     Parameters
@@ -703,7 +720,7 @@ def write_reports(
     if trail is not None:
         written.append(trail)
     if figures:
-        written += _level_maps(out, baseline, after, run.lang)
+        written += _level_maps(out, baseline, after, run.lang, ledger=run.ledger, year=year)
         if run.ledger is not None and len(run.ledger):
             save_figure(plot_ledger(run.ledger, lang=run.lang), out / "chart_ledger.png")
             written.append(out / "chart_ledger.png")

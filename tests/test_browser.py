@@ -161,7 +161,12 @@ def page_result(tmp_path_factory):
         page.wait_for_selector(".kg-popup", timeout=5_000)
         result["popup_text"] = page.inner_text(".kg-popup")
         page.mouse.move(5, 790)
-        page.click(".leaflet-control-layers label:has-text('Sisa luas kumuh')")
+        result["collapsed"] = page.evaluate(
+            "!document.querySelector('.leaflet-control-layers')"
+            ".classList.contains('leaflet-control-layers-expanded')"
+        )
+        page.hover(".leaflet-control-layers")  # the control opens on hover
+        page.click(".leaflet-control-layers label:has-text('Belum terlayani (% luas unit)')")
         result["legend_after_switch"] = page.inner_text(".kg-legend")
         page.click(".leaflet-control-layers label:has-text('Tingkat kekumuhan')")
         result["screenshot"] = shots / "map_offline.png"
@@ -190,15 +195,17 @@ def test_layers_and_layer_control_are_there(page_result):
     controls = page_result["controls"]
     for name in (
         "Tingkat kekumuhan",
-        "Sisa luas kumuh (% luas unit)",
-        "Aspek: Kondisi bangunan gedung",
-        "Kriteria 1a: Ketidakteraturan bangunan",
+        "Belum terlayani (% luas unit)",
+        "Kondisi bangunan gedung",
+        "1a: Ketidakteraturan bangunan",
         "Bagian belum terlayani",
-        "Lokasi penanganan: Air minum (1)",
-        "Lokasi penanganan: Jalan lingkungan (1)",
-        "Peta dasar (OpenStreetMap)",
+        "Air minum (1)",
+        "Jalan lingkungan (1)",
+        "OpenStreetMap",
+        "Batas wilayah",
     ):
         assert name in controls
+    assert page_result["collapsed"]
     assert "kumuh berat" in page_result["legend"]
 
 

@@ -168,7 +168,7 @@ def test_units_missing_from_after_are_not_assessed(units):
 
 def test_remaining_share_classes(units, remaining):
     m = kg.map_units(units, remaining=remaining)
-    view = _views(m)["Sisa luas kumuh (% luas unit)"]
+    view = _views(m)["Belum terlayani (% luas unit)"]
     shares = _payload(m)["cols"]["share"]
     assert shares == [25.0, 100.0, 0.0, 85.0]
     assert [_fill(view, s) for s in shares] == ["#a6d96a", "#d7191c", "#1a9641", "#d7191c"]
@@ -243,19 +243,24 @@ def test_sites_by_category_with_counts(units, works):
 def test_layer_control_legend_and_canvas_in_the_page(units, remaining, works):
     m = kg.map_units(units, remaining=remaining, interventions=works)
     page = m.get_root().render()
-    assert "L.control.layers(" in page
+    assert "kotaku.layerControl(" in page
     assert "kotaku.legend(" in page
     assert '"preferCanvas": true' in page
     assert "L.markerClusterGroup" in page
-    names = re.findall(r'"([^"]+)" : (?:unit_view|site_layer|tile_layer)_', page)
+    names = re.findall(r'"([^"]+)" : (?:unit_view|site_layer|tile_layer|boundary_layer)_', page)
     assert "Bagian belum terlayani" in names
-    assert "Peta dasar (OpenStreetMap)" in names
+    assert "OpenStreetMap" in names
     assert "Lokasi penanganan: Air minum (1)" in names
+    assert "Batas wilayah" in names  # the bundled boundaries around Mataram
+    # works layers, basemaps and score views fold into groups of the layer control
+    groups = dict(re.findall(r'\[(site_layer_\w+|tile_layer_\w+), "([^"]+)"', page))
+    assert sorted(set(groups.values())) == ["Lokasi penanganan", "Peta dasar"]
+    assert '"collapsed": true' in page
 
 
 def test_english_labels(units, remaining):
     m = kg.map_units(units, remaining=remaining, lang="en")
-    assert list(_views(m))[:2] == ["Slum level", "Remaining slum (% of unit area)"]
+    assert list(_views(m))[:2] == ["Slum level", "Unserved (% of unit area)"]
     assert _views(m)["Slum level"]["labels"][0] == "severe slum"
     legend = next(c for c in m._children.values() if isinstance(c, Legend)).html
     assert "Unserved parts" in legend and "Legend" in legend
@@ -296,7 +301,7 @@ def test_data_text_is_escaped_everywhere(units, remaining, works):
     assert ["&lt;i&gt;W1&lt;/i&gt;"] in [s["id"] for s in sites]
     kinds = [v for s in sites for f in s["fields"] if "v" in f for v in f["v"]]
     assert "&lt;img src=x onerror=alert(2)&gt;" in kinds
-    assert "<title>Kota &lt;Mataram&gt;</title>" in page
+    assert "<title>Peta kekumuhan · Kota &lt;Mataram&gt;</title>" in page
     # inside <script> blocks the data cannot close the block either
     assert "\\u003c" not in payload["id"][0] and "</script>alert" not in page
 

@@ -209,9 +209,12 @@ def swatches(
     labels: Sequence[str],
     *,
     dot: bool = False,
+    hatch: bool = False,
     view: str | None = None,
 ) -> str:
     """A legend section; ``view`` ties it to the unit views that use it (shown with them).
+
+    ``dot`` draws round swatches (sites), ``hatch`` hatched ones (unserved parts).
 
     Examples
     --------
@@ -220,8 +223,10 @@ def swatches(
     '<div data-kg-view="level"><h5>Level</h5>'
     """
     shape = "kg-swatch kg-dot" if dot else "kg-swatch"
+    fill = "background:repeating-linear-gradient(135deg,{c} 0 2px,transparent 2px 5px)"
     rows = "".join(
-        f'<div class="kg-key"><span class="{shape}" style="background:{c}"></span>'
+        f'<div class="kg-key"><span class="{shape}" '
+        f'style="{fill.format(c=c) if hatch else "background:" + c}"></span>'
         f"{html.escape(str(label))}</div>"
         for c, label in zip(colours, labels, strict=True)
     )

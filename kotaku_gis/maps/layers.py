@@ -1,4 +1,4 @@
-"""folium elements for kotaku_gis maps: shared unit data, thematic views, sites, legend.
+"""folium elements for kotaku_gis maps: unit data and views, summaries, boundaries, sites, controls.
 
 Unit geometry is written once per map (:class:`UnitData`) and drawn by any number of views
 (:class:`UnitView`), so twenty views of 10,000 units cost one copy of the polygons. The
@@ -15,13 +15,25 @@ from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
-from folium.map import Layer
+from folium.map import Layer, LayerControl
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from .offline import asset_text
 
-__all__ = ["Legend", "SiteLayer", "UnitData", "UnitView", "to_js"]
+__all__ = [
+    "Basemaps",
+    "BoundaryLayer",
+    "FitView",
+    "GroupedLayerControl",
+    "Legend",
+    "SiteLayer",
+    "SummaryLayer",
+    "Title",
+    "UnitData",
+    "UnitView",
+    "to_js",
+]
 
 _SCRIPT_SAFE = {
     "<": "\\u003c",
@@ -155,20 +167,173 @@ class SiteLayer(JSCSSMixin, _KotakuScript, Layer):
 
 
 class Legend(_KotakuScript):
-    """A legend control; ``html`` is built from the project's labels and escaped values."""
+    """A legend control; ``html`` is built from the project's labels and escaped values.
+
+    Its first ``<h4>`` folds and unfolds it. Sections with ``data-kg-layer="key …"`` are shown
+    only while one of the named layers (``layers``: key → element) is on the map, sections
+    with ``data-kg-view`` only with their unit view.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            kotaku.legend({{ this.html_js }}, {{ this.position|tojson }})
-                .addTo({{ this._parent.get_name() }});
+            kotaku.legend({{ this.html_js }}, {{ this.position|tojson }}, {
+                {%- for key, layer in this.layers.items() %}
+                {{ key|tojson }}: {{ layer.get_name() }},
+                {%- endfor %}
+            }).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str, *, position: str = "bottomleft") -> None:
+    def __init__(
+        self, html: str, *, position: str = "bottomleft", layers: dict[str, Layer] | None = None
+    ) -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html
         self.html_js = to_js(html)
         self.position = position
+        self.layers = dict(layers or {})
+
+
+class SummaryLayer(_KotakuScript, Layer):
+    """Area labels (name, slum hectares, units, a bar per level) shown below a zoom per area.
+
+    ``payload`` is the JSON made by :mod:`kotaku_gis.maps.summary` (keys ``name``, ``lat``,
+    ``lon``, ``b``, ``gz``, ``n``, ``ha``, ``cols``, ``colors``, ``labels``, ``viewTitle``,
+    ``t``, ``locale`` and, in an index map, ``href``). Not in the layer control: it follows
+    the zoom.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = kotaku.summary({{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str) -> None:
+        Layer.__init__(self, name="summary", overlay=True, control=False, show=True)
+        self._name = "SummaryLayer"
+        self.payload = payload
+
+
+class BoundaryLayer(_KotakuScript, Layer):
+    """Administrative boundaries (lines and place names), each level from its own zoom."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = kotaku.boundaries({{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str, *, name: str, show: bool = True) -> None:
+        Layer.__init__(self, name=name, overlay=True, control=True, show=show)
+        self._name = "BoundaryLayer"
+        self.payload = payload
+
+
+class Title(_KotakuScript):
+    """The map's title box (escaped HTML), with room for the offline-basemap note."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            kotaku.title({{ this._parent.get_name() }}, {{ this.html_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Title"
+        self.html_js = to_js(html)
+
+
+class Basemaps(_KotakuScript):
+    """Watches the tile basemaps: failed tiles switch a basemap off for the plain background.
+
+    ``land`` is a packed polygon layer (the kota boundaries) drawn as land on the plain
+    background, or None.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            kotaku.basemaps({{ this._parent.get_name() }}, [
+                {%- for tile in this.tiles %}{{ tile.get_name() }},{% endfor -%}
+            ], {{ this.land }}, {{ this.note_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: list[Layer], *, land: str | None, note: str) -> None:
+        super().__init__()
+        self._name = "Basemaps"
+        self.tiles = list(tiles)
+        self.land = land or "null"
+        self.note_js = to_js(note)
+
+
+class GroupedLayerControl(LayerControl):
+    """folium's layer control, with entries gathered in folding groups.
+
+    A layer with a ``kg_group`` attribute goes into the group of that name (``kg_short``, if
+    set, is its label there).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this,kwargs) %}
+            var {{ this.get_name() }} = kotaku.layerControl(
+                {
+                    {%- for key, val in this.base_layers.items() %}
+                    {{ key|tojson }} : {{val}},
+                    {%- endfor %}
+                },
+                {
+                    {%- for key, val in this.overlays.items() %}
+                    {{ key|tojson }} : {{val}},
+                    {%- endfor %}
+                },
+                {{ this.options|tojavascript }},
+                [
+                    {%- for var, group, short in this.groups %}
+                    [{{ var }}, {{ group|tojson }}, {{ short|tojson }}],
+                    {%- endfor %}
+                ]
+            ).addTo({{this._parent.get_name()}});
+        {% endmacro %}
+        """
+    )
+
+    def render(self, **kwargs):
+        """Collect the map's layers and their groups, then render."""
+        self.groups = [
+            (item.get_name(), item.kg_group, getattr(item, "kg_short", None))
+            for item in self._parent._children.values()
+            if isinstance(item, Layer) and item.control and getattr(item, "kg_group", None)
+        ]
+        super().render(**kwargs)
+
+
+class FitView(_KotakuScript):
+    """Fits the map to ``bounds`` ([[south, west], [north, east]]) clear of the title and
+    legend boxes. Add it after them."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            kotaku.fit({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds

@@ -203,7 +203,9 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, offline: bool = True) ->
     """Write a map to an HTML file, self-contained when ``offline`` (the default).
 
     The file is written to a temporary file in the same folder and moved into place, so a
-    reader never sees half a map. Folders are created as needed.
+    reader never sees half a map. Folders are created as needed. An index map of
+    :func:`kotaku_gis.map_units` (a national layer split per kota) is written with its
+    per-kota maps beside it, ``<name>_<kota>.html``, each drawn and written in turn.
 
     Parameters
     ----------
@@ -219,7 +221,7 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, offline: bool = True) ->
     Returns
     -------
     Path
-        The path written.
+        The path written (the index, for a split map).
 
     Examples
     --------
@@ -233,4 +235,9 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, offline: bool = True) ->
     path = Path(path)
     with atomic_path(path) as tmp:
         tmp.write_text(html, encoding="utf-8")
+    for page in getattr(m, "kotaku_pages", ()):
+        target = path.with_name(f"{path.stem}_{page.slug}{path.suffix}")
+        text = map_html(page.build(), offline=offline)
+        with atomic_path(target) as tmp:
+            tmp.write_text(text, encoding="utf-8")
     return path
