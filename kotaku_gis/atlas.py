@@ -32,8 +32,8 @@ from ._frames import align_rows
 from .boundaries import Boundaries, area_boundary, context_boundaries, name_key
 from .charts import (
     MapFrame,
-    _ha,
     draw_ledger,
+    format_ha,
     level_colours,
     level_handles,
     paper_size,
@@ -129,11 +129,11 @@ def _level_table(ax: Any, row: pd.Series | None, lang: str, has_after: bool) -> 
     cells, colours = [], []
     swatch = [*(LEVEL_COLOURS[lvl] for lvl in LEVELS), MISSING_COLOUR, "white", "white"]
     for (label, units_col, ha_col), colour in zip(keys, swatch, strict=True):
-        line = [label, _count(row.get(units_col), lang), _ha(float(row.get(ha_col, 0)), lang)]
+        line = [label, _count(row.get(units_col), lang), format_ha(float(row.get(ha_col, 0)), lang)]
         if has_after:
             after_units = row.get(f"{units_col}_after", row.get(units_col))
             after_ha = row.get(f"{ha_col}_after", row.get(ha_col, 0))
-            line += [_count(after_units, lang), _ha(float(after_ha), lang)]
+            line += [_count(after_units, lang), format_ha(float(after_ha), lang)]
         cells.append(line)
         colours.append([colour] + ["white"] * (len(line) - 1))
     table = ax.table(cellText=cells, colLabels=cols, cellColours=colours, loc="upper left",
@@ -394,7 +394,8 @@ def _kota_marks(
             pt = shapely.Point(np.median(shapely.get_x(pts)), np.median(shapely.get_y(pts)))
         marks.append(
             ax.annotate(
-                f"{row['kota']}\n{_ha(float(row[col]), lang)} ha", (pt.x, pt.y), xytext=(0, 0),
+                f"{row['kota']}\n{format_ha(float(row[col]), lang)} ha", (pt.x, pt.y),
+                xytext=(0, 0),
                 textcoords="offset points", fontsize=6.5, ha="center", va="center", zorder=10,
                 bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#888888",
                       "linewidth": 0.4, "alpha": 0.9},
@@ -420,17 +421,20 @@ def _kota_table(ax: Any, table: pd.DataFrame, lang: str, has_after: bool) -> Non
     cells = []
     shown = rows.head(_MAX_TABLE_ROWS)
     for _, r in shown.iterrows():
-        line = [str(r["kota"]), _count(r["units"], lang), _ha(float(r["slum_ha"]), lang)]
+        line = [str(r["kota"]), _count(r["units"], lang), format_ha(float(r["slum_ha"]), lang)]
         if has_after:
-            line += [_ha(float(r["slum_ha_after"]), lang), _ha(float(r["reduced_ha"]), lang)]
+            line += [
+                format_ha(float(r["slum_ha_after"]), lang),
+                format_ha(float(r["reduced_ha"]), lang),
+            ]
         cells.append(line)
     if len(rows) > len(shown):
         cells.append([f"… +{len(rows) - len(shown)}", "", "", *([""] * (2 if has_after else 0))])
     total = [word("total", lang), _count(rows["units"].sum(), lang),
-             _ha(float(rows["slum_ha"].sum()), lang)]  # fmt: skip
+             format_ha(float(rows["slum_ha"].sum()), lang)]  # fmt: skip
     if has_after:
-        total += [_ha(float(rows["slum_ha_after"].sum()), lang),
-                  _ha(float(rows["reduced_ha"].sum()), lang)]  # fmt: skip
+        total += [format_ha(float(rows["slum_ha_after"].sum()), lang),
+                  format_ha(float(rows["reduced_ha"].sum()), lang)]  # fmt: skip
     cells.append(total)
     size = 8 if len(cells) <= 13 else 6.5
     widths = [0.36, 0.12, 0.17, 0.18, 0.17] if has_after else [0.5, 0.2, 0.3]

@@ -568,12 +568,13 @@ def draw_ledger(
             bottom += values
     baseline = float(per_year["baseline_ha"].iloc[0]) if len(per_year) else 0.0
     ax.axhline(baseline, color="#333333", linestyle="--", linewidth=1, zorder=3,
-               label=f"{word('baseline', lang)} ({_ha(baseline, lang)} ha)")  # fmt: skip
+               label=f"{word('baseline', lang)} ({format_ha(baseline, lang)} ha)")  # fmt: skip
     marks = []
     for xi, (slum, red) in enumerate(zip(per_year["slum_ha"], per_year["reduced_ha"], strict=True)):
         marks.append(
             ax.annotate(
-                f"{_ha(slum, lang)} ha\n{_signed(red, lang)} {word('reduced', lang)}", (xi, slum),
+                f"{format_ha(slum, lang)} ha\n{_signed(red, lang)} {word('reduced', lang)}",
+                (xi, slum),
                 textcoords="offset points", xytext=(0, 4), ha="center", va="bottom",
                 fontsize=fontsize, zorder=4,
             )
@@ -637,13 +638,32 @@ def spread_labels(fig: Figure, marks: Sequence[Any]) -> None:
 
 def _signed(reduced: float, lang: str) -> str:
     """A reduction as a change: "−52,43", and "0,00" (no sign) for none; a growth "+1,20"."""
-    text = _ha(abs(reduced), lang)
+    text = format_ha(abs(reduced), lang)
     if text.strip("0.,") == "":
         return text
     return ("−" if reduced > 0 else "+") + text
 
 
-def _ha(value: float, lang: str) -> str:
+def format_ha(value: float, lang: str) -> str:
+    """Hectares with two decimals, grouped the way a reader of ``lang`` writes numbers.
+
+    Parameters
+    ----------
+    value : float
+        Hectares.
+    lang : {"id", "en"}
+        Indonesian uses ``.`` between thousands and ``,`` before decimals; English the reverse.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kotaku_gis.charts import format_ha
+    >>> format_ha(1234.5, "id"), format_ha(1234.5, "en")
+    ('1.234,50', '1,234.50')
+    """
     text = f"{value:,.2f}"
     if lang == "id":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")

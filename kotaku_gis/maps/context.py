@@ -29,7 +29,7 @@ __all__ = ["add_basemaps", "boundary_layer", "default_title", "title_html"]
 
 # display tolerance (m) of each level's lines, its line style, and the zooms of its lines and
 # of its names (names from labelMin up to, not including, labelMax)
-_LEVEL_STYLE: dict[str, dict[str, Any]] = {
+BOUNDARY_STYLE: dict[str, dict[str, Any]] = {
     "kota": {"tol": 40.0, "color": "#2b2b2b", "weight": 2.6, "dash": None,
              "min": 0, "labelMin": 7, "labelMax": 11.5},
     "kecamatan": {"tol": 20.0, "color": "#5a5a5a", "weight": 1.5, "dash": "9 4",
@@ -59,7 +59,7 @@ def boundary_layer(
         frame = found.get(level)
         if frame is None or frame.empty:
             continue
-        spec = _LEVEL_STYLE[level]
+        spec = BOUNDARY_STYLE[level]
         geoms = np.asarray(frame.geometry.array, dtype=object)
         names = frame["nama"].astype(object).where(frame["nama"].notna(), "")
         names = names.where(~names.astype(str).isin(skip), "")

@@ -90,16 +90,25 @@ def _works_of(works: gpd.GeoDataFrame | None, box: np.ndarray, unit_ids: pd.Seri
 
 
 def index_map(
-    units: gpd.GeoDataFrame, ids: pd.Series, *, focus: str | None, options: dict[str, Any]
+    units: gpd.GeoDataFrame,
+    ids: pd.Series,
+    *,
+    focus: str | None,
+    options: dict[str, Any],
+    one_map: Callable[..., folium.Map],
+    unit_parts: Callable[..., Any],
 ) -> folium.Map:
-    """The index map of checked units over several kota, with ``kotaku_pages``."""
-    from .units import _unit_parts, one_map
+    """The index map of checked units over several kota, with ``kotaku_pages``.
+
+    ``one_map`` draws a kota's own map and ``unit_parts`` prepares the units' layers; both are
+    passed in by :func:`kotaku_gis.maps.units.map_units`, which owns them.
+    """
 
     lang = options["lang"]
     t = labels.texts(lang)
     bounds = unit_bounds(units)
     areas = Areas.of(units, bounds, lang=lang)
-    parts = _unit_parts(
+    parts = unit_parts(
         units, ids, lang=lang, baseline=options["baseline"], after=options["after"],
         remaining=None, views="none", popup=False,
     )  # fmt: skip

@@ -54,7 +54,7 @@ from .columns import (
     text_column,
     unique_ids,
 )
-from .context import add_basemaps, boundary_layer, default_title, title_html
+from .context import BOUNDARY_STYLE, add_basemaps, boundary_layer, default_title, title_html
 from .display import display_geometries, pack
 from .layers import (
     FitView,
@@ -66,6 +66,7 @@ from .layers import (
     UnitView,
     to_js,
 )
+from .national import index_map
 from .offline import make_offline
 from .sites import site_layers
 from .summary import Areas, area_payload, is_finite_box, opening_bounds, unit_bounds
@@ -326,9 +327,9 @@ def map_units(
         "precision": precision, "collapsed": collapsed, "offline": offline,
     }  # fmt: skip
     if _split(units, split, max_units):
-        from .national import index_map
-
-        return index_map(units, ids, focus=focus, options=options)
+        return index_map(
+            units, ids, focus=focus, options=options, one_map=one_map, unit_parts=_unit_parts
+        )
     return one_map(units, ids, focus=focus, **options)
 
 
@@ -629,13 +630,12 @@ def _sites_legend(t: Any, keys: list[tuple[str, str]]) -> str:
 
 
 def _boundary_legend(t: Any, found: dict) -> str:
-    from .context import _LEVEL_STYLE
 
     rows = "".join(
         f'<div class="kg-key"><span class="kg-line" style="border-top:'
-        f"{max(1.0, _LEVEL_STYLE[level]['weight']):.0f}px "
-        f"{'dashed' if _LEVEL_STYLE[level]['dash'] else 'solid'} "
-        f'{_LEVEL_STYLE[level]["color"]}"></span>{html.escape(t["boundary_" + level])}</div>'
+        f"{max(1.0, BOUNDARY_STYLE[level]['weight']):.0f}px "
+        f"{'dashed' if BOUNDARY_STYLE[level]['dash'] else 'solid'} "
+        f'{BOUNDARY_STYLE[level]["color"]}"></span>{html.escape(t["boundary_" + level])}</div>'
         for level in found
     )
     return f'<div data-kg-layer="boundaries"><h5>{html.escape(t["boundaries"])}</h5>{rows}</div>'
