@@ -415,25 +415,23 @@ def untraced_report(
         return None
     rep = ValidationReport(what="reductions")
     if "intervention_id" not in reductions.columns:
-        message = (
-            "the reductions have no intervention_id, so none of them can be traced to the "
-            "works that made it; pass the output of kg.allocate(units, works)."
+        rep.add(
+            None, "intervention_id", "warning", "untraced_reduction", params={"variant": "no_id"}
         )
-        rep.add(None, "intervention_id", "warning", "untraced_reduction", message)
         return rep
     lost = ~traced(reductions, interventions)
     if lost.any():
         rows = reductions[lost]
-        messages = [
-            f"reduction of {vol!r} on criterion {crit} of unit {unit}: intervention_id "
-            f"{iid!r} matches no intervention, so its kind, status and year are unknown; "
-            "check the id or add the intervention."
+        params = [
+            {"variant": "row", "volume": vol, "criterion": crit, "unit": unit,
+             "intervention": iid}
             for vol, crit, unit, iid in zip(
                 rows["volume"].tolist(), rows["criterion"].tolist(), rows["unit_id"].tolist(),
                 id_strings(rows["intervention_id"]).astype(object).tolist(), strict=True,
             )
         ]  # fmt: skip
-        rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction", messages)
+        rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction",
+                     params=params)  # fmt: skip
     return rep
 
 
@@ -449,7 +447,7 @@ def unassessed_report(baseline: pd.DataFrame, after: pd.DataFrame | None) -> Val
     [(0, 'level_missing')]
     """
     rep = ValidationReport(what="levels")
-    for frame, when in ((baseline, "before works"), (after, "after works")):
+    for frame, when in ((baseline, "before"), (after, "after")):
         if frame is None:
             continue
         blank = normalise_levels(frame["level"]).isna().to_numpy()
@@ -457,10 +455,9 @@ def unassessed_report(baseline: pd.DataFrame, after: pd.DataFrame | None) -> Val
             continue
         ids = frame["unit_id"] if "unit_id" in frame.columns else frame.index.to_series()
         area = unit_hectares(frame)[blank].tolist()
-        messages = [
-            f"unit {uid} has no level {when}: its {ha:g} ha count in the units and area but "
-            "under no level (see the 'not assessed' columns); give it the volumes to score."
+        params = [
+            {"variant": when, "unit": uid, "ha": ha}
             for uid, ha in zip(ids[blank].tolist(), area, strict=True)
         ]
-        rep.add_rows(frame.index[blank], "level", "warning", "level_missing", messages)
+        rep.add_rows(frame.index[blank], "level", "warning", "level_missing", params=params)
     return rep
