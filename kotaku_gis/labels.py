@@ -63,6 +63,7 @@ __all__ = [
     "level_labels",
     "level_text",
     "note",
+    "phrase",
     "sheet_name",
     "texts",
     "value_label",
@@ -123,6 +124,18 @@ def word(key: str, lang: str = "id") -> str:
 def note(key: str, lang: str = "id") -> str:
     """A row label, or sentence template, of the Excel report's notes sheet."""
     return _text("note", key, lang)
+
+
+def phrase(group: str, key: str, lang: str = "id", **values: Any) -> str:
+    """A text of the command and the run (groups ``step``, ``run`` …) with its values.
+
+    Examples
+    --------
+    >>> from kotaku_gis.labels import phrase
+    >>> phrase("step", "rescore", "id", year=2023)
+    'menilai ulang sesudah pekerjaan sampai 2023'
+    """
+    return format_text(_text(group, key, lang), lang, **values)
 
 
 def texts(lang: str = "id") -> Mapping[str, str]:
@@ -427,8 +440,8 @@ def value_label(group: str, value: Any, lang: str = "id") -> Any:
 
 
 def _unit_text(key: str, lang: str) -> str:
-    return _text("dict_unit", key, lang) if key in _TEXTS["dict_unit"] else _text(
-        "unit", "text", lang
+    return (
+        _text("dict_unit", key, lang) if key in _TEXTS["dict_unit"] else _text("unit", "text", lang)
     )
 
 
