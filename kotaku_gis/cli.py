@@ -60,8 +60,8 @@ def _print_result(result, elapsed: float) -> None:
         "slum_ha_after": f"slum ha after works ({result.year})",
         "reduced_ha": "reduced ha",
         "area_ha": "unit area ha",
-        "covered_ha": "served by works ha",
-        "remaining_ha": "unserved (remaining) ha",
+        "served_ha": "served area ha",
+        "unserved_ha": "unserved area ha",
     }
     for key, label in labels.items():
         value = head[key]

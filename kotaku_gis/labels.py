@@ -386,7 +386,8 @@ def issue_text(issue: Issue, lang: str = "id") -> str:
 
     An entry made with values (``params``) is written from its check's text in ``lang``; one
     made with a message alone keeps it in English and, in Indonesian, shows its check's
-    general sentence (the row and column say where).
+    general sentence (the row and column say where). The message of a check the labels do
+    not know (a caller's own) is kept as it was written.
 
     Examples
     --------
@@ -402,9 +403,10 @@ def issue_text(issue: Issue, lang: str = "id") -> str:
     """  # noqa: E501
     lang = check_lang(lang)
     params = getattr(issue, "params", None)
-    if params is not None:
+    known = _template(issue.check, None, lang) is not None
+    if params is not None and known:
         return check_message(issue.check, lang, params)
-    if lang == "en":
+    if lang == "en" or not known:
         return issue.message
     return check_message(issue.check, lang)
 

@@ -272,7 +272,7 @@ def run_job(
     >>> from kotaku_gis.pipeline import run_job
     >>> res = run_job(kg.datasets.get_path("ntb_sample"),
     ...               kg.datasets.get_path("ntb_sample"), year=2023)
-    >>> res.headline()["remaining_ha"] <= res.headline()["area_ha"]
+    >>> res.headline()["unserved_ha"] <= res.headline()["area_ha"]
     True
     """
     _check_options(year=year, grid_m=grid_m, flood_threshold=flood_threshold, out_dir=out_dir)

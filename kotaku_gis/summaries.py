@@ -305,16 +305,22 @@ def unserved_layer(
     geometry = getattr(remaining, "active_geometry_name", None)
     lead = [c for c in keep if c != geometry]
     data = {c: remaining[c] for c in lead}
+
+    def number(column: str) -> np.ndarray:
+        return pd.to_numeric(remaining[column], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+
+    served_geom, unserved_geom = number("covered_ha"), number("remaining_ha")
+    # A table without the measured area: its two parts add up to it.
+    geom = number("area_ha") if "area_ha" in remaining.columns else served_geom + unserved_geom
     data.update({
         "area_ha": of_units(unit_hectares(baseline)),
-        "area_ha_geom": pd.to_numeric(remaining["area_ha"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan),
+        "area_ha_geom": geom,
         "served_ha": of_units(served["served_ha"].to_numpy()),
         "unserved_ha": of_units(served["unserved_ha"].to_numpy()),
-        "served_ha_geom": pd.to_numeric(remaining["covered_ha"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan),
-        "unserved_ha_geom": pd.to_numeric(remaining["remaining_ha"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan),
+        "served_ha_geom": served_geom,
+        "unserved_ha_geom": unserved_geom,
     })  # fmt: skip
     if after is not None:
         later = align_rows(after, baseline, name="the units after works", other="the baseline")
