@@ -34,8 +34,9 @@ def test_demo_outputs_conserve_hectares(demo_out):
     out, _ = demo_out
     remaining = gpd.read_file(out / "remaining.gpkg", layer="remaining")
     # Both hectare figures, each adding up: the area used in all figures and the geometry's.
-    for area, served, unserved in (("area_ha", "served_ha", "unserved_ha"),
-                                   ("area_ha_geom", "served_ha_geom", "unserved_ha_geom")):  # fmt: skip
+    pairs = (("area_ha", "served_ha", "unserved_ha"),
+             ("area_ha_geom", "served_ha_geom", "unserved_ha_geom"))  # fmt: skip
+    for area, served, unserved in pairs:
         total = remaining[served] + remaining[unserved]
         pd.testing.assert_series_equal(total, remaining[area], check_names=False, rtol=1e-9)
     assert "covered_ha" not in remaining.columns and "remaining_ha" not in remaining.columns

@@ -344,8 +344,9 @@ def test_sample_report_totals(tmp_path) -> None:
     def near(shown: float, rows: pd.Series) -> bool:
         return abs(shown - rows.sum()) <= 0.005 * len(rows) + 1e-9
 
-    for when, level, slum_ha in (("", "Tingkat Kumuh", "Luas Kumuh (Ha)"),
-                                 (" sesudah", "Tingkat Kumuh sesudah", "Sisa Luas Kumuh (Ha)")):  # fmt: skip
+    states = (("", "Tingkat Kumuh", "Luas Kumuh (Ha)"),
+              (" sesudah", "Tingkat Kumuh sesudah", "Sisa Luas Kumuh (Ha)"))  # fmt: skip
+    for when, level, slum_ha in states:
         slum = per_unit[per_unit[level] != "tidak kumuh"]
         shown = table[slum_ha]
         for kota, rows_of in slum.groupby("Kota/Kabupaten")["Luas (Ha)"]:
