@@ -1,29 +1,80 @@
-"""The ``kotaku-gis`` command: the main job on files, or on the bundled sample."""
+"""The ``kotaku-gis`` command: the main job on files, or on the bundled sample.
+
+Everything it prints, and its ``--help``, is in Indonesian or English: ``--lang id|en``, or the
+environment variable ``KOTAKU_GIS_LANG`` (default ``id``; ``--help`` follows the variable).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from .errors import InputError
+from .labels import (
+    LANGUAGES,
+    Lang,
+    check_lang,
+    count_text,
+    format_text,
+    header,
+    level_text,
+    phrase,
+)
 from .schema import LEVELS, after_column, ha_column
+
+#: The language of the command's texts when ``--lang`` is not given.
+LANG_VARIABLE = "KOTAKU_GIS_LANG"
+
+
+def _default_lang() -> Lang:
+    value = os.environ.get(LANG_VARIABLE, "id").strip().lower()
+    return value if value in LANGUAGES else "id"  # type: ignore[return-value]
+
+
+#: The language of ``--help`` (read when the command starts).
+HELP_LANG: Lang = _default_lang()
+
+
+def _h(key: str) -> str:
+    return phrase("help", key, HELP_LANG)
+
 
 app = typer.Typer(
     name="kotaku-gis",
-    help="Slum hectares, scores and remaining area for KOTAKU planners.",
+    help=_h("app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True, soft_wrap=True)
-out_console = Console()
+out_console = Console(soft_wrap=True)
+
+
+def _say(key: str, lang: Lang, **values: Any) -> str:
+    return phrase("console", key, lang, **values)
+
+
+def _ha(value: float, lang: Lang) -> str:
+    return format_text("{v:,.2f}", lang, v=float(value))
+
+
+def _lang_option(value: str) -> Lang:
+    try:
+        return check_lang(value)
+    except InputError as err:
+        raise typer.BadParameter(str(err)) from None
+
+
+def _lang() -> Any:
+    return typer.Option("--lang", help=_h("lang"), callback=_lang_option)
 
 
 def _stepper(quiet: bool):
@@ -40,83 +91,107 @@ def _stepper(quiet: bool):
     return step
 
 
-def _print_result(result, elapsed: float) -> None:
-    from .pipeline import WHAT_IF_NOTE
+def _reconciliation_text(rec, lang: Lang) -> str:
+    values = {k: _ha(getattr(rec, f"{k}_ha"), lang)
+              for k in ("baseline", "reduced", "expected", "remaining", "gap")}  # fmt: skip
+    values["tolerance"] = _ha(rec.tolerance_ha, lang)
+    return _say("balanced" if rec.balanced else "not_balanced", lang, **values)
 
+
+def _print_result(result, elapsed: float) -> None:
+    from .pipeline import _summary_text
+
+    lang: Lang = result.lang
     head = result.headline()
-    title = f"KOTAKU: works done by {result.year}"
+    what_if = phrase("run", "what_if", lang)
+    title = _say("title", lang, year=result.year)
     if result.what_if:
-        out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
-        title = f"KOTAKU what-if: works done or planned by {result.year}"
+        out_console.print(f"[bold yellow]{what_if}[/]")
+        title = _say("title_what_if", lang, year=result.year)
     table = Table(title=title, show_header=True)
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    labels = {
-        "units": "units",
-        "interventions": "interventions",
-        "units_belum_dinilai": "units not assessed (belum dinilai)",
-        "ha_belum_dinilai": "area not assessed ha",
-        "baseline_slum_ha": "baseline slum ha",
-        "slum_ha_after": f"slum ha after works ({result.year})",
-        "reduced_ha": "reduced ha",
-        "area_ha": "unit area ha",
-        "served_ha": "served area ha",
-        "unserved_ha": "unserved area ha",
-    }
-    for key, label in labels.items():
+    table.add_column(_say("figure", lang))
+    table.add_column(_say("value", lang), justify="right")
+    unmeasured = head["units_not_recomputed"]
+    for key in ("units", "interventions", "units_belum_dinilai", "ha_belum_dinilai",
+                "units_not_recomputed", "ha_not_recomputed", "baseline_slum_ha",
+                "slum_ha_after", "reduced_ha", "area_ha", "served_ha", "unserved_ha"):  # fmt: skip
         value = head[key]
-        table.add_row(label, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+        text = _ha(value, lang) if isinstance(value, float) else count_text(value, lang)
+        if key == "reduced_ha" and unmeasured:
+            # Zero is a measurement: the units not recomputed have no measured reduction.
+            text = _say("reduced_partial", lang, reduced=text,
+                        ha=_ha(head["ha_not_recomputed"], lang))  # fmt: skip
+        style = "bold yellow" if key.endswith("not_recomputed") and unmeasured else None
+        table.add_row(_say(key, lang, year=result.year), text, style=style)
     out_console.print(table)
-    ledger = Table(title="Ledger (slum hectares by year)")
-    for col in ("year", "baseline_ha", "slum_ha", "reduced_ha", "units_left", "units_entered"):
-        ledger.add_column(col, justify="right")
+    ledger = Table(title=phrase("word", "ledger_title", lang))
+    ledger_columns = ("year", "baseline_ha", "slum_ha", "reduced_ha", "units_left",
+                      "units_entered")  # fmt: skip
+    for col in ledger_columns:
+        ledger.add_column(header(col, lang), justify="right")
     for _, row in result.ledger.iterrows():
         ledger.add_row(
             str(int(row["year"])),
-            f"{row['baseline_ha']:,.2f}",
-            f"{row['slum_ha']:,.2f}",
-            f"{row['reduced_ha']:,.2f}",
-            str(int(row["units_left"])),
-            str(int(row["units_entered"])),
+            *[_ha(row[c], lang) for c in ("baseline_ha", "slum_ha", "reduced_ha")],
+            count_text(row["units_left"], lang),
+            count_text(row["units_entered"], lang),
         )
     out_console.print(ledger)
-    levels = Table(title="Hectares per level, before and after works")
-    levels.add_column("level")
-    levels.add_column("before ha", justify="right")
-    levels.add_column("after ha", justify="right")
+    levels = Table(title=_say("levels_title", lang))
+    levels.add_column(_say("level", lang))
+    levels.add_column(_say("before_ha", lang), justify="right")
+    levels.add_column(_say("after_ha", lang), justify="right")
     total = result.summary.sum(numeric_only=True)
-    shown = [(lvl, lvl) for lvl in LEVELS]
+    shown = [(level_text(lvl, lang), lvl) for lvl in LEVELS]
     if head["units_belum_dinilai"]:
-        shown.append(("belum dinilai (not assessed)", "not assessed"))
+        shown.append((level_text("not assessed", lang), "not assessed"))
     for label, lvl in shown:
         ha = ha_column(lvl)
-        levels.add_row(label, f"{total[ha]:,.2f}", f"{total[after_column(ha)]:,.2f}")
+        levels.add_row(label, _ha(total[ha], lang), _ha(total[after_column(ha)], lang))
     out_console.print(levels)
+    rec_label = "reconciliation"
     if head["units_belum_dinilai"]:
         # A balanced ledger says nothing about units that were never scored.
         out_console.print(
-            f"[yellow]{head['units_belum_dinilai']:,} of {head['units']:,} units "
-            f"({head['ha_belum_dinilai']:,.2f} ha) could not be assessed (belum dinilai)[/]: "
-            "they are in no slum figure above; the scoring report in run.json names what "
-            "they lack."
-        )
-        out_console.print(f"Reconciliation of the assessed units only: {result.reconciliation}")
-    else:
-        out_console.print(f"Reconciliation: {result.reconciliation}")
+            "[yellow]"
+            + _say("unassessed", lang, units=count_text(head["units_belum_dinilai"], lang),
+                   total=count_text(head["units"], lang),
+                   ha=_ha(head["ha_belum_dinilai"], lang))
+            + "[/]"
+        )  # fmt: skip
+        rec_label = "reconciliation_assessed"
+    note = result.not_recomputed_note()
+    if note:
+        # Nor about units whose level after works could not be recomputed.
+        out_console.print(f"[bold yellow]{note}[/]")
+        rec_label = "reconciliation_measured"
+    out_console.print(
+        f"{_say(rec_label, lang)}: {_reconciliation_text(result.reconciliation, lang)}"
+    )
     for name, report in result.reports.items():
         if report is not None and len(report):
-            out_console.print(f"[yellow]{name}[/]: {report.summary()}")
+            out_console.print(f"[yellow]{phrase('report', name, lang)}[/]: "
+                              f"{_summary_text(report, lang)}")  # fmt: skip
     for path in result.outputs:
-        out_console.print(f"wrote {path}")
+        out_console.print(_say("wrote", lang, path=path), highlight=False)
     if result.what_if:
-        out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
+        out_console.print(f"[bold yellow]{what_if}[/]")
     if result.database is not None:
         out_console.print(str(result.database))
-    out_console.print(f"[dim]done in {elapsed:.1f} s[/]")
+    out_console.print(f"[dim]{_say('done', lang, seconds=elapsed)}[/]")
 
 
 def _run(
-    units, interventions, *, year, out, quiet, units_layer=None, works_layer=None, **options
+    units,
+    interventions,
+    *,
+    year,
+    out,
+    quiet,
+    lang: Lang,
+    units_layer=None,
+    works_layer=None,
+    **options,
 ) -> None:
     from .pipeline import run_job
 
@@ -134,81 +209,53 @@ def _run(
                 units_layer=units_layer,
                 interventions_layer=works_layer,
                 step=_stepper(quiet),
+                lang=lang,
                 **options,
             )
     except InputError as err:
-        console.print(f"[red]error:[/] {err}")
+        console.print(f"[red]{_say('error', lang)}:[/] {err}", highlight=False)
         raise typer.Exit(2) from None
     _print_result(result, time.perf_counter() - start)
 
 
-_INCLUDE_PLANNED_HELP = (
-    "What-if: count planned and in-progress works as done (not cancelled ones); every "
-    "output says so."
-)
-
-
-@app.command()
+@app.command(help=_h("demo"))
 def demo(
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("kotaku_gis_output"),
-    year: Annotated[int | None, typer.Option(help="Count works done by this year.")] = None,
+    out: Annotated[Path, typer.Option(help=_h("out"))] = Path("kotaku_gis_output"),
+    year: Annotated[int | None, typer.Option(help=_h("year"))] = None,
     include_planned: Annotated[
-        bool, typer.Option("--include-planned", help=_INCLUDE_PLANNED_HELP)
+        bool, typer.Option("--include-planned", help=_h("include_planned"))
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_h("quiet"))] = False,
+    lang: Annotated[str, _lang()] = HELP_LANG,
 ) -> None:
     """Run the main job on the bundled NTB sample and write its outputs."""
     from . import datasets
 
     sample = datasets.get_path("ntb_sample")
-    _run(sample, sample, year=year, out=out, quiet=quiet, include_planned=include_planned)
+    _run(
+        sample, sample, year=year, out=out, quiet=quiet, include_planned=include_planned,
+        lang=check_lang(lang),
+    )  # fmt: skip
 
 
-@app.command()
+@app.command(help=_h("run"))
 def run(
-    units: Annotated[
-        str,
-        typer.Option(
-            help="Slum units file (GPKG, GeoJSON, SHP, ZIP, Parquet), or a PostGIS URL "
-            "postgresql://user@host:5432/db with --units-layer schema.table."
-        ),
-    ],
-    interventions: Annotated[str, typer.Option(help="Interventions file or PostGIS URL.")],
-    out: Annotated[
-        str,
-        typer.Option(
-            help="Output folder, or a PostGIS URL: the run's tables go into --schema there."
-        ),
-    ],
-    year: Annotated[int | None, typer.Option(help="Count works done by this year.")] = None,
-    units_layer: Annotated[
-        str | None, typer.Option(help="Layer of the units file, or table / SELECT query.")
-    ] = None,
-    interventions_layer: Annotated[
-        str | None, typer.Option(help="Layer of the interventions file.")
-    ] = None,
-    flood: Annotated[
-        Path | None, typer.Option(help="Flood-depth raster: sets criterion 4a before scoring.")
-    ] = None,
-    flood_threshold: Annotated[
-        float, typer.Option(help="Depth in metres that counts as inundated.")
-    ] = 0.3,
-    grid_m: Annotated[float, typer.Option(help="Privacy-grid cell in metres (0 to skip).")] = 100.0,
-    keep_going: Annotated[
-        bool,
-        typer.Option(
-            "--keep-going",
-            help="Go on when the units have errors or cannot all be assessed (they are kept, "
-            "counted as 'belum dinilai' and reported).",
-        ),
-    ] = False,
+    units: Annotated[str, typer.Option(help=_h("units"))],
+    interventions: Annotated[str, typer.Option(help=_h("interventions"))],
+    out: Annotated[str, typer.Option(help=_h("out_run"))],
+    year: Annotated[int | None, typer.Option(help=_h("year"))] = None,
+    units_layer: Annotated[str | None, typer.Option(help=_h("units_layer"))] = None,
+    interventions_layer: Annotated[str | None, typer.Option(help=_h("interventions_layer"))] = None,
+    flood: Annotated[Path | None, typer.Option(help=_h("flood"))] = None,
+    flood_threshold: Annotated[float, typer.Option(help=_h("flood_threshold"))] = 0.3,
+    grid_m: Annotated[float, typer.Option(help=_h("grid_m"))] = 100.0,
+    keep_going: Annotated[bool, typer.Option("--keep-going", help=_h("keep_going"))] = False,
     include_planned: Annotated[
-        bool, typer.Option("--include-planned", help=_INCLUDE_PLANNED_HELP)
+        bool, typer.Option("--include-planned", help=_h("include_planned"))
     ] = False,
-    schema: Annotated[
-        str, typer.Option(help="Schema for the tables when --out is a PostGIS URL.")
-    ] = "kotaku",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    schema: Annotated[str, typer.Option(help=_h("schema"))] = "kotaku",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_h("quiet"))] = False,
+    lang: Annotated[str, _lang()] = HELP_LANG,
 ) -> None:
     """Score units, overlay completed works and write remaining.gpkg, summaries and a map.
 
@@ -220,6 +267,7 @@ def run(
         year=year,
         out=out,
         quiet=quiet,
+        lang=check_lang(lang),
         units_layer=units_layer,
         works_layer=interventions_layer,
         flood=flood,
@@ -231,7 +279,7 @@ def run(
     )
 
 
-@app.command()
+@app.command(help=_h("plan"))
 def plan(
     units: Annotated[Path, typer.Option(help="Slum units file (baseline volumes).")],
     candidates: Annotated[Path, typer.Option(help="Candidate works with a cost column.")],
@@ -297,7 +345,7 @@ def plan(
     out_console.print(f"[dim]done in {time.perf_counter() - start:.1f} s[/]")
 
 
-@app.command()
+@app.command(help=_h("validate"))
 def validate(
     file: Annotated[str, typer.Argument(help="Layer to check (a file, or a PostGIS URL).")],
     what: Annotated[str, typer.Option(help="'units' or 'interventions'.")] = "units",
@@ -340,7 +388,7 @@ def validate(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@app.command(help=_h("reconcile"))
 def reconcile(
     baseline_ha: Annotated[float, typer.Argument(help="Baseline slum hectares.")],
     reduced_ha: Annotated[float, typer.Argument(help="Hectares reported as reduced.")],
