@@ -177,7 +177,15 @@ def _print_result(result, elapsed: float) -> None:
     if result.what_if:
         out_console.print(f"[bold yellow]{what_if}[/]")
     if result.database is not None:
-        out_console.print(str(result.database))
+        from .database import _show_ident
+
+        db = result.database
+        rows = ", ".join(f"{t} ({count_text(n, lang)})" for t, n in db.tables.items())
+        out_console.print(
+            _say("database", lang, run=db.run_id, schema=_show_ident(db.schema), url=db.url,
+                 rows=rows),
+            highlight=False,
+        )  # fmt: skip
     out_console.print(f"[dim]{_say('done', lang, seconds=elapsed)}[/]")
 
 

@@ -27,7 +27,8 @@ def test_demo_writes_every_output(demo_out):
     for name in ("remaining.gpkg", "summary_kelurahan.csv", "summary_kota.csv", "ledger.csv",
                  "map.html"):  # fmt: skip
         assert (out / name).stat().st_size > 0, name
-    assert "Reconciliation" in text and "balanced" in text
+    # In Indonesian by default: the reconciliation balances.
+    assert "Rekonsiliasi: seimbang" in " ".join(text.split())
 
 
 def test_demo_outputs_conserve_hectares(demo_out):

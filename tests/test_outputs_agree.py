@@ -365,3 +365,21 @@ def test_the_sample_kmz_says_its_units_were_not_recomputed(tmp_path):
     assert f"0.00 (not counting {expected_ha:,.2f} ha not recomputed)" in text
     assert f"{len(units)} unit(s) ({expected_ha:,.2f} ha) have no measured level" in text
     assert "Reconciliation (units not recomputed enter with their baseline level)" in text
+
+
+def test_the_readme_glossary_is_the_labels_glossary():
+    from pathlib import Path
+
+    from kotaku_gis.labels import glossary
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| ") and "`" in line]
+    table = {line.split("|")[3].strip(" `"): line for line in rows}
+    terms = glossary()
+    assert {"area_ha", "area_ha_geom", "slum_ha", "served_ha", "units_not_recomputed"} <= set(
+        terms["column"]
+    )
+    for row in terms.itertuples(index=False):
+        cells = [c.strip() for c in table[row.column].split("|")[1:-1]]
+        assert cells == [row.istilah, row.term, f"`{row.column}`", row.arti, row.meaning,
+                         row.unit]  # fmt: skip

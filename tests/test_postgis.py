@@ -561,7 +561,7 @@ def test_cli_run_into_the_database_masks_the_password(server, tmp_path):
         conn.execute("ALTER ROLE kotaku PASSWORD 'cli-Sandi-9876'")
     args = ["run", "--units", url, "--units-layer", "sumber.units", "--interventions", url,
             "--interventions-layer", "sumber.interventions", "--year", "2023", "-q"]  # fmt: skip
-    result = CliRunner().invoke(app, [*args, "--out", url, "--schema", "dari_cli"])
+    result = CliRunner().invoke(app, [*args, "--out", url, "--schema", "dari_cli", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "cli-Sandi" not in result.output
     assert "wrote run" in result.output and "postgresql://kotaku:***@127.0.0.1" in result.output
