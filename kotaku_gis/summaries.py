@@ -144,15 +144,15 @@ def summary_by(
                        .to_frame("total").T)  # fmt: skip
         totals = totals.join(served[["served_ha", "unserved_ha"]].sum().to_frame("total").T)
     out = out.reset_index() if cols else out.reset_index(drop=True)
-    if total is None:
-        return out
-    if cols:
+    if total is not None and cols:
         totals.insert(0, cols[0], total)
         for c in cols[1:]:
             totals.insert(cols.index(c), c, None)
         out = pd.concat([out, totals.reset_index(drop=True)], ignore_index=True)
+    # Counts stay whole numbers (a one-row table without groups is built from a transposed
+    # Series, which makes them floats).
     for c in out.columns:
-        if "units" in c.split("_"):
+        if "units" in str(c).split("_"):
             out[c] = out[c].astype(np.int64)
     return out
 

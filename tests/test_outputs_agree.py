@@ -365,6 +365,10 @@ def test_the_sample_kmz_says_its_units_were_not_recomputed(tmp_path):
     assert f"0.00 (not counting {expected_ha:,.2f} ha not recomputed)" in text
     assert f"{len(units)} unit(s) ({expected_ha:,.2f} ha) have no measured level" in text
     assert "Reconciliation (units not recomputed enter with their baseline level)" in text
+    # Without a kota column the one summary row keeps its counts whole.
+    summary = pd.read_csv(tmp_path / "summary_kota.csv", encoding="utf-8-sig")
+    assert summary["units_not_recomputed"].tolist() == [len(units)]
+    assert all(summary[c].dtype == np.int64 for c in summary.columns if c.startswith("units"))
 
 
 def test_the_readme_glossary_is_the_labels_glossary():
