@@ -33,6 +33,7 @@ from .reports import (
 )
 from .rulesets import RULESETS, Criterion, Ruleset, get_ruleset
 from .scoring import assess
+from .templates import write_templates
 from .validation import validate
 from .validation_report import ValidationReport
 from .workbook import join_r0, read_r0_workbook, write_r0_workbook
@@ -88,5 +89,6 @@ __all__ = [
     "write_postgis",
     "write_r0_workbook",
     "write_reports",
+    "write_templates",
     "zonal_stats",
 ]

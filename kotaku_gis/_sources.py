@@ -115,7 +115,7 @@ def _read_path(path: Path, layer: str | int | None, what: str, report: Validatio
         frame, sep = _read_csv(path)
         return Loaded(frame, name, report, comma_separated=sep == ",", untyped=sep != ",")
     if suffix in _EXCEL_SUFFIXES:
-        frame, file_names = _read_excel(path, report)
+        frame, file_names = _read_excel(path, report, what)
         return Loaded(frame, name, report, file_names=file_names, added=("sheet", "excel_row"))
     if suffix in _PARQUET_SUFFIXES:
         return Loaded(_read_parquet(path), name, report)
@@ -386,12 +386,15 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         ) from err
 
 
-def _read_excel(path: Path, report: ValidationReport) -> tuple[pd.DataFrame, dict[str, str]]:
+def _read_excel(
+    path: Path, report: ValidationReport, what: str = "units"
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """A baseline workbook, read as an R0 table (header row found below any title block,
-    Indonesian numbers, one sheet per kelurahan stacked)."""
+    Indonesian numbers, one sheet per kelurahan stacked); for interventions, a works table
+    read the same way."""
     from .workbook import read_workbook_table
 
-    table = read_workbook_table(path)
+    table = read_workbook_table(path, what="interventions" if what == "interventions" else "units")
     report.extend(table.attrs["report"])
     names = {col: text for col, text in table.attrs.get("r0_headers", {}).items()}
     for col, text in names.items():

@@ -58,6 +58,7 @@ __all__ = [
     "CONVENTIONS",
     "SHAPEFILE_FIELD_WIDTH",
     "Convention",
+    "column_guide",
     "column_table",
     "column_table_markdown",
     "conventions_for",
@@ -226,7 +227,8 @@ _PLAIN: tuple[Convention, ...] = (
     Convention("volume", "quantity built, in the kind's unit", "m, ha, items",
                ("vol", "volume_kegiatan", "volume_pekerjaan"), _W),
     Convention("radius_m", "service radius", "m",
-               ("radius", "radius_layanan", "jangkauan_m", "jangkauan_layanan"), _W),
+               ("radius", "Radius Layanan (m)", "radius_layanan", "jangkauan_m",
+                "jangkauan_layanan"), _W),
     Convention("criterion", "criterion code a table row reduces", "code",
                ("kriteria", "kode_kriteria"), _W, "text"),
     Convention("cost", "cost", "Rp",
@@ -869,3 +871,193 @@ def column_table_markdown(what: What = "units") -> str:
         cells = [f"`{row.convention}`", row.meaning, row.unit, row.names]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the guide, in two languages
+
+#: Indonesian meaning of each plain convention (the English is :attr:`Convention.meaning`).
+_MEANING_ID: Mapping[str, str] = MappingProxyType({
+    "unit_id": "kode unik RT atau kawasan",
+    "provinsi": "provinsi",
+    "kota": "kota atau kabupaten",
+    "kecamatan": "kecamatan",
+    "kelurahan": "kelurahan atau desa",
+    "kode_kecamatan": "kode Kemendagri kecamatan",
+    "kode_kelurahan": "kode Kemendagri kelurahan",
+    "rw": "RW (rukun warga)",
+    "rt": "RT (rukun tetangga)",
+    "nama_kawasan": "nama kawasan",
+    "unit_level": "jenis unit (rt atau kawasan)",
+    "area_ha": "luas terverifikasi",
+    "buildings": "jumlah bangunan",
+    "households": "jumlah kepala keluarga (KK)",
+    "penduduk": "jumlah penduduk (jiwa)",
+    "road_length_m": "panjang jalan lingkungan ideal",
+    "drain_length_m": "panjang drainase lingkungan ideal",
+    "legal_status": "status legalitas unit (legal / ilegal)",
+    "status_lahan": "status lahan jelas (bagian dari legalitas)",
+    "kesesuaian_rtrw": "pemanfaatan sesuai RTRW (bagian dari legalitas)",
+    "imb": "bangunan ber-IMB/PBG (bagian dari legalitas)",
+    "tipologi": "tipologi permukiman (di atas air, tepi air, dataran rendah, ...)",
+    "nilai_strategis": "nilai strategis lokasi (1/3/5)",
+    "kepadatan_penduduk": "kelas kepadatan penduduk (1/3/5)",
+    "potensi_sosial_ekonomi": "potensi sosial ekonomi (1/3/5)",
+    "pertimbangan_lain": "pertimbangan lain: kelas atau jumlah nilai",
+    "level": "tingkat kekumuhan yang diterbitkan (kumuh berat / sedang / ringan, tidak kumuh)",
+    "intervention_id": "kode unik kegiatan",
+    "kind": "jenis kegiatan (kategori atau kegiatan dalam katalog)",
+    "year": "tahun kegiatan selesai",
+    "status": "selesai atau belum (selesai, rencana, proses …)",
+    "volume": "volume terbangun, dalam satuan jenis kegiatan",
+    "radius_m": "radius layanan",
+    "criterion": "kode kriteria yang dikurangi baris tabel",
+    "cost": "biaya",
+    "sumber_dana": "sumber dana",
+})  # fmt: skip
+
+_FAMILY_MEANING_ID = {
+    "volume": "volume kriteria (kuantitas yang bermasalah), kode 1a … 7b dan 4d, 4e, 6c "
+    "dari aturan 2016",
+    "pct": "persentase kriteria, sebagaimana tertulis",
+    "score": "skor kriteria, sebagaimana tertulis",
+    "avg": "rata-rata persentase aspek, sebagaimana tertulis",
+}
+
+Need = Literal["required", "optional"]
+
+# Convention (or family row) → (need, when in English, when in Indonesian), per reader.
+_EVIDENCE = (
+    "optional",
+    "evidence used where a criterion's volume is missing",
+    "dipakai bila volume kriteria tidak ada",
+)
+_NEEDS: Mapping[str, Mapping[str, tuple[Need, str, str]]] = MappingProxyType({
+    "units": {
+        "unit_id": ("required", "generated from the kelurahan when absent, with a warning",
+                    "dibuat dari kelurahan bila tidak ada, dengan peringatan"),
+        "area_ha": ("optional", "measured from the polygon when blank; required in a table "
+                    "without geometry", "diukur dari poligon bila kosong; wajib pada tabel "
+                    "tanpa geometri"),
+        "buildings": ("required", "denominator of 1a, 1c, 7a, 7b", "penyebut 1a, 1c, 7a, 7b"),
+        "households": ("required", "denominator of 3a … 6b", "penyebut 3a … 6b"),
+        "road_length_m": ("required", "denominator of 2a, 2b", "penyebut 2a, 2b"),
+        "drain_length_m": ("required", "denominator of 4b, 4c", "penyebut 4b, 4c"),
+        "<code>": ("required", "one per criterion of the ruleset; or its pct_/score_, or a "
+                   "published level", "satu per kriteria; atau pct_/score_-nya, atau tingkat "
+                   "yang diterbitkan"),
+        "pct_<code>": _EVIDENCE,
+        "score_<code>": _EVIDENCE,
+        "avg_<aspect>": ("optional", "compared with the computed averages",
+                         "dibandingkan dengan rata-rata hasil hitungan"),
+        "level": ("optional", "kept as level_published and compared; the level of units "
+                  "without other evidence", "disimpan sebagai level_published dan "
+                  "dibandingkan; tingkat unit tanpa bukti lain"),
+    },
+    "interventions": {
+        "intervention_id": ("required", "row numbers are used when absent",
+                            "nomor baris dipakai bila tidak ada"),
+        "kind": ("required", "a category or an activity of the catalogue",
+                 "kategori atau kegiatan dalam katalog"),
+        "year": ("required", "works without a year count only when no year is asked for",
+                 "kegiatan tanpa tahun hanya dihitung bila tidak ada tahun yang diminta"),
+        "status": ("optional", "without it every work is taken as completed",
+                   "tanpa kolom ini semua kegiatan dianggap selesai"),
+        "volume": ("optional", "measured from the geometry when blank; required for table "
+                   "rows without geometry", "diukur dari geometri bila kosong; wajib untuk "
+                   "baris tanpa geometri"),
+        "radius_m": ("optional", "overrides the catalogue's service radius",
+                     "menggantikan radius layanan katalog"),
+        "unit_id": ("optional", "required for table rows without geometry",
+                    "wajib untuk baris tanpa geometri"),
+        "criterion": ("optional", "required for table rows without geometry",
+                      "wajib untuk baris tanpa geometri"),
+        "cost": ("optional", "needed for candidate works of kg.plan",
+                 "diperlukan untuk usulan kegiatan kg.plan"),
+    },
+})  # fmt: skip
+
+_FAMILY_OF_ROW = {"<code>": "volume", "pct_<code>": "pct", "score_<code>": "score",
+                  "avg_<aspect>": "avg"}  # fmt: skip
+
+
+def _meaning_id(name: str) -> str:
+    """The Indonesian meaning of a convention (or of a family row such as ``"<code>"``)."""
+    if name in _FAMILY_OF_ROW:
+        return _FAMILY_MEANING_ID[_FAMILY_OF_ROW[name]]
+    if name in _MEANING_ID:
+        return _MEANING_ID[name]
+    conv = CONVENTIONS[name]
+    if conv.family == "volume":
+        return f"volume kriteria {name}: {_criteria()[name][0].name_id.lower()}"
+    if conv.family in ("pct", "score"):
+        code = name.split("_", 1)[1]
+        word = "persentase" if conv.family == "pct" else "skor"
+        return f"{word} kriteria {code}, sebagaimana tertulis"
+    if conv.family == "avg":
+        name_id, _ = ASPECTS[name[len("avg_") :]]
+        return f"rata-rata persentase aspek: {name_id.lower()}"
+    return conv.meaning
+
+
+def _need(name: str, what: What) -> tuple[Need, str, str]:
+    needs = _NEEDS[what]
+    if name in needs:
+        return needs[name]
+    family = CONVENTIONS[name].family if name in CONVENTIONS else None
+    row = {v: k for k, v in _FAMILY_OF_ROW.items()}.get(family or "")
+    if row in needs:
+        return needs[row]
+    return ("optional", "", "")
+
+
+def column_guide(what: What = "units", *, compact: bool = True) -> pd.DataFrame:
+    """The columns a units or works layer should have: meaning in Indonesian and English,
+    unit, whether required, and the other names recognised for each.
+
+    :func:`column_table` with what a person filling in a layer needs besides:
+    ``kotaku-gis columns`` prints this table, and the templates of ``kotaku-gis template``
+    carry these columns.
+
+    Parameters
+    ----------
+    what : {"units", "interventions"}
+        Whose columns.
+    compact : bool, default True
+        One row per family of per-criterion and per-aspect columns, as in
+        :func:`column_table`; False lists every column.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``column``, ``need`` (``"required"`` or ``"optional"``), ``meaning_id``,
+        ``meaning_en``, ``unit``, ``when_id``, ``when_en`` (when the need applies, or what
+        stands in for a missing column; blank when nothing needs saying) and ``names`` (the
+        other recognised names, comma-separated). Required columns come first.
+
+    Examples
+    --------
+    >>> from kotaku_gis.columns import column_guide
+    >>> guide = column_guide("units").set_index("column")
+    >>> guide.loc["households", ["need", "meaning_id", "meaning_en", "unit"]].tolist()
+    ['required', 'jumlah kepala keluarga (KK)', 'number of households (KK)', 'households']
+    >>> column_guide("interventions").query("need == 'required'")["column"].tolist()
+    ['intervention_id', 'kind', 'year']
+    """
+    if what not in ("units", "interventions"):
+        raise InputError(f"what must be 'units' or 'interventions', not {what!r}.")
+    table = column_table(what, compact=compact)
+    needs = [_need(name, what) for name in table["convention"]]
+    out = pd.DataFrame(
+        {
+            "column": table["convention"],
+            "need": [n for n, _, _ in needs],
+            "meaning_id": [_meaning_id(name) for name in table["convention"]],
+            "meaning_en": table["meaning"],
+            "unit": table["unit"],
+            "when_id": [w for _, _, w in needs],
+            "when_en": [w for _, w, _ in needs],
+            "names": table["names"],
+        }
+    )
+    order = out["need"].map({"required": 0, "optional": 1})
+    return out.iloc[order.argsort(kind="stable")].reset_index(drop=True)

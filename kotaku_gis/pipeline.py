@@ -449,6 +449,7 @@ def _write_outputs(
     staging = Path(tempfile.mkdtemp(prefix=".kotaku-staging-", dir=out))
     try:
         notes = _write_all(result, staging, step, write_map, write_workbook)
+        write_csv(findings_table(result.reports, lang=result.lang), staging / VALIDATION_FILE)
         names = sorted(p.name for p in staging.iterdir() if p.is_file())
         _write_manifest(result, staging / MANIFEST, [*names, MANIFEST], notes)
         previous = _previous_outputs(out / MANIFEST)
@@ -593,3 +594,44 @@ def _workbook(result: JobResult, out: Path, files: dict[str, list[str]]) -> None
         summary=r.summary, audit_file=AUDIT_FILE, year=r.year, validation=r.reports,
         lang=r.lang, files=files, parameters=what_if if r.what_if else None,
     )  # fmt: skip
+
+
+#: Every entry of every report of a run (inputs, scoring, allocation, overlay), one per row.
+VALIDATION_FILE = "validation.csv"
+
+
+def findings_table(
+    reports: dict[str, ValidationReport | None], *, lang: Lang = "en"
+) -> pd.DataFrame:
+    """The entries of a run's reports in one table: ``validation.csv``.
+
+    Columns ``report`` (``units``, ``interventions``, ``scoring``, ``allocation``,
+    ``overlay``), ``source``, ``row`` (as text), ``column``, ``severity``, ``check``,
+    ``message`` (in ``lang``: :func:`kotaku_gis.labels.issue_text`) and ``repaired``; errors
+    first, then warnings, then notes, each in the order found.
+
+    Examples
+    --------
+    >>> from kotaku_gis.pipeline import findings_table
+    >>> from kotaku_gis import ValidationReport
+    >>> rep = ValidationReport(what="units", source="rt.gpkg")
+    >>> rep.add(3, "area_ha", "warning", "area_mismatch", "area_ha differs from the polygon")
+    >>> rep.add(None, "1a", "info", "column_mapped", "'K1A' read as '1a'")
+    >>> rep.add(5, "unit_id", "error", "duplicate_id", "unit_id 'A' appears twice")
+    >>> findings_table({"units": rep, "overlay": None})[["report", "row", "check"]].values.tolist()
+    [['units', '5', 'duplicate_id'], ['units', '3', 'area_mismatch'], ['units', <NA>, 'column_mapped']]
+    """  # noqa: E501
+    cols = ["report", "source", "row", "column", "severity", "check", "message", "repaired"]
+    rows = [
+        (name, report.source, None if i.row is None else str(i.row), i.column, i.severity,
+         i.check, i.text(lang), i.repaired)
+        for name, report in reports.items()
+        if report is not None
+        for i in report
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    for col in cols[:-1]:
+        out[col] = out[col].astype("string")
+    out["repaired"] = out["repaired"].astype(bool)
+    rank = out["severity"].map({"error": 0, "warning": 1, "info": 2}).to_numpy()
+    return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)

@@ -47,7 +47,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ._numbers import _number
-from .columns import CONVENTIONS, match_name, name_key, r0_aliases
+from .columns import CONVENTIONS, conventions_for, match_name, name_key, r0_aliases
 from .errors import InputError
 from .excel import frame_to_sheet, sheet_names, writing
 from .io import read_units
@@ -94,6 +94,9 @@ _COUNT_UNIT = {"penduduk": "people"} | {
     c.code: c.unit for rs in RULESETS.values() for c in rs.criteria if c.code in _COUNT
 }
 _TEXT = frozenset({"provinsi", "kota", "kecamatan", "kelurahan", "rw", "rt", "nama_kawasan"})
+# Columns of a works table (read by :func:`kotaku_gis.read_interventions`).
+_WORKS_NUMERIC = frozenset({"year", "volume", "radius_m", "cost"})
+_WORKS_TEXT = frozenset({"intervention_id", "kind", "status", "criterion", "sumber_dana"})
 #: Columns the reader adds: where each row came from.
 _ORIGIN = ("sheet", "excel_row")
 _TOTAL_RE = re.compile(r"^\s*(jumlah|total|sub\s*total|rekap)", re.IGNORECASE)
@@ -233,11 +236,13 @@ def _read_sheet(
     headers_seen: dict[str, str],
     formulas: Callable[[str], Any],
     need_id: bool = True,
+    id_col: str = "unit_id",
 ) -> pd.DataFrame | None:
     """One sheet as a table; ``formulas(sheet)`` gives the sheet read with its formulas.
 
     Without ``need_id`` a sheet whose header has no unit id column is read too (every row
-    but total rows), for readers that make the ids themselves.
+    but total rows), for readers that make the ids themselves. ``id_col`` is the column
+    whose blank cells mark rows that are not read (``"intervention_id"`` in a works table).
     """
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
     found = _find_header(rows, extra, max_header_rows)
@@ -264,7 +269,7 @@ def _read_sheet(
     names = _column_names(columns, texts, f"{sheet}!{h + 1}", sheet, report, headers_seen)
     if any(c is None for row in rows[bottom + 1 :] for c in row):
         _report_unsaved_formulas(formulas(sheet), rows, bottom, names, sheet, report)
-    id_pos = columns.index("unit_id") if "unit_id" in columns else None
+    id_pos = columns.index(id_col) if id_col in columns else None
     data: dict[str, list[Any]] = {n: [] for n in names if n is not None}
     excel_rows: list[int] = []
     for i in range(bottom + 1, len(rows)):
@@ -289,10 +294,10 @@ def _read_sheet(
         no_id = id_pos is not None and (id_pos >= len(row) or _blank(row[id_pos]))
         if no_id or is_total:
             report.add(
-                label, "unit_id", "info" if is_total else "warning", "row_without_id",
+                label, id_col, "info" if is_total else "warning", "row_without_id",
                 f"sheet {sheet!r} row {i + 1}: "
-                + ("a total row; not read as a unit" if is_total else
-                   "data but no unit id; not read. Fill in the id to include the row"),
+                + ("a total row; not read" if is_total else
+                   f"data but no {id_col}; not read. Fill in the id to include the row"),
             )  # fmt: skip
             continue
         excel_rows.append(i + 1)
@@ -386,9 +391,9 @@ def _typed(
 
     ``letter`` is the column's Excel letter, to name the cells in the report.
     """
-    if col == "unit_id" or col in _TEXT:
+    if col == "unit_id" or col in _TEXT or col in _WORKS_TEXT:
         return pd.array([id_text(v) for v in values], dtype="string")
-    if col not in _NUMERIC:
+    if col not in _NUMERIC and col not in _WORKS_NUMERIC:
         return _infer(values)
     count = col in _COUNT
     parsed = [_number(v, count=count) for v in values]
@@ -504,11 +509,17 @@ def read_r0_workbook(
     return table
 
 
-def read_workbook_table(source: str | os.PathLike) -> pd.DataFrame:
+def read_workbook_table(
+    source: str | os.PathLike, *, what: Literal["units", "interventions"] = "units"
+) -> pd.DataFrame:
     """A baseline workbook as one table, for :func:`kotaku_gis.read_units`.
 
     As :func:`read_r0_workbook`, but a sheet without a unit id column is read too (the units
-    reader makes ids from the columns it is told, or generates them).
+    reader makes ids from the columns it is told, or generates them). With
+    ``what="interventions"`` the sheets are works tables, for
+    :func:`kotaku_gis.read_interventions`: the header row is found by the works' names
+    ("ID Kegiatan", "Jenis Kegiatan", "Tahun" …) and rows without an ``intervention_id``
+    are listed in the report, not read.
 
     Examples
     --------
@@ -520,7 +531,21 @@ def read_workbook_table(source: str | os.PathLike) -> pd.DataFrame:
     >>> read_workbook_table(path)[["kelurahan", "rt", "households"]].values.tolist()
     [['Bintaro', '1', 40.0]]
     """
+    if what == "interventions":
+        return _read_workbook(
+            source, sheets=None, headers=_works_headers(), max_header_rows=30, need_id=False,
+            id_col="intervention_id", what=what,
+        )  # fmt: skip
     return _read_workbook(source, sheets=None, headers=None, max_header_rows=30, need_id=False)
+
+
+def _works_headers() -> dict[str, str]:
+    """Every recognised name of a works column, for finding a works table's header row."""
+    return {
+        name: conv.name
+        for conv in conventions_for("interventions").values()
+        for name in conv.spellings
+    }
 
 
 def _read_workbook(
@@ -530,6 +555,8 @@ def _read_workbook(
     headers: Mapping[str, str] | None,
     max_header_rows: int,
     need_id: bool,
+    id_col: str = "unit_id",
+    what: str = "units",
 ) -> pd.DataFrame:
     path = Path(source)
     if not path.exists():
@@ -562,6 +589,7 @@ def _read_workbook(
             frame = _read_sheet(
                 wb[sheet], sheet, extra=headers, max_header_rows=max_header_rows,
                 report=report, headers_seen=headers_seen, formulas=formulas, need_id=need_id,
+                id_col=id_col,
             )  # fmt: skip
             if frame is not None:
                 frames.append(frame)
@@ -571,15 +599,15 @@ def _read_workbook(
             book.close()
     if not frames:
         found = "; ".join(i.message for i in report.issues) or "all sheets are empty"
-        raise InputError(f"{path}: no sheet could be read as a table of units. {found}")
+        raise InputError(f"{path}: no sheet could be read as a table of {what}. {found}")
     table = pd.concat(frames, ignore_index=True)
     table = table[_column_order(table.columns)]
     for col in table.columns:
         # A column that some sheets lack is blank there; infer its type over all sheets.
         if table[col].dtype == object:
             table[col] = _infer(table[col].tolist()).set_axis(table.index)
-    if "unit_id" in table.columns:
-        _report_duplicates(table, report)
+    if id_col in table.columns:
+        _report_duplicates(table, report, id_col)
     table.attrs["report"] = report
     table.attrs["r0_headers"] = headers_seen
     return table
@@ -605,13 +633,15 @@ def _sheet_rows(table: pd.DataFrame, mask: np.ndarray) -> list[str]:
     return [f"{s}!{r}" for s, r in zip(sub["sheet"], sub["excel_row"], strict=True)]
 
 
-def _report_duplicates(table: pd.DataFrame, report: ValidationReport) -> None:
-    dup = table["unit_id"].duplicated(keep=False).to_numpy(dtype=bool)
+def _report_duplicates(
+    table: pd.DataFrame, report: ValidationReport, id_col: str = "unit_id"
+) -> None:
+    dup = table[id_col].duplicated(keep=False).to_numpy(dtype=bool)
     if dup.any():
         report.add_rows(
-            _sheet_rows(table, dup), "unit_id", "error", "duplicate_id",
-            [f"unit_id {u!r} appears on more than one row of the workbook; make it unique"
-             for u in table.loc[dup, "unit_id"]],
+            _sheet_rows(table, dup), id_col, "error", "duplicate_id",
+            [f"{id_col} {u!r} appears on more than one row of the workbook; make it unique"
+             for u in table.loc[dup, id_col]],
         )  # fmt: skip
 
 

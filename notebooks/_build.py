@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = Path(__file__).resolve().parent
 
 SETUP = """\
+%matplotlib inline
 import warnings
 
 import pandas as pd
@@ -26,6 +27,23 @@ import kotaku_gis as kg
 
 pd.set_option("display.max_columns", 40)
 pd.set_option("display.precision", 2)"""
+
+# Notebooks that write files write them into a fresh temporary folder, never beside the
+# notebook: running them leaves the repository as it was.
+SETUP_OUT = """\
+%matplotlib inline
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import kotaku_gis as kg
+
+pd.set_option("display.max_columns", 40)
+pd.set_option("display.precision", 2)
+out = Path(tempfile.mkdtemp(prefix="kotaku_gis_"))  # every file this notebook writes goes here
+print("files go to", out)"""
 
 NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "01_city_baseline.ipynb": [
@@ -39,7 +57,7 @@ measure their hectares, score them under Permen PUPR 14/2018 and summarise the s
 per level. The data are the bundled NTB sample (`kg.datasets`); with your own files, pass
 their paths instead.""",
         ),
-        ("code", SETUP),
+        ("code", SETUP_OUT),
         ("md", "## Read and validate\n\nThe reader repairs what it can and reports the rest."),
         (
             "code",
@@ -110,8 +128,8 @@ assessed[score_cols].mean().sort_values(ascending=False).round(2)""",
             "code",
             """\
 m = kg.map_units(assessed, title="Kota Mataram: baseline")
-kg.save_map(m, "baseline_mataram.html")
-fig = kg.plot_levels(assessed, path="baseline_mataram.png")
+kg.save_map(m, out / "baseline_mataram.html")
+fig = kg.plot_levels(assessed, path=out / "baseline_mataram.png")
 m""",
         ),
     ],
@@ -124,7 +142,7 @@ m""",
 Each completed work serves the area within its service radius (catalogue defaults, or the
 measured `radius_m`). Overlaps are counted once; what is left of each unit is unserved.""",
         ),
-        ("code", SETUP),
+        ("code", SETUP_OUT),
         (
             "code",
             """\
@@ -169,7 +187,7 @@ per_kelurahan.assign(share_unserved=per_kelurahan["remaining_ha"] / per_keluraha
 assessed = kg.assess(mataram)
 m = kg.map_units(assessed, interventions=works[works["completed"]], remaining=rem,
                  title="Kota Mataram: unserved parts after 2023")
-kg.save_map(m, "unserved_mataram.html")
+kg.save_map(m, out / "unserved_mataram.html")
 m""",
         ),
     ],
@@ -183,7 +201,7 @@ Works are allocated to the criteria they fix (`kg.allocate`, the audit trail), t
 re-scored after the works of each year (`kg.progress`), and reported figures are checked with
 `kg.reconcile` so that an unexplained gap is shown, not accepted.""",
         ),
-        ("code", SETUP),
+        ("code", SETUP_OUT),
         (
             "code",
             """\
@@ -257,8 +275,8 @@ check.to_frame()[lambda t: ~t["balanced"]]""",
             """\
 base = kg.assess(units)
 after = kg.assess(units, reductions=reductions, year=2023)
-fig = kg.plot_ledger(ledger, path="ledger_ntb.png")
-path = kg.write_excel_report("laporan_ntb.xlsx", baseline=base, after=after,
+fig = kg.plot_ledger(ledger, path=out / "ledger_ntb.png")
+path = kg.write_excel_report(out / "laporan_ntb.xlsx", baseline=base, after=after,
                              interventions=works, reductions=reductions, ledger=ledger,
                              year=2023)
 fig""",
@@ -273,7 +291,7 @@ fig""",
 Zonal statistics weight each cell by the exact share of it inside the unit. The inundated
 hectares (flood depth at or above a threshold) are the volume of criterion 4a.""",
         ),
-        ("code", SETUP),
+        ("code", SETUP_OUT),
         (
             "code",
             """\
@@ -329,7 +347,7 @@ hectares and the dominant level instead, and conserves the hectares exactly.""",
 grid = kg.grid_summary(after, cell_m=100)
 print(f"{len(grid)} cells, {grid['slum_ha'].sum():.2f} slum ha on the grid; "
       f"{kg.summarize(after)['slum_ha'].iloc[0]:.2f} slum ha in the units")
-kg.write_grid_tiff(grid, "slum_grid_mataram.tif")
+kg.write_grid_tiff(grid, out / "slum_grid_mataram.tif")
 grid.nlargest(5, "slum_ha")[["slum_ha", "level", "units"]]""",
         ),
     ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -27,8 +29,7 @@ def test_demo_writes_every_output(demo_out):
     for name in ("remaining.gpkg", "summary_kelurahan.csv", "summary_kota.csv", "ledger.csv",
                  "map.html"):  # fmt: skip
         assert (out / name).stat().st_size > 0, name
-    # In Indonesian by default: the reconciliation balances.
-    assert "Rekonsiliasi: seimbang" in " ".join(text.split())
+    assert "Reconciliation: balanced" in " ".join(text.split())
 
 
 def test_demo_outputs_conserve_hectares(demo_out):
@@ -49,6 +50,48 @@ def test_demo_outputs_conserve_hectares(demo_out):
     assert kota["area_ha"].sum() == pytest.approx(kg.datasets.load_units()["area_ha"].sum())
     units = kg.datasets.load_units()
     assert len(remaining) == len(units)  # one row per unit, none lost
+
+
+def test_console_shows_findings_by_check_and_the_full_list_in_validation_csv(demo_out):
+    out, text = demo_out
+    lines = text.splitlines()
+    # The year used, when none was given, is said.
+    assert "Year 2023: the latest year among the works (choose another with --year)." in lines
+    # Each warning counted by check, with its first rows; the sample's two units whose
+    # verified area differs from the polygon by more than 5 %, and six works outside units.
+    assert "    warning area_mismatch ×2" in lines
+    first = lines.index("    warning area_mismatch ×2") + 1
+    assert lines[first].startswith("      row 269 [area_ha]: verified area_ha 1.31 differs")
+    assert lines[first + 1].startswith("      row 300 [area_ha]: verified area_ha 2.39 differs")
+    assert "    warning outside_units ×6" in lines
+    shown = lines.index("    warning outside_units ×6")
+    assert [line[:10] for line in lines[shown + 1 : shown + 5]] == ["      row "] * 3 + [
+        "      … an"
+    ]
+    assert "      … and 3 more" in lines
+    full = pd.read_csv(out / "validation.csv", encoding="utf-8-sig", dtype={"row": str})
+    assert f"The full list, notes too: {out / 'validation.csv'}" in lines
+    counts = full.groupby(["report", "severity"]).size().to_dict()
+    assert counts[("units", "warning")] == 2 and counts[("overlay", "warning")] == 6
+    assert full.query("check == 'area_mismatch'")["row"].tolist() == ["269", "300"]
+    # Every entry of every report is in the file, warnings before notes.
+    summaries = {
+        line.split(":")[0].strip().split(" ")[0]: line
+        for line in lines
+        if re.match(r"  \w+( \(.*\))?: \d+ error", line)
+    }
+    assert set(summaries) == {"units", "interventions", "scoring", "allocation", "overlay"}
+    for name, line in summaries.items():
+        numbers = [int(n) for n in re.findall(r"(\d+) (?:error|warning|note)", line)]
+        assert sum(numbers) == int((full["report"] == name).sum()), line
+    assert full["severity"].map({"error": 0, "warning": 1, "info": 2}).is_monotonic_increasing
+
+
+def test_long_output_paths_are_printed_whole(demo_out):
+    out, text = demo_out
+    name = "map_levels_kabupaten_lombok_tengah.png"
+    assert len(f"wrote {out / name}") > 80
+    assert f"wrote {out / name}" in text.splitlines()
 
 
 def test_running_twice_into_the_same_folder_is_safe(demo_out):

@@ -1,18 +1,21 @@
-"""The example notebooks run from top to bottom on the bundled sample, without network.
+"""The example notebooks run from top to bottom on the bundled sample, without network, and
+leave the repository as it was.
 
-Each notebook runs in a fresh kernel (ipykernel of this interpreter) in a temporary folder,
-so the files it writes land there; the repository is put on the kernel's PYTHONPATH so that
-the package need not be installed.
+Each notebook runs once per session in a fresh kernel (ipykernel of this interpreter) from the
+``notebooks/`` folder, as a planner would run it (tests/notebook_runs.py); the files it writes
+must go to a temporary folder, so ``git status`` is the same before and after. The repository
+is put on the kernel's PYTHONPATH so that the package need not be installed.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import os
+import re
 from pathlib import Path
 
 import pytest
+from notebook_runs import errors, git_status
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -56,34 +59,49 @@ def test_committed_without_outputs(name: str) -> None:
             assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
-@pytest.mark.parametrize("name", sorted(NEEDS))
-def test_notebook_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _skip_reason(name: str) -> str | None:
     missing = [m for m in NEEDS[name] if importlib.util.find_spec(m) is None]
     if missing:
-        pytest.skip(f"{name} needs {missing}, which do not exist yet")
+        return f"{name} needs {missing}, which do not exist yet"
     import kotaku_gis as kg
 
     absent = [d for d in DATASETS.get(name, ()) if d not in kg.datasets.available]
     if absent:
-        pytest.skip(f"{name} needs the sample datasets {absent}, not yet in kg.datasets")
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    )
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = nbclient.NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    # jupyter_client starts the "python3" kernel with this interpreter (sys.executable).
-    client.execute()
-    errors = [
-        out
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for out in cell.get("outputs", [])
-        if out.get("output_type") == "error"
-    ]
-    assert not errors
+        return f"{name} needs the sample datasets {absent}, not yet in kg.datasets"
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS))
+def test_notebook_runs(name: str, notebook_runs) -> None:
+    reason = _skip_reason(name)
+    if reason:
+        pytest.skip(reason)
+    nb = notebook_runs.run(name)
+    assert not errors(nb)
+
+
+def test_files_go_to_a_temporary_folder_not_beside_the_notebook() -> None:
+    for name in NEEDS:
+        source = "\n".join(
+            "".join(c["source"])
+            for c in json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        )
+        writes = re.findall(r"(?:save_map|write_\w+|plot_\w+|\.write)\(([^)]*)\)", source)
+        for args in writes:
+            # Every file a notebook writes is named under ``out``, a tempfile.mkdtemp folder.
+            paths = re.findall(r"[\"'][^\"']+\.(?:html|png|xlsx|tif|gpkg|csv)[\"']", args)
+            assert not paths or "out /" in args, (name, args)
+        if writes:
+            assert "tempfile.mkdtemp(" in source, name
+
+
+def test_running_them_leaves_the_repository_clean(notebook_runs) -> None:
+    before = notebook_runs.status_before
+    if before is None:
+        pytest.skip("not a git checkout (or no git): cannot compare git status")
+    ran = [name for name in sorted(NEEDS) if _skip_reason(name) is None]
+    for name in ran:
+        notebook_runs.run(name)
+    assert ran
+    assert git_status() == before, "running the notebooks changed the repository"

@@ -33,7 +33,7 @@ import shapely
 from typer.testing import CliRunner
 
 import kotaku_gis as kg
-from kotaku_gis.cli import app
+from kotaku_gis.cli import TEXTS, app
 from kotaku_gis.labels import label_table
 from kotaku_gis.pipeline import run_job
 
@@ -202,22 +202,27 @@ def test_every_output_tells_the_same_figures(runs):
 # ---------------------------------------------------------------- one language per reader
 
 
+def _label_pairs() -> list[tuple[str, str]]:
+    """(Indonesian, English) of every text: the labels table and the command's texts."""
+    pairs = [pair for group in label_table().values() for pair in group.values()]
+    return pairs + [(TEXTS["id"][key], TEXTS["en"][key]) for key in TEXTS["en"]]
+
+
 def _foreign_texts(lang: str) -> list[str]:
     """Texts of the other language's label table that are not also in ``lang``'s: whole
     labels, and the fixed parts of templates ({values} cut out), long enough to be phrases."""
     own = 0 if lang == "id" else 1
-    table = label_table()
-    mine = {pair[own] for group in table.values() for pair in group.values()}
+    pairs = _label_pairs()
+    mine = {pair[own] for pair in pairs}
     out: set[str] = set()
-    for group in table.values():
-        for pair in group.values():
-            other = pair[1 - own]
-            if other == pair[own] or other in mine:
-                continue
-            for part in re.split(r"\{[^}]*\}", other):
-                part = part.strip(" :;,.()'\"—-")
-                if len(part) >= 12 and " " in part and not any(part in m for m in mine):
-                    out.add(part)
+    for pair in pairs:
+        other = pair[1 - own]
+        if other == pair[own] or other in mine:
+            continue
+        for part in re.split(r"\{[^}]*\}", other):
+            part = part.strip(" :;,.()'\"—-")
+            if len(part) >= 12 and " " in part and not any(part in m for m in mine):
+                out.add(part)
     return sorted(out)
 
 
@@ -274,6 +279,17 @@ def test_a_run_speaks_one_language(runs, lang):
     assert {"kota", "area_ha", "slum_ha", "slum_ha_after", "served_ha"} <= set(kota.columns)
     dictionary = pd.read_csv(run["dir"] / "data_dictionary.csv", encoding="utf-8-sig")
     assert dictionary.filter(regex="_id$|_en$").shape[1] >= 2  # meanings in both languages
+
+
+def test_the_command_speaks_indonesian_unless_told():
+    env = {k: v for k, v in os.environ.items() if k != "KOTAKU_GIS_LANG"}
+    helped = subprocess.run(
+        [sys.executable, "-m", "kotaku_gis.cli", "run", "--help"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    flat = " ".join(helped.stdout.split())
+    assert "Menilai unit, menumpangkan pekerjaan" in flat
+    assert "Bahasa yang dibaca orang" in flat and "[default: id]" in flat
 
 
 def test_a_language_the_command_does_not_speak_is_refused(tmp_path):
