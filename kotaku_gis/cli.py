@@ -693,6 +693,16 @@ def _wrote(paths: Any, lang: Lang | None = None) -> None:
 # ---------------------------------------------------------------- findings
 
 
+def _report_names() -> dict[str, str]:
+    from .labels import label_table
+
+    return {key: pair[0] for key, pair in label_table()["report"].items()}
+
+
+#: The reports' names in Indonesian ("units" → "Unit").
+_REPORT_NAMES = _report_names()
+
+
 def print_findings(
     reports: Mapping[str, Any],
     *,
@@ -735,6 +745,8 @@ def print_findings(
             if issue.severity != "info":
                 by_check.setdefault((issue.severity, issue.check), []).append(issue)
         where = f" ({report.source})" if report.source else ""
+        if lang == "id" and name in _REPORT_NAMES:  # English keeps the report's own key
+            name = _REPORT_NAMES[name]
         out_console.print(
             f"  [bold]{escape(name + where)}[/]: {_t('findings_counts', lang, **counts)}"
         )
