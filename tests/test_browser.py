@@ -161,7 +161,7 @@ def page_result(tmp_path_factory):
         page.wait_for_selector(".kg-popup", timeout=5_000)
         result["popup_text"] = page.inner_text(".kg-popup")
         page.mouse.move(5, 790)
-        page.click(".leaflet-control-layers label:has-text('Sisa luas kumuh')")
+        page.click(".leaflet-control-layers label:has-text('Belum terlayani (% luas unit)')")
         result["legend_after_switch"] = page.inner_text(".kg-legend")
         page.click(".leaflet-control-layers label:has-text('Tingkat kekumuhan')")
         result["screenshot"] = shots / "map_offline.png"
@@ -190,7 +190,7 @@ def test_layers_and_layer_control_are_there(page_result):
     controls = page_result["controls"]
     for name in (
         "Tingkat kekumuhan",
-        "Sisa luas kumuh (% luas unit)",
+        "Belum terlayani (% luas unit)",
         "Aspek: Kondisi bangunan gedung",
         "Kriteria 1a: Ketidakteraturan bangunan",
         "Bagian belum terlayani",

@@ -168,7 +168,7 @@ def test_units_missing_from_after_are_not_assessed(units):
 
 def test_remaining_share_classes(units, remaining):
     m = kg.map_units(units, remaining=remaining)
-    view = _views(m)["Sisa luas kumuh (% luas unit)"]
+    view = _views(m)["Belum terlayani (% luas unit)"]
     shares = _payload(m)["cols"]["share"]
     assert shares == [25.0, 100.0, 0.0, 85.0]
     assert [_fill(view, s) for s in shares] == ["#a6d96a", "#d7191c", "#1a9641", "#d7191c"]
@@ -255,7 +255,7 @@ def test_layer_control_legend_and_canvas_in_the_page(units, remaining, works):
 
 def test_english_labels(units, remaining):
     m = kg.map_units(units, remaining=remaining, lang="en")
-    assert list(_views(m))[:2] == ["Slum level", "Remaining slum (% of unit area)"]
+    assert list(_views(m))[:2] == ["Slum level", "Unserved (% of unit area)"]
     assert _views(m)["Slum level"]["labels"][0] == "severe slum"
     legend = next(c for c in m._children.values() if isinstance(c, Legend)).html
     assert "Unserved parts" in legend and "Legend" in legend
