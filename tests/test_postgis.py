@@ -502,7 +502,9 @@ def test_write_postgis_tables_keys_indexes_and_figures(server, url, file_run):
         assert abs(ha - base.at[uid, "area_ha_geom"]) <= 1e-9
         # PostGIS's spheroid area (edges along great circles) agrees within 1e-5 of the unit
         assert abs(st_ha - ha) <= 1e-5 * ha
-    remaining = dict(_query(server, "SELECT unit_id, remaining_ha FROM hasil.remaining"))
+    # The remaining table speaks the hectare vocabulary: the geometry's unserved hectares
+    # are unserved_ha_geom (remaining_area's remaining_ha).
+    remaining = dict(_query(server, "SELECT unit_id, unserved_ha_geom FROM hasil.remaining"))
     expected = file_run.remaining.set_index("unit_id")["remaining_ha"]
     assert max(abs(remaining[u] - expected[u]) for u in expected.index) <= 1e-9
     ledger = _query(server, "SELECT year, baseline_ha, slum_ha FROM hasil.ledger ORDER BY year")
