@@ -11,11 +11,15 @@ and their outputs are cached in ``docs/_build/.jupyter_cache`` (``nb_execution_m
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
+# The site is in English: so is the command's help it shows (the command speaks Indonesian
+# unless KOTAKU_GIS_LANG says otherwise).
+os.environ.setdefault("KOTAKU_GIS_LANG", "en")
 
 import kotaku_gis  # noqa: E402
 

@@ -10,7 +10,7 @@ from .area import area_ha
 from .errors import InputError
 from .schema import id_strings
 
-__all__ = ["align_rows", "has_geometry", "numbers", "unit_hectares"]
+__all__ = ["align_rows", "group_keys", "has_geometry", "numbers", "unit_hectares"]
 
 
 def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -101,3 +101,65 @@ def align_rows(frame: pd.DataFrame, to: pd.DataFrame, *, name: str, other: str) 
         missing = to["unit_id"][pos < 0].tolist()[:10]
         raise InputError(f"units {missing} of {other} are not in {name}.")
     return frame.iloc[pos].set_axis(to.index)
+
+
+def _kawasan_names(frame: pd.DataFrame) -> pd.Series:
+    """Each unit's kawasan name where it is a kawasan (``unit_level`` "kawasan", or a
+    ``nama_kawasan``): the name, else its ``unit_id``; ``<NA>`` for other units."""
+    index = frame.index
+    name = pd.Series(pd.NA, index=index, dtype="string")
+    if "nama_kawasan" in frame.columns:
+        name = frame["nama_kawasan"].astype("string").str.strip().replace("", pd.NA)
+    is_kawasan = name.notna()
+    if "unit_level" in frame.columns:
+        level = frame["unit_level"].astype("string").str.strip().str.lower()
+        is_kawasan |= (level == "kawasan").fillna(False)
+    if "unit_id" in frame.columns:
+        name = name.fillna(id_strings(frame["unit_id"]))
+    return name.where(is_kawasan.to_numpy(dtype=bool))
+
+
+def group_keys(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+    """The values of the group columns with every blank labelled, so that no group is blank.
+
+    A blank ``kelurahan`` of a kawasan (a unit with ``unit_level`` "kawasan" or a
+    ``nama_kawasan``, as the kawasan of a kabupaten that are not in one kelurahan) is
+    "Kawasan <nama_kawasan, else unit_id>" (the name alone when it starts with "Kawasan");
+    any other blank text is "(tanpa <column>)".
+    Columns of numbers are kept as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis._frames import group_keys
+    >>> units = pd.DataFrame({"unit_id": ["A", "K1"], "kelurahan": ["Dara", None],
+    ...     "kecamatan": [None, "Woha"], "unit_level": ["rt", "kawasan"]})
+    >>> keys = group_keys(units, ["kecamatan", "kelurahan"])
+    >>> keys["kecamatan"].tolist(), keys["kelurahan"].tolist()
+    (['(tanpa kecamatan)', 'Woha'], ['Dara', 'Kawasan K1'])
+    """
+    from .labels import word
+
+    out: dict[str, np.ndarray] = {}
+    for col in columns:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+            values.dtype
+        ):
+            out[col] = values.to_numpy()
+            continue
+        text = values.astype("string").str.strip()
+        blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
+        if blank.any():
+            label = pd.Series(word("blank_group").format(column=col), index=frame.index,
+                              dtype="string")  # fmt: skip
+            if col == "kelurahan":
+                kawasan = _kawasan_names(frame)
+                named = kawasan.notna().to_numpy(dtype=bool)
+                label[named] = [
+                    n if n.lower().startswith("kawasan") else word("kawasan").format(name=n)
+                    for n in kawasan[named]
+                ]
+            text = text.where(~blank, label)
+        out[col] = text.to_numpy(dtype=object)
+    return out

@@ -1,13 +1,15 @@
 """The ``kotaku-gis`` command: the main job on files, or on the bundled sample.
 
 Every text the command shows a person (help, examples, headings, messages) is in
-:data:`TEXTS`, looked up with :func:`text`, so that the command can speak another language by
-adding a table beside it.
+:data:`TEXTS`, in Indonesian and English, looked up with :func:`text`. The language is
+``--lang id|en`` (``run`` and ``demo``), else the environment variable ``KOTAKU_GIS_LANG``
+(default ``id``), which ``--help`` and the other commands follow.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,6 +22,7 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from .errors import InputError
+from .labels import LANGUAGES, Lang, check_lang, count_text, format_text, header, level_text
 from .schema import LEVELS, after_column, ha_column
 
 # ---------------------------------------------------------------- texts
@@ -86,10 +89,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "opt_flood": "Flood-depth raster (GeoTIFF): sets criterion 4a before scoring.",
         "opt_flood_threshold": "Depth in metres that counts as inundated.",
         "opt_grid_m": "Privacy-grid cell in metres (0: no grid).",
-        "opt_keep_going": (
-            "Go on when the units have errors or cannot all be assessed (they are kept, "
-            "counted as 'belum dinilai' and reported)."
-        ),
         "opt_include_planned": (
             "What-if: count planned and in-progress works as done (not cancelled ones); "
             "every output says so."
@@ -224,25 +223,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "col_value": "value",
         "head_units": "units",
         "head_interventions": "interventions",
-        "head_units_belum_dinilai": "units not assessed (belum dinilai)",
-        "head_ha_belum_dinilai": "area not assessed ha",
-        "head_baseline_slum_ha": "baseline slum ha",
-        "head_slum_ha_after": "slum ha after works ({year})",
-        "head_reduced_ha": "reduced ha",
-        "head_area_ha": "unit area ha",
-        "head_covered_ha": "served by works ha",
-        "head_remaining_ha": "unserved (remaining) ha",
         "ledger_title": "Ledger (slum hectares by year)",
         "levels_title": "Hectares per level, before and after works",
         "col_level": "level",
         "col_before_ha": "before ha",
         "col_after_ha": "after ha",
-        "not_assessed_row": "belum dinilai (not assessed)",
-        "unassessed_note": (
-            "{n:,} of {total:,} units ({ha:,.2f} ha) could not be assessed (belum dinilai): "
-            "they are in no slum figure above; the scoring report in run.json names what "
-            "they lack."
-        ),
         "reconciliation_assessed": "Reconciliation of the assessed units only: {rec}",
         "reconciliation": "Reconciliation: {rec}",
         "findings_title": (
@@ -280,24 +265,344 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "validate_title": "{source} ({what}): {summary}",
         "repaired": " (repaired)",
-    }
+        "opt_lang": "Language of what people read (Excel, console, run.json): id or en.",
+        "head_units_not_recomputed": "units not recomputed after works",
+        "head_ha_not_recomputed": "area not recomputed after works (ha)",
+        "head_served_ha": "served area (ha)",
+        "head_unserved_ha": "unserved area (ha)",
+        "head_baseline_slum_ha": "baseline slum area (ha)",
+        "head_slum_ha_after": "remaining slum area {year} (ha)",
+        "head_reduced_ha": "slum area reduced (ha)",
+        "head_area_ha": "unit area (ha)",
+        "head_ha_belum_dinilai": "area not assessed (ha)",
+        "head_units_belum_dinilai": "units not assessed",
+        "reduced_partial": "{reduced} (not counting {ha} ha not recomputed)",
+        "not_assessed_row": "not assessed",
+        "reconciliation_measured": (
+            "Reconciliation (units not recomputed enter with their baseline level): {rec}"
+        ),
+        "rec_line_balanced": (
+            "balanced: baseline {baseline} ha − reduced {reduced} ha = {expected} ha; reported "
+            "remaining {remaining} ha; gap {gap} ha (tolerance {tolerance} ha)"
+        ),
+        "rec_line_not_balanced": (
+            "NOT balanced: baseline {baseline} ha − reduced {reduced} ha = {expected} ha; reported "
+            "remaining {remaining} ha; {gap} ha unexplained (tolerance {tolerance} ha)"
+        ),
+        "database": "wrote run {run} into schema {schema} of {url}: {rows}",
+        "unassessed_note": (
+            "{n:,} of {total:,} units ({ha:,.2f} ha) could not be assessed: they are in no slum "
+            "figure above; the scoring report in run.json names what they lack."
+        ),
+        "opt_keep_going": (
+            "Go on when the units have errors or cannot all be assessed (they are kept, counted "
+            "as not assessed and reported)."
+        ),
+    },
+    "id": {
+        "app_help": (
+            "Luas kumuh, skor dan sisa luas untuk perencana KOTAKU. Bahasa: --lang id|en pada run "
+            "dan demo, atau variabel lingkungan KOTAKU_GIS_LANG (juga untuk bantuan ini)."
+        ),
+        "app_epilog": (
+            "\b\nLangkah pertama:\n"
+            "  kotaku-gis demo                      seluruh proses pada contoh NTB bawaan\n"
+            "  kotaku-gis columns                   kolom yang dibutuhkan berkas Anda\n"
+            "  kotaku-gis template my_data/         berkas kosong untuk diisi (GPKG dan Excel)\n"
+            "  kotaku-gis validate rt.gpkg          periksa berkas sebelum menjalankan\n"
+            "  kotaku-gis run --units rt.gpkg --interventions works.gpkg --out hasil/\n"
+            "Setiap perintah memiliki --help sendiri."
+        ),
+        "demo_short": "Seluruh proses pada contoh NTB bawaan.",
+        "run_short": "Seluruh proses pada berkas Anda: skor, sisa luas, peta.",
+        "plan_short": "Pekerjaan yang membebaskan luas kumuh terbanyak dalam anggaran.",
+        "validate_short": "Memeriksa berkas unit atau kegiatan.",
+        "reconcile_short": "Memeriksa neraca yang dilaporkan (awal - pengurangan).",
+        "columns_short": "Kolom yang dibutuhkan berkas unit dan kegiatan.",
+        "template_short": "Berkas unit dan kegiatan kosong untuk diisi.",
+        "demo_help": "Menjalankan proses utama pada contoh NTB bawaan dan menulis keluarannya.",
+        "demo_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis demo\n"
+            "  kotaku-gis demo --out hasil_demo --year 2022\n"
+            "  kotaku-gis demo --lang en               keluaran dalam bahasa Inggris\n"
+            "  kotaku-gis demo --include-planned      what-if: pekerjaan rencana dihitung selesai"
+        ),
+        "run_help": (
+            "Menilai unit, menumpangkan pekerjaan yang selesai, dan menulis remaining.gpkg, "
+            "ringkasan, peta dan laporan.\n\nDengan --out postgresql://… tabel yang sama masuk ke "
+            "satu skema PostGIS, dalam satu transaksi. Kolom yang dibutuhkan berkas: "
+            "kotaku-gis columns."
+        ),
+        "run_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis run --units rt.gpkg --interventions works.gpkg --out hasil/\n"
+            "  kotaku-gis run --units rt.gpkg --interventions works.gpkg --out hasil/ "
+            "--year 2022\n"
+            "  kotaku-gis run --units r0.xlsx --interventions kegiatan.xlsx --out hasil/\n"
+            "  kotaku-gis run ... --flood flood_depth.tif --flood-threshold 0.3\n"
+            "  kotaku-gis run ... --keep-going        lanjut melewati kesalahan unit, dilaporkan\n"
+            "  kotaku-gis run ... --include-planned   what-if: pekerjaan rencana dihitung selesai\n"
+            "  kotaku-gis run ... --lang en           keluaran dalam bahasa Inggris\n"
+            "  kotaku-gis run --units postgresql://planner@db/kumuh --units-layer kotaku.rt "
+            "--interventions postgresql://planner@db/kumuh --interventions-layer "
+            "kotaku.kegiatan --out postgresql://planner@db/kumuh"
+        ),
+        "opt_units": (
+            "Unit kumuh: GeoPackage, GeoJSON, Shapefile (.shp atau .zip), KML/KMZ, GeoParquet, "
+            "CSV atau Excel; atau URL PostGIS postgresql://user@host:5432/db dengan --units-layer."
+        ),
+        "opt_interventions": (
+            "Kegiatan (pekerjaan): berkas seperti pada --units, atau URL PostGIS."
+        ),
+        "opt_out": "Folder keluaran, atau URL PostGIS: tabel hasil masuk ke --schema di sana.",
+        "opt_out_demo": "Folder keluaran.",
+        "opt_year": "Hitung pekerjaan yang selesai sampai tahun ini.",
+        "year_default": "tahun terakhir di antara pekerjaan",
+        "opt_units_layer": "Layer berkas unit, atau tabel / kueri SELECT di PostGIS.",
+        "opt_interventions_layer": "Layer berkas kegiatan, atau tabel di PostGIS.",
+        "opt_flood": "Raster kedalaman banjir (GeoTIFF): menetapkan kriteria 4a sebelum penilaian.",
+        "opt_flood_threshold": "Kedalaman dalam meter yang dihitung tergenang.",
+        "opt_grid_m": "Ukuran sel grid privasi dalam meter (0: tanpa grid).",
+        "opt_keep_going": (
+            "Lanjutkan bila unit memiliki kesalahan atau tidak semuanya dapat dinilai (unit "
+            "tetap disimpan, dihitung sebagai 'belum dinilai' dan dilaporkan)."
+        ),
+        "opt_include_planned": (
+            "What-if: pekerjaan rencana dan yang sedang berjalan dihitung selesai (bukan yang "
+            "dibatalkan); setiap keluaran menyebutnya."
+        ),
+        "opt_schema": "Skema tabel bila --out adalah URL PostGIS.",
+        "opt_quiet": "Tanpa tampilan kemajuan.",
+        "opt_lang": "Bahasa yang dibaca orang (Excel, konsol, run.json): id atau en.",
+        "plan_help": (
+            "Memilih calon pekerjaan yang membebaskan luas kumuh terbanyak dalam batas "
+            "anggaran.\n\nMenulis plan.xlsx, plan.csv, plan_reductions.csv (jejak audit), "
+            "plan_map.html dan plan.json."
+        ),
+        "plan_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis plan --units rt.gpkg --candidates usulan.gpkg --budget 2e9 "
+            "--out rencana/\n"
+            "  kotaku-gis plan --units rt.gpkg --candidates usulan.gpkg --budget 2e9 "
+            "--works works.gpkg --year 2023 --alternatives alternatif --out rencana/"
+        ),
+        "opt_plan_units": "Berkas unit kumuh (volume kondisi awal).",
+        "opt_candidates": "Calon pekerjaan dengan kolom biaya.",
+        "opt_budget": "Anggaran tersedia, dalam mata uang biaya.",
+        "opt_plan_out": "Folder keluaran.",
+        "opt_works": "Pekerjaan yang sudah dibangun (diterapkan lebih dulu).",
+        "opt_plan_year": "Hitung pekerjaan yang selesai sampai tahun ini.",
+        "opt_objective": "slum_ha, weighted_ha atau score.",
+        "opt_time_limit": "Detik yang boleh dipakai pemecah.",
+        "opt_gap": "Selisih relatif untuk berhenti (0: optimum terbukti).",
+        "opt_cost_column": "Kolom biaya.",
+        "opt_alternatives": (
+            "Kolom yang menamai kelompok alternatif (paling banyak satu per kelompok)."
+        ),
+        "opt_layer_units": "Layer berkas unit.",
+        "opt_layer_candidates": "Layer berkas calon pekerjaan.",
+        "opt_layer_works": "Layer berkas kegiatan.",
+        "validate_help": "Mencetak setiap masalah yang ditemukan dalam berkas unit atau kegiatan.",
+        "validate_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis validate rt.gpkg\n"
+            "  kotaku-gis validate kegiatan.xlsx --what interventions\n"
+            "  kotaku-gis validate rt.zip --id-column KODE_RT\n"
+            "Kode keluar: 0 tanpa kesalahan, 1 dengan kesalahan, 2 bila berkas tidak terbaca."
+        ),
+        "arg_validate_file": "Layer yang diperiksa (berkas, atau URL PostGIS).",
+        "opt_what": "'units' atau 'interventions'.",
+        "opt_layer": "Layer berkas berlapis banyak.",
+        "opt_id_column": "Kolom identitas unit, sesuai nama di berkas.",
+        "what_invalid": "--what harus 'units' atau 'interventions'",
+        "rows_read": "{rows} baris dibaca; {summary}",
+        "reconcile_help": (
+            "Memeriksa neraca yang dilaporkan: sisa harus sama dengan awal dikurangi "
+            "pengurangan.\n\nKeluar dengan kode 1 bila angkanya tidak seimbang, dengan selisih "
+            "yang tidak terjelaskan."
+        ),
+        "reconcile_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis reconcile 575.47 108.38 467.09     seimbang\n"
+            "  kotaku-gis reconcile 575.47 108.38 361.5      selisih -105.59 ha: keluar 1"
+        ),
+        "arg_baseline_ha": "Luas kumuh awal (ha).",
+        "arg_reduced_ha": "Luas yang dilaporkan berkurang (ha).",
+        "arg_remaining_ha": "Luas yang dilaporkan tersisa (ha).",
+        "opt_tolerance_ha": "Selisih yang diterima sebagai pembulatan, dalam hektar.",
+        "columns_help": (
+            "Mencetak kolom yang dibutuhkan layer unit atau kegiatan: nama, arti (Indonesia dan "
+            "Inggris), satuan, wajib atau pilihan, dan nama lain yang dikenali."
+        ),
+        "columns_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis columns                    unit dan kegiatan\n"
+            "  kotaku-gis columns units --full       setiap kolom kriteria dicantumkan\n"
+            "  kotaku-gis columns interventions"
+        ),
+        "arg_columns_what": "'units', 'interventions' atau 'all'.",
+        "opt_full": (
+            "Cantumkan setiap kolom per kriteria dan per aspek, bukan satu baris per kelompok."
+        ),
+        "columns_what_invalid": "WHAT harus 'units', 'interventions' atau 'all', bukan {what!r}",
+        "columns_title_units": (
+            "UNIT KUMUH / UNITS: satu baris per RT atau kawasan; poligon dalam CRS apa pun, atau "
+            "tabel tanpa geometri (dinilai, tidak ditumpangkan)"
+        ),
+        "columns_title_interventions": (
+            "KEGIATAN / WORKS (--interventions): satu baris per pekerjaan; titik, garis atau "
+            "poligon, atau baris tabel yang menyebut unit_id dan kriteria"
+        ),
+        "columns_need_required": "WAJIB / REQUIRED",
+        "columns_need_optional": "pilihan / optional",
+        "columns_also": "juga dibaca",
+        "columns_footer": (
+            "Sel kosong berarti 'tidak diketahui', tidak pernah 0. Nama dicocokkan tanpa melihat "
+            "huruf besar, spasi dan tanda baca; nama Shapefile yang terpotong 10 karakter juga "
+            "dikenali. Berkas kosong untuk diisi: kotaku-gis template OUT."
+        ),
+        "template_help": (
+            "Menulis templat unit dan kegiatan kosong untuk diisi: units.gpkg dan "
+            "interventions.gpkg (EPSG:4326, kolom bertipe) serta units.xlsx dan "
+            "interventions.xlsx (judul kolom berbahasa Indonesia, catatan pada setiap judul)."
+        ),
+        "template_epilog": (
+            "\b\nContoh:\n"
+            "  kotaku-gis template data_kota/\n"
+            "  kotaku-gis template data_kota/ --ruleset permen-02-2016    19 kriteria\n"
+            "  kotaku-gis template data_kota/ --format xlsx\n"
+            "Lalu: kotaku-gis run --units data_kota/units.gpkg "
+            "--interventions data_kota/interventions.gpkg --out hasil/"
+        ),
+        "arg_template_out": "Folder tujuan templat (dibuat bila belum ada).",
+        "opt_ruleset": "Peraturan yang kriterianya menjadi kolom templat unit.",
+        "opt_format": "gpkg, xlsx, atau both (keduanya).",
+        "template_format_invalid": "--format harus gpkg, xlsx atau both, bukan {value!r}",
+        "template_next": (
+            "Isi satu baris per unit dan per pekerjaan (sel kosong berarti tidak diketahui, "
+            "bukan 0), lalu:\n"
+            "  kotaku-gis validate {units}\n"
+            "  kotaku-gis run --units {units} --interventions {works} --out hasil/\n"
+            "Kolom dan artinya: kotaku-gis columns"
+        ),
+        "flag_value": (
+            "{flag} adalah saklar: tulis {flag} saja untuk menyalakannya dan hilangkan untuk "
+            "mematikannya (bukan {flag} {value})."
+        ),
+        "error": "kesalahan",
+        "wrote": "ditulis: {path}",
+        "done_in": "selesai dalam {seconds:.1f} detik",
+        "year_chosen": (
+            "Tahun {year}: tahun terakhir di antara pekerjaan (pilih tahun lain dengan --year)."
+        ),
+        "title_done": "KOTAKU: pekerjaan selesai sampai {year}",
+        "title_what_if": "KOTAKU what-if: pekerjaan selesai atau direncanakan sampai {year}",
+        "col_figure": "angka",
+        "col_value": "nilai",
+        "head_units": "jumlah unit",
+        "head_interventions": "jumlah kegiatan",
+        "head_units_belum_dinilai": "unit belum dinilai",
+        "head_ha_belum_dinilai": "luas belum dinilai (ha)",
+        "head_units_not_recomputed": "unit tidak dihitung ulang sesudah penanganan",
+        "head_ha_not_recomputed": "luas tidak dihitung ulang sesudah penanganan (ha)",
+        "head_baseline_slum_ha": "luas kumuh awal (ha)",
+        "head_slum_ha_after": "sisa luas kumuh {year} (ha)",
+        "head_reduced_ha": "pengurangan luas kumuh (ha)",
+        "head_area_ha": "luas unit (ha)",
+        "head_served_ha": "luas terlayani (ha)",
+        "head_unserved_ha": "luas belum terlayani (ha)",
+        "reduced_partial": "{reduced} (tanpa {ha} ha yang tidak dihitung ulang)",
+        "ledger_title": "Neraca luas kumuh per tahun",
+        "levels_title": "Luas per tingkat kumuh, sebelum dan sesudah penanganan",
+        "col_level": "tingkat",
+        "col_before_ha": "sebelum (ha)",
+        "col_after_ha": "sesudah (ha)",
+        "not_assessed_row": "belum dinilai",
+        "unassessed_note": (
+            "{n:,} dari {total:,} unit ({ha:,.2f} ha) belum dapat dinilai (belum dinilai): tidak "
+            "termasuk dalam angka luas kumuh di atas; laporan penilaian di run.json menyebut apa "
+            "yang kurang."
+        ),
+        "reconciliation_assessed": "Rekonsiliasi unit yang dinilai saja: {rec}",
+        "reconciliation": "Rekonsiliasi: {rec}",
+        "reconciliation_measured": (
+            "Rekonsiliasi (unit yang tidak dihitung ulang masuk dengan tingkat awalnya): {rec}"
+        ),
+        "rec_line_balanced": (
+            "seimbang: luas kumuh awal {baseline} ha − pengurangan {reduced} ha = {expected} ha; "
+            "sisa tercatat {remaining} ha; selisih {gap} ha (toleransi {tolerance} ha)"
+        ),
+        "rec_line_not_balanced": (
+            "TIDAK seimbang: luas kumuh awal {baseline} ha − pengurangan {reduced} ha = {expected} "
+            "ha; sisa tercatat {remaining} ha; selisih {gap} ha tidak terjelaskan (toleransi "
+            "{tolerance} ha)"
+        ),
+        "database": "run {run} ditulis ke skema {schema} di {url}: {rows}",
+        "findings_title": (
+            "Temuan pada masukan dan proses (kesalahan dan peringatan per pemeriksaan, {first} "
+            "pertama masing-masing):"
+        ),
+        "findings_counts": "{error:,} kesalahan, {warning:,} peringatan, {info:,} catatan",
+        "findings_full": "Daftar lengkap, termasuk catatan: {path}",
+        "findings_full_nofile": "Daftar lengkap setiap berkas: kotaku-gis validate FILE",
+        "findings_more": "… dan {n:,} lainnya",
+        "severity_error": "kesalahan",
+        "severity_warning": "peringatan",
+        "row_label": "baris {row}",
+        "plan_title": "Rencana ({status}, selisih terbukti {gap:.2%})",
+        "plan_chosen": "pekerjaan terpilih",
+        "plan_cost": "biaya",
+        "plan_cost_value": "{cost:,.0f} dari {budget:,.0f}",
+        "plan_before": "luas kumuh sebelum (ha)",
+        "plan_after": "luas kumuh sesudah (ha)",
+        "plan_freed": "luas kumuh terbebaskan (ha)",
+        "plan_greedy": "cara rakus: luas kumuh terbebaskan (ha)",
+        "rec_title": "Rekonsiliasi",
+        "rec_ha": "ha",
+        "rec_baseline": "awal",
+        "rec_reduced": "pengurangan",
+        "rec_expected": "sisa seharusnya (awal - pengurangan)",
+        "rec_reported": "sisa dilaporkan",
+        "rec_gap": "selisih (dilaporkan - seharusnya)",
+        "rec_balanced": "seimbang dalam toleransi",
+        "rec_not_balanced": (
+            "TIDAK seimbang: {gap:,.2f} ha tidak terjelaskan; temukan pekerjaan atau unit di "
+            "baliknya sebelum melapor."
+        ),
+        "validate_title": "{source} ({what}): {summary}",
+        "repaired": " (diperbaiki)",
+    },
 }
 
-#: The language of the texts shown.
-LANG = "en"
+#: The environment variable naming the command's language ("id" or "en").
+LANG_VARIABLE = "KOTAKU_GIS_LANG"
 
 
-def text(key: str, **values: Any) -> str:
-    """The text ``key`` in :data:`LANG`, with ``values`` filled in.
+def _default_lang() -> Lang:
+    value = os.environ.get(LANG_VARIABLE, "id").strip().lower()
+    return value if value in LANGUAGES else "id"  # type: ignore[return-value]
+
+
+#: The language of the help and of the commands without ``--lang`` (read at start).
+LANG: Lang = _default_lang()
+
+
+def text(key: str, lang: Lang | None = None, **values: Any) -> str:
+    """The text ``key`` in ``lang`` (default :data:`LANG`), with ``values`` filled in and
+    numbers written as ``lang`` writes them.
 
     Examples
     --------
     >>> from kotaku_gis.cli import text
-    >>> text("wrote", path="hasil/map.html")
+    >>> text("wrote", "en", path="hasil/map.html")
     'wrote hasil/map.html'
+    >>> text("findings_more", "id", n=1234)
+    '… dan 1.234 lainnya'
     """
-    template = TEXTS[LANG][key]
-    return template.format(**values) if values else template
+    lang = lang or LANG
+    template = TEXTS[lang][key]
+    return format_text(template, lang, **values) if values else template
 
 
 _t = text
@@ -361,8 +666,8 @@ def _command(name: str) -> Any:
     )
 
 
-def _error(err: Exception) -> typer.Exit:
-    console.print(f"[red]{_t('error')}:[/] {escape(str(err))}")
+def _error(err: Exception, lang: Lang | None = None) -> typer.Exit:
+    console.print(f"[red]{_t('error', lang)}:[/] {escape(str(err))}")
     return typer.Exit(2)
 
 
@@ -380,21 +685,36 @@ def _stepper(quiet: bool):
     return step
 
 
-def _wrote(paths: Any) -> None:
+def _wrote(paths: Any, lang: Lang | None = None) -> None:
     for path in paths:
-        out_console.print(_t("wrote", path=path), markup=False, highlight=False)
+        out_console.print(_t("wrote", lang, path=path), markup=False, highlight=False)
 
 
 # ---------------------------------------------------------------- findings
 
 
+def _report_names() -> dict[str, str]:
+    from .labels import label_table
+
+    return {key: pair[0] for key, pair in label_table()["report"].items()}
+
+
+#: The reports' names in Indonesian ("units" → "Unit").
+_REPORT_NAMES = _report_names()
+
+
 def print_findings(
-    reports: Mapping[str, Any], *, full_list: str | Path | None = None, first: int = 3
+    reports: Mapping[str, Any],
+    *,
+    full_list: str | Path | None = None,
+    first: int = 3,
+    lang: Lang | None = None,
 ) -> None:
     """Print each report's count of errors, warnings and notes, and its errors and warnings
     counted by check with the first ``first`` rows of each.
 
-    ``full_list`` names the file that holds every entry.
+    ``full_list`` names the file that holds every entry; ``lang`` is the language of the
+    lines and messages (default :data:`LANG`).
 
     Examples
     --------
@@ -404,7 +724,7 @@ def print_findings(
     >>> for row in (4, 9, 12, 30):
     ...     rep.add(row, "area_ha", "warning", "area_mismatch", "area_ha differs by 7 %")
     >>> rep.add(None, "1a", "info", "column_mapped", "'K1A' read as '1a'")
-    >>> print_findings({"units": rep}, full_list="hasil/validation.csv", first=2)
+    >>> print_findings({"units": rep}, full_list="hasil/validation.csv", first=2, lang="en")
     Findings in the inputs and the run (errors and warnings by check, the first 2 of each):
       units (rt.gpkg): 0 error(s), 4 warning(s), 1 note(s)
         warning area_mismatch ×4
@@ -413,7 +733,8 @@ def print_findings(
           … and 2 more
     The full list, notes too: hasil/validation.csv
     """
-    out_console.print(f"[bold]{_t('findings_title', first=first)}[/]")
+    lang = lang or LANG
+    out_console.print(f"[bold]{_t('findings_title', lang, first=first)}[/]")
     for name, report in reports.items():
         if report is None:
             continue
@@ -424,101 +745,146 @@ def print_findings(
             if issue.severity != "info":
                 by_check.setdefault((issue.severity, issue.check), []).append(issue)
         where = f" ({report.source})" if report.source else ""
-        out_console.print(f"  [bold]{escape(name + where)}[/]: {_t('findings_counts', **counts)}")
+        if lang == "id" and name in _REPORT_NAMES:  # English keeps the report's own key
+            name = _REPORT_NAMES[name]
+        out_console.print(
+            f"  [bold]{escape(name + where)}[/]: {_t('findings_counts', lang, **counts)}"
+        )
         for (severity, check), issues in sorted(
             by_check.items(), key=lambda kv: (kv[0][0] != "error", -len(kv[1]), kv[0][1])
         ):
             colour = "red" if severity == "error" else "yellow"
-            label = _t(f"severity_{severity}")
+            label = _t(f"severity_{severity}", lang)
             out_console.print(f"    [{colour}]{label}[/] {check} ×{len(issues):,}")
             for issue in issues[:first]:
-                parts = [_t("row_label", row=issue.row)] if issue.row is not None else []
+                parts = [_t("row_label", lang, row=issue.row)] if issue.row is not None else []
                 if issue.column:
                     parts.append(f"[{issue.column}]")
                 lead = " ".join(parts)
-                line = f"      {lead}: {issue.message}" if lead else f"      {issue.message}"
+                message = issue.text(lang)
+                line = f"      {lead}: {message}" if lead else f"      {message}"
                 out_console.print(line, markup=False, highlight=False)
             if len(issues) > first:
-                out_console.print(f"      {_t('findings_more', n=len(issues) - first)}")
+                out_console.print(f"      {_t('findings_more', lang, n=len(issues) - first)}")
     if full_list is not None:
-        out_console.print(_t("findings_full", path=full_list), markup=False, highlight=False)
+        out_console.print(_t("findings_full", lang, path=full_list), markup=False, highlight=False)
 
 
 # ---------------------------------------------------------------- run and demo
 
 
-def _print_result(result, elapsed: float, *, year_given: bool) -> None:
-    from .pipeline import VALIDATION_FILE, WHAT_IF_NOTE
+def _ha(value: float, lang: Lang) -> str:
+    return format_text("{v:,.2f}", lang, v=float(value))
 
+
+def _reconciliation_text(rec: Any, lang: Lang) -> str:
+    values = {k: _ha(getattr(rec, f"{k}_ha"), lang)
+              for k in ("baseline", "reduced", "expected", "remaining", "gap")}  # fmt: skip
+    values["tolerance"] = _ha(rec.tolerance_ha, lang)
+    return _t("rec_line_balanced" if rec.balanced else "rec_line_not_balanced", lang, **values)
+
+
+def _print_result(result, elapsed: float, *, year_given: bool) -> None:
+    from .labels import phrase
+    from .pipeline import VALIDATION_FILE
+
+    lang: Lang = result.lang
     head = result.headline()
-    title = _t("title_done", year=result.year)
+    what_if = escape(phrase("run", "what_if", lang))
+    title = _t("title_done", lang, year=result.year)
     if result.what_if:
-        out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
-        title = _t("title_what_if", year=result.year)
+        out_console.print(f"[bold yellow]{what_if}[/]")
+        title = _t("title_what_if", lang, year=result.year)
     if not year_given:
-        out_console.print(_t("year_chosen", year=result.year))
+        out_console.print(_t("year_chosen", lang, year=result.year))
     table = Table(title=title, show_header=True)
-    table.add_column(_t("col_figure"))
-    table.add_column(_t("col_value"), justify="right")
+    table.add_column(_t("col_figure", lang))
+    table.add_column(_t("col_value", lang), justify="right")
+    unmeasured = head["units_not_recomputed"]
     for key in (
         "units", "interventions", "units_belum_dinilai", "ha_belum_dinilai",
-        "baseline_slum_ha", "slum_ha_after", "reduced_ha", "area_ha", "covered_ha",
-        "remaining_ha",
+        "units_not_recomputed", "ha_not_recomputed", "baseline_slum_ha", "slum_ha_after",
+        "reduced_ha", "area_ha", "served_ha", "unserved_ha",
     ):  # fmt: skip
         value = head[key]
-        label = _t(f"head_{key}", year=result.year)
-        table.add_row(label, f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+        shown = _ha(value, lang) if isinstance(value, float) else count_text(value, lang)
+        if key == "reduced_ha" and unmeasured:
+            # Zero is a measurement: units not recomputed have no measured reduction.
+            shown = _t("reduced_partial", lang, reduced=shown,
+                       ha=_ha(head["ha_not_recomputed"], lang))  # fmt: skip
+        style = "bold yellow" if key.endswith("not_recomputed") and unmeasured else None
+        table.add_row(_t(f"head_{key}", lang, year=result.year), shown, style=style)
     out_console.print(table)
-    ledger = Table(title=_t("ledger_title"))
-    for col in ("year", "baseline_ha", "slum_ha", "reduced_ha", "units_left", "units_entered"):
-        ledger.add_column(col, justify="right")
+    ledger = Table(title=_t("ledger_title", lang))
+    money = ("baseline_ha", "slum_ha", "reduced_ha")
+    for col in ("year", *money, "units_left", "units_entered"):
+        ledger.add_column(header(col, lang), justify="right")
     for _, row in result.ledger.iterrows():
         ledger.add_row(
             str(int(row["year"])),
-            f"{row['baseline_ha']:,.2f}",
-            f"{row['slum_ha']:,.2f}",
-            f"{row['reduced_ha']:,.2f}",
-            str(int(row["units_left"])),
-            str(int(row["units_entered"])),
+            *[_ha(row[c], lang) for c in money],
+            count_text(row["units_left"], lang),
+            count_text(row["units_entered"], lang),
         )
     out_console.print(ledger)
-    levels = Table(title=_t("levels_title"))
-    levels.add_column(_t("col_level"))
-    levels.add_column(_t("col_before_ha"), justify="right")
-    levels.add_column(_t("col_after_ha"), justify="right")
+    levels = Table(title=_t("levels_title", lang))
+    levels.add_column(_t("col_level", lang))
+    levels.add_column(_t("col_before_ha", lang), justify="right")
+    levels.add_column(_t("col_after_ha", lang), justify="right")
     total = result.summary.sum(numeric_only=True)
-    shown = [(lvl, lvl) for lvl in LEVELS]
+    shown_levels = [(level_text(lvl, lang), lvl) for lvl in LEVELS]
     if head["units_belum_dinilai"]:
-        shown.append((_t("not_assessed_row"), "not assessed"))
-    for label, lvl in shown:
+        shown_levels.append((_t("not_assessed_row", lang), "not assessed"))
+    for label, lvl in shown_levels:
         ha = ha_column(lvl)
-        levels.add_row(label, f"{total[ha]:,.2f}", f"{total[after_column(ha)]:,.2f}")
+        levels.add_row(label, _ha(total[ha], lang), _ha(total[after_column(ha)], lang))
     out_console.print(levels)
-    rec = escape(str(result.reconciliation))
+    rec = escape(_reconciliation_text(result.reconciliation, lang))
+    rec_key = "reconciliation"
     if head["units_belum_dinilai"]:
         # A balanced ledger says nothing about units that were never scored.
         note = _t(
             "unassessed_note",
+            lang,
             n=head["units_belum_dinilai"],
             total=head["units"],
             ha=head["ha_belum_dinilai"],
         )
         out_console.print(f"[yellow]{escape(note)}[/]")
-        out_console.print(_t("reconciliation_assessed", rec=rec))
-    else:
-        out_console.print(_t("reconciliation", rec=rec))
+        rec_key = "reconciliation_assessed"
+    unmeasured_note = result.not_recomputed_note()
+    if unmeasured_note:
+        # Nor about units whose level after works could not be recomputed.
+        out_console.print(f"[bold yellow]{escape(unmeasured_note)}[/]")
+        rec_key = "reconciliation_measured"
+    out_console.print(_t(rec_key, lang, rec=rec))
     full = next((p for p in result.outputs if Path(p).name == VALIDATION_FILE), None)
-    print_findings(result.reports, full_list=full)
-    _wrote(result.outputs)
+    print_findings(result.reports, full_list=full, lang=lang)
+    _wrote(result.outputs, lang)
     if result.what_if:
-        out_console.print(f"[bold yellow]{WHAT_IF_NOTE}[/]")
+        out_console.print(f"[bold yellow]{what_if}[/]")
     if result.database is not None:
-        out_console.print(str(result.database), markup=False, highlight=False)
-    out_console.print(f"[dim]{_t('done_in', seconds=elapsed)}[/]")
+        from .database import _show_ident
+
+        db = result.database
+        rows = ", ".join(f"{t} ({count_text(n, lang)})" for t, n in db.tables.items())
+        line = _t("database", lang, run=db.run_id, schema=_show_ident(db.schema), url=db.url,
+                  rows=rows)  # fmt: skip
+        out_console.print(line, markup=False, highlight=False)
+    out_console.print(f"[dim]{_t('done_in', lang, seconds=elapsed)}[/]")
 
 
 def _run(
-    units, interventions, *, year, out, quiet, units_layer=None, works_layer=None, **options
+    units,
+    interventions,
+    *,
+    year,
+    out,
+    quiet,
+    lang: Lang,
+    units_layer=None,
+    works_layer=None,
+    **options,
 ) -> None:
     from .pipeline import run_job
 
@@ -536,10 +902,11 @@ def _run(
                 units_layer=units_layer,
                 interventions_layer=works_layer,
                 step=_stepper(quiet),
+                lang=lang,
                 **options,
             )
     except InputError as err:
-        raise _error(err) from None
+        raise _error(err, lang) from None
     _print_result(result, time.perf_counter() - start, year_given=year is not None)
 
 
@@ -550,17 +917,31 @@ _IncludePlanned = Annotated[bool, typer.Option("--include-planned", help=_t("opt
 _Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_t("opt_quiet"))]
 
 
+def _check_lang(value: str) -> str:
+    try:
+        return check_lang(value)
+    except InputError as err:
+        raise typer.BadParameter(str(err)) from None
+
+
+_LangOption = Annotated[str, typer.Option("--lang", help=_t("opt_lang"), callback=_check_lang)]
+
+
 @_command("demo")
 def demo(
     out: Annotated[Path, typer.Option(help=_t("opt_out_demo"))] = Path("kotaku_gis_output"),
     year: _YearOption = None,
     include_planned: _IncludePlanned = False,
     quiet: _Quiet = False,
+    lang: _LangOption = LANG,
 ) -> None:
     from . import datasets
 
     sample = datasets.get_path("ntb_sample")
-    _run(sample, sample, year=year, out=out, quiet=quiet, include_planned=include_planned)
+    _run(
+        sample, sample, year=year, out=out, quiet=quiet, include_planned=include_planned,
+        lang=check_lang(lang),
+    )  # fmt: skip
 
 
 @_command("run")
@@ -580,6 +961,7 @@ def run(
     include_planned: _IncludePlanned = False,
     schema: Annotated[str, typer.Option(help=_t("opt_schema"))] = "kotaku",
     quiet: _Quiet = False,
+    lang: _LangOption = LANG,
 ) -> None:
     _run(
         units,
@@ -587,6 +969,7 @@ def run(
         year=year,
         out=out,
         quiet=quiet,
+        lang=check_lang(lang),
         units_layer=units_layer,
         works_layer=interventions_layer,
         flood=flood,

@@ -96,16 +96,33 @@ def writing(path: str | os.PathLike) -> Iterator[openpyxl.Workbook]:
     save_workbook(wb, path)
 
 
-def data_rows(*, caption: bool = False, max_rows: int = EXCEL_MAX_ROWS) -> int:
-    """Data rows a sheet holds below its header row (and caption and blank row, if any).
+def _caption_lines(caption: bool | int | str | Sequence[str] | None) -> int:
+    if caption is None or caption is False:
+        return 0
+    if caption is True:
+        return 1
+    if isinstance(caption, str):
+        return 1
+    if isinstance(caption, int):
+        return max(int(caption), 0)
+    return len(list(caption))
+
+
+def data_rows(
+    *, caption: bool | int | str | Sequence[str] | None = False, max_rows: int = EXCEL_MAX_ROWS
+) -> int:
+    """Data rows a sheet holds below its header row (and its caption lines and the blank
+    row after them, if any); ``caption`` is True for one line, a number of lines, or the
+    caption itself.
 
     Examples
     --------
     >>> from kotaku_gis.excel import data_rows
-    >>> data_rows(), data_rows(caption=True)
-    (1048575, 1048573)
+    >>> data_rows(), data_rows(caption=True), data_rows(caption=["title", "rule"])
+    (1048575, 1048573, 1048572)
     """
-    return max(int(max_rows) - (3 if caption else 1), 0)
+    lines = _caption_lines(caption)
+    return max(int(max_rows) - (lines + 2 if lines else 1), 0)
 
 
 def sheet_names(values: Sequence[Any]) -> dict[Any, str]:
@@ -181,7 +198,7 @@ def frame_to_sheet(
     frame: pd.DataFrame,
     *,
     headers: Sequence[str] | None = None,
-    caption: str | None = None,
+    caption: str | Sequence[str] | None = None,
     text_columns: Sequence[str] = (),
     freeze_columns: int = 1,
     max_rows: int = EXCEL_MAX_ROWS,
@@ -203,8 +220,8 @@ def frame_to_sheet(
         The rows; its index is not written (reset it first to keep it).
     headers : sequence of str, optional
         Header texts, one per column; default the column names.
-    caption : str, optional
-        A title line above the table.
+    caption : str or sequence of str, optional
+        A title line above the table (bold), or several lines: the title and notes.
     text_columns : sequence of str
         Columns stored as text (ids with leading zeros or long digit strings).
     freeze_columns : int, default 1
@@ -234,11 +251,12 @@ def frame_to_sheet(
     names = [str(c) for c in columns] if headers is None else [str(h) for h in headers]
     if len(names) != len(columns):
         raise InputError(f"{len(names)} headers given for {len(columns)} columns.")
-    header_row = 3 if caption else 1
-    if len(frame) > data_rows(caption=bool(caption), max_rows=max_rows):
+    lines = [caption] if isinstance(caption, str) else [str(c) for c in caption or ()]
+    header_row = len(lines) + 2 if lines else 1
+    if len(frame) > data_rows(caption=lines, max_rows=max_rows):
         raise InputError(
             f"the table for sheet {title!r} has {len(frame):,} rows; a sheet holds "
-            f"{data_rows(caption=bool(caption), max_rows=max_rows):,} below its header. Write "
+            f"{data_rows(caption=lines, max_rows=max_rows):,} below its header. Write "
             "the table as CSV (kg.write_csv) and put its first rows in the sheet."
         )
     ws = wb.create_sheet(title)
@@ -252,10 +270,12 @@ def frame_to_sheet(
     if columns:
         last = get_column_letter(len(columns))
         ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(frame), 1)}"
-    if caption:
-        cell = WriteOnlyCell(ws, value=caption)
-        cell.font = _CAPTION_FONT
+    for i, line in enumerate(lines):
+        cell = WriteOnlyCell(ws, value=line)
+        if i == 0:
+            cell.font = _CAPTION_FONT
         ws.append([cell])
+    if lines:
         ws.append([])
     header_cells = []
     for name in names:

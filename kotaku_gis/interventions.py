@@ -49,13 +49,15 @@ _IN_PROGRESS_WORDS = frozenset(
 )  # fmt: skip
 _CANCELLED_WORDS = frozenset({"batal", "dibatalkan", "cancelled", "canceled", "gagal"})
 #: Reasons a work is left out, in the order they are reported, with what to say.
+#: Why a work is left out: (column, severity); the texts are ``works_left_out.<reason>`` of
+#: the labels.
 _LEFT_OUT = {
-    "planned": ("status", "info", "planned (status {statuses})"),
-    "in_progress": ("status", "info", "still in progress (status {statuses})"),
-    "cancelled": ("status", "info", "cancelled (status {statuses})"),
-    "unknown": ("status", "warning", "of unrecognised or blank status ({statuses})"),
-    "after_year": ("year", "info", "dated after {year}"),
-    "no_year": ("year", "warning", "without a year, so not placed by {year}"),
+    "planned": ("status", "info"),
+    "in_progress": ("status", "info"),
+    "cancelled": ("status", "info"),
+    "unknown": ("status", "warning"),
+    "after_year": ("year", "info"),
+    "no_year": ("year", "warning"),
 }
 
 _PREPARED = (
@@ -199,11 +201,7 @@ def prepare_interventions(
     if report is not None:
         n = int(out["volume_measured"].sum())
         if n:
-            report.add(
-                None, "volume", "info", "volume_measured",
-                f"{n} work(s) had no volume; measured from the geometry "
-                "(metres of line, hectares of polygon, count of points)",
-            )  # fmt: skip
+            report.add(None, "volume", "info", "volume_measured", params={"n": n})
         blank = out["volume"].isna().to_numpy()
         report.add_rows(
             out.index[blank], "volume", "warning", "missing_volume",
@@ -279,10 +277,15 @@ def completed_by(
     return mask
 
 
-def _ids(frame: pd.DataFrame, mask: np.ndarray, n: int = 5) -> str:
+def _id_list(frame: pd.DataFrame, mask: np.ndarray, n: int = 5) -> tuple[str, int]:
+    """The first ``n`` ids of the masked rows, and how many more there are."""
     ids = frame["intervention_id"].astype("string").to_numpy()[mask] if len(frame) else []
-    shown = ", ".join(str(i) for i in ids[:n])
-    return shown + (f", … ({len(ids) - n} more)" if len(ids) > n else "")
+    return ", ".join(str(i) for i in ids[:n]), max(len(ids) - n, 0)
+
+
+def _ids(frame: pd.DataFrame, mask: np.ndarray, n: int = 5) -> str:
+    shown, more = _id_list(frame, mask, n)
+    return shown + (f", … ({more} more)" if more else "")
 
 
 def select_works(
@@ -334,23 +337,15 @@ def select_works(
     for reason, mask in reasons.items():
         if not mask.any():
             continue
-        column, severity, text = _LEFT_OUT[reason]
+        column, severity = _LEFT_OUT[reason]
         values = status.astype("string").fillna("blank").to_numpy()[mask]
         statuses = ", ".join(repr(v) for v in dict.fromkeys(values))
-        message = (
-            f"{int(mask.sum())} work(s) left out: "
-            f"{text.format(statuses=statuses, year=year)}: {_ids(works, mask)}."
-        )
-        if reason in ("planned", "in_progress"):
-            message += (
-                " Only completed works count; include_planned=True counts planned and "
-                "in-progress works as done (a what-if)."
-            )
-        elif reason == "unknown":
-            message += " Use 'selesai' for completed works, 'rencana' for planned ones."
-        elif reason == "no_year":
-            message += " Fill in the year the work was completed."
-        report.add(None, column, severity, "works_left_out", message)
+        shown, more = _id_list(works, mask)
+        report.add(
+            None, column, severity, "works_left_out",
+            params={"variant": reason, "n": int(mask.sum()), "statuses": statuses,
+                    "year": year, "ids": shown, "more": more},
+        )  # fmt: skip
     if include_planned:
         assumed = counted & in_time & (states != "completed")
         if assumed.any():

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._deprecation import renamed_keywords
-from ._frames import align_rows, unit_hectares
+from ._frames import align_rows, group_keys, unit_hectares
 from .errors import InputError, reject_dask
 from .rulesets import (
     DEFAULT_RULESET,
@@ -51,11 +51,39 @@ from .rulesets import (
 from .schema import ADMIN_COLUMNS, avg_column, ha_column, units_column
 from .scoring import AspectAverage, as_year, assess, round_half_up
 
-__all__ = ["Reconciliation", "progress", "reconcile", "summarize"]
+__all__ = ["Reconciliation", "not_recomputed", "progress", "reconcile", "summarize"]
 
 #: The summaries' name for units without a level (columns ``units_belum_dinilai``,
 #: ``ha_belum_dinilai``).
 _UNASSESSED = "belum dinilai"
+#: Evidence depths from which works cannot re-score a unit's level.
+_NOT_MEASURED_AFTER = ("published", "scores")
+
+
+def not_recomputed(after: pd.DataFrame) -> np.ndarray:
+    """Which units have no measured level after works: those known only by a published level
+    or by scores (``level_source`` "published" or "scores"), and those the assessment reports
+    as ``not_recomputed`` (works it could not apply). Their level after works is their
+    baseline level, so their reduction is not a measurement.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.ledger import not_recomputed
+    >>> after = pd.DataFrame({"level": ["kumuh ringan"] * 3,
+    ...     "level_source": ["volumes", "published", "scores"]})
+    >>> not_recomputed(after).tolist()
+    [False, True, True]
+    """
+    out = np.zeros(len(after), dtype=bool)
+    if "level_source" in after.columns:
+        source = after["level_source"].astype("string")
+        out |= source.isin(_NOT_MEASURED_AFTER).fillna(False).to_numpy(dtype=bool)
+    report = getattr(after, "attrs", {}).get("report")
+    rows = [i.row for i in getattr(report, "issues", []) if i.check == "not_recomputed"]
+    if rows:
+        out |= after.index.isin(rows)
+    return out
 
 
 def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
@@ -113,7 +141,9 @@ def summarize(
         Output of :func:`kotaku_gis.assess` (needs ``level``, and ``area_ha`` or a geometry).
     by : str or list of str, optional
         Column(s) to group by, e.g. ``"kelurahan"``, ``"kota"``, ``["kota", "kecamatan"]``.
-        Units with a blank group value form their own group, so no hectare is dropped.
+        No group is blank and no hectare is dropped: a kawasan without a kelurahan (the
+        kawasan of a kabupaten) is its own group "Kawasan <nama_kawasan, else unit_id>",
+        and other blank values form the group "(tanpa <column>)".
     baseline : DataFrame, optional
         The same units assessed before the works (``assessed`` being the state after them),
         matched on the index or ``unit_id``: adds ``avg_kekumuhan_awal``,
@@ -156,7 +186,7 @@ def summarize(
     cols = _by_columns(assessed, by)
     levels = _levels(assessed)
     ha = unit_hectares(assessed)
-    data: dict[str, Any] = {c: assessed[c].to_numpy() for c in cols}
+    data: dict[str, Any] = dict(group_keys(assessed, cols))
     data["units"] = np.ones(len(assessed), dtype=np.int64)
     data["area_ha"] = ha
     for lvl in LEVEL_ORDER[::-1]:
@@ -268,9 +298,12 @@ def progress(
         One row per year (and group): ``year``, the group columns, ``baseline_ha`` (baseline
         slum hectares), ``slum_ha``, ``reduced_ha`` (= baseline_ha - slum_ha), ``ha_<level>``
         for the four levels, ``units_belum_dinilai`` and ``ha_belum_dinilai`` (units without a
-        level, never counted as slum), ``slum_units``, ``units_left`` and ``units_entered``
-        (units that left or joined the slum list since the previous row's year, or since the
-        baseline for the first year) with ``ha_left`` and ``ha_entered``,
+        level, never counted as slum), ``units_not_recomputed`` and ``ha_not_recomputed``
+        (units whose level that year is not measured: known only by a published level or
+        scores, or with works that could not be applied; see :func:`not_recomputed`: their
+        part of ``reduced_ha`` is not a measurement), ``slum_units``, ``units_left`` and
+        ``units_entered`` (units that left or joined the slum list since the previous row's
+        year, or since the baseline for the first year) with ``ha_left`` and ``ha_entered``,
         ``avg_kekumuhan`` (mean over the units of their mean aspect average that year) and
         ``kontribusi_penanganan`` (against the baseline; see the module notes).
         ``attrs["report"]`` is the report of the last year's assessment, with the allocation's
@@ -305,7 +338,7 @@ def progress(
     cols = _by_columns(units, by)
     ha = unit_hectares(units)
     keys = (
-        pd.MultiIndex.from_frame(units[cols].reset_index(drop=True))
+        pd.MultiIndex.from_frame(pd.DataFrame(group_keys(units, cols)))
         if cols
         else pd.Index(np.zeros(len(units), dtype=np.int64))
     )
@@ -344,6 +377,9 @@ def progress(
             data[ha_column(lvl)] = np.where(levels == lvl, ha, 0.0)
         data[units_column(_UNASSESSED)] = (~assessed).astype(np.int64)
         data[ha_column(_UNASSESSED)] = np.where(~assessed, ha, 0.0)
+        unmeasured = not_recomputed(now)
+        data["units_not_recomputed"] = unmeasured.astype(np.int64)
+        data["ha_not_recomputed"] = np.where(unmeasured, ha, 0.0)
         data["slum_units"] = slum.astype(np.int64)
         data["units_left"] = left.astype(np.int64)
         data["units_entered"] = entered.astype(np.int64)

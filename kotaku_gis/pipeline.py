@@ -21,18 +21,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._frames import unit_hectares
 from .allocation import allocate
 from .database import DatabaseWrite, check_database_url, is_database_url
 from .errors import InputError
 from .grid import grid_summary, write_grid_tiff
 from .io import Source, atomic_path, read_interventions, read_units, write_gpkg
-from .ledger import Reconciliation, progress, reconcile, summarize
+from .labels import Lang, check_lang, count_text, format_text, phrase, word
+from .ledger import Reconciliation, not_recomputed, progress, reconcile, summarize
 from .overlay import remaining_area
 from .raster import with_inundation
-from .reports import write_csv
-from .schema import after_column
+from .reports import (
+    DICTIONARY_FILE,
+    _columns,
+    data_dictionary,
+    denoise,
+    machine_table,
+    write_csv,
+)
+from .schema import SUMMARY_KEY
 from .scoring import as_year, assess
-from .summaries import audit_trail, summary_by
+from .summaries import audit_trail, summary_by, unserved_layer
 from .validation_report import ValidationReport
 
 __all__ = ["JobResult", "run_job"]
@@ -65,51 +74,68 @@ class JobResult:
     #: True when planned and in-progress works were counted as done (``include_planned``).
     what_if: bool = False
     database: DatabaseWrite | None = None
+    #: The language of what the run writes for people ("id" or "en").
+    lang: Lang = "id"
 
     def headline(self) -> dict[str, float]:
-        """Baseline, reduced and remaining slum hectares, and the served and unserved hectares.
+        """The run's figures: units, slum hectares before and after works and the reduction,
+        the units' area and its served and unserved hectares.
 
-        Every figure counts the units' verified ``area_ha``, as the summaries do; the served
-        share of each unit's geometry is applied to it.
+        Every figure counts the area used in all figures (``area_ha``: verified where given,
+        else measured), as the summaries do; the served share of each unit's geometry is
+        applied to it. ``units_not_recomputed`` and ``ha_not_recomputed`` are the units
+        without a measured level after works (known only by a published level or scores):
+        their part of ``reduced_ha`` (0) is not a measurement.
         """
         blank = self.baseline["level"].isna().to_numpy()
         area = self.summary["area_ha"].sum() if len(self.summary) else 0.0
         unassessed_ha = float(self.summary["ha_not_assessed"].sum()) if blank.any() else 0.0
+        unmeasured = not_recomputed(self.after)
         return {
             "units": len(self.units),
             "interventions": len(self.interventions),
             "units_belum_dinilai": int(blank.sum()),
             "ha_belum_dinilai": round(unassessed_ha, 2),
+            "units_not_recomputed": int(unmeasured.sum()),
+            "ha_not_recomputed": round(float(unit_hectares(self.after)[unmeasured].sum()), 2),
             "baseline_slum_ha": round(float(self.ledger["baseline_ha"].iloc[-1]), 2),
             "slum_ha_after": round(float(self.ledger["slum_ha"].iloc[-1]), 2),
             "reduced_ha": round(float(self.ledger["reduced_ha"].iloc[-1]), 2),
             "area_ha": round(float(area), 2),
-            "covered_ha": round(float(self.summary["served_ha"].sum()), 2),
-            "remaining_ha": round(float(self.summary["unserved_ha"].sum()), 2),
+            "served_ha": round(float(self.summary["served_ha"].sum()), 2),
+            "unserved_ha": round(float(self.summary["unserved_ha"].sum()), 2),
         }
 
-    def remaining_layer(self) -> gpd.GeoDataFrame:
-        """The unserved part of each unit with its hectares, and its total and level after works
-        (``total_score``, ``level_after``): the layer of ``remaining.gpkg``."""
-        after_cols = ["unit_id", "total_score", "level"]
-        remaining = self.remaining.merge(
-            self.after[after_cols].rename(columns={"level": after_column("level")}),
-            on="unit_id",
-            how="left",
-        ).set_index(self.remaining.index)
-        return gpd.GeoDataFrame(
-            remaining, geometry=self.remaining.geometry.name, crs=self.remaining.crs
+    def not_recomputed_note(self) -> str | None:
+        """The sentence saying how many units and hectares have no measured level after works
+        (None when every unit's level after works is measured)."""
+        head = self.headline()
+        if not head["units_not_recomputed"]:
+            return None
+        return word("not_recomputed", self.lang).format(
+            units=count_text(head["units_not_recomputed"], self.lang),
+            ha=format_text("{ha:,.2f}", self.lang, ha=head["ha_not_recomputed"]),
         )
+
+    def remaining_layer(self) -> gpd.GeoDataFrame:
+        """The unserved part of each unit in the hectare vocabulary (``area_ha`` and
+        ``area_ha_geom``, ``served_ha`` and ``unserved_ha``, ``served_ha_geom`` and
+        ``unserved_ha_geom``; :func:`kotaku_gis.summaries.unserved_layer`) with its total and
+        level after works (``total_score_after``, ``level_after``): the layer of
+        ``remaining.gpkg``."""
+        return unserved_layer(self.baseline, self.remaining, after=self.after)
 
     def summary_tables(self) -> dict[str, pd.DataFrame]:
         """``summary_kelurahan`` and ``summary_kota``: :func:`kotaku_gis.summaries.summary_by`
-        per kota and kelurahan, and per kota, without a total row."""
-        by_cols = [c for c in ("kota", "kelurahan") if c in self.baseline.columns]
+        per kota, kecamatan and kelurahan (kawasan without a kelurahan labelled), and per
+        kota, without a total row: the same key as the workbook's summaries."""
+        by_cols = [c for c in SUMMARY_KEY if c in self.baseline.columns]
+        kota = [c for c in ("kota",) if c in self.baseline.columns]
         return {
             f"summary_{name}": summary_by(
                 self.baseline, after=self.after, remaining=self.remaining, by=cols, total=None
             )
-            for name, cols in (("kelurahan", by_cols), ("kota", by_cols[:1]))
+            for name, cols in (("kelurahan", by_cols), ("kota", kota))
         }
 
     def audit_trail(self) -> pd.DataFrame:
@@ -127,6 +153,10 @@ class JobResult:
         from . import __version__
 
         sources = {k: (v.source if v is not None else None) for k, v in self.reports.items()}
+        reconciliation = {
+            k: (bool(v) if isinstance(v, bool | np.bool_) else float(denoise([v])[0]))
+            for k, v in self.reconciliation.to_frame().iloc[0].items()
+        }
         return {
             "kotaku_gis": __version__,
             "year": self.year,
@@ -136,17 +166,13 @@ class JobResult:
                 "units": sources.get("units"),
                 "interventions": sources.get("interventions"),
             },
+            "lang": self.lang,
             "headline": self.headline(),
-            "reconciliation": {
-                k: (bool(v) if isinstance(v, bool | np.bool_) else float(v))
-                for k, v in self.reconciliation.to_frame().iloc[0].items()
+            "reconciliation": reconciliation,
+            "validation": {
+                k: _summary_text(v, self.lang) for k, v in self.reports.items() if v is not None
             },
-            "validation": {k: v.summary() for k, v in self.reports.items() if v is not None},
         }
-
-
-def _lang(result: JobResult) -> str:
-    return getattr(result, "lang", None) or "id"
 
 
 def _map_html(result: JobResult, path: Path) -> Path:
@@ -163,7 +189,7 @@ def _map_html(result: JobResult, path: Path) -> Path:
         remaining=result.remaining,
         baseline=result.baseline,
         year=result.year,
-        lang=_lang(result),
+        lang=result.lang,
     )
     return save_map(m, path)
 
@@ -181,7 +207,7 @@ def _atlas(result: JobResult, path: Path) -> Path:
         )  # fmt: skip
     return write_atlas(
         path, result.baseline, after=result.after, ledger=ledger, year=result.year,
-        lang=_lang(result),
+        lang=result.lang,
     )  # fmt: skip
 
 
@@ -194,7 +220,7 @@ def run_job(
     ruleset: str = "permen-14-2018",
     units_layer: str | None = None,
     interventions_layer: str | None = None,
-    by: tuple[str, ...] = ("kota", "kelurahan"),
+    by: tuple[str, ...] = SUMMARY_KEY,
     flood: str | os.PathLike | None = None,
     flood_threshold: float = 0.3,
     grid_m: float | None = 100.0,
@@ -203,6 +229,7 @@ def run_job(
     strict: bool = True,
     include_planned: bool = False,
     db_schema: str = "kotaku",
+    lang: Lang = "id",
     step: Step = _quiet,
 ) -> JobResult:
     """Read, score, overlay and summarise; write the outputs when ``out_dir`` is given.
@@ -248,6 +275,12 @@ def run_job(
         A what-if: count planned and in-progress works as done (not cancelled ones) in the
         allocation, the overlay and the ledger. The result's ``what_if`` is True, and every
         output says so (``run.json``, the Excel notes sheet).
+    lang : {"id", "en"}, default "id"
+        The language of everything the run writes for people: the workbook, the charts,
+        the map, the human fields of ``run.json`` (notes, the validation summaries and
+        messages) and the step names given to ``step``. The machine files (CSV, GeoPackage)
+        keep the library's column names and values, explained in ``data_dictionary.csv`` in
+        both languages.
     step : callable, optional
         ``step(name)`` returns a context manager around each long step (progress display).
 
@@ -264,18 +297,23 @@ def run_job(
     >>> from kotaku_gis.pipeline import run_job
     >>> res = run_job(kg.datasets.get_path("ntb_sample"),
     ...               kg.datasets.get_path("ntb_sample"), year=2023)
-    >>> res.headline()["remaining_ha"] <= res.headline()["area_ha"]
+    >>> res.headline()["unserved_ha"] <= res.headline()["area_ha"]
     True
     """
     _check_options(year=year, grid_m=grid_m, flood_threshold=flood_threshold, out_dir=out_dir)
+    lang = check_lang(lang)
     year = None if year is None else as_year(year)
-    with step("reading units"):
+
+    def say(key: str, **values: Any) -> str:
+        return phrase("step", key, lang, **values)
+
+    with step(say("read_units")):
         u = read_units(units, layer=units_layer or _layer(units, "units"))
     _check_units(u, strict=strict)
     if flood is not None:
-        with step("measuring inundation (4a) from the flood raster"):
+        with step(say("flood")):
             u = with_inundation(u, flood, threshold=flood_threshold)
-    with step("reading interventions"):
+    with step(say("read_works")):
         w = read_interventions(
             interventions, layer=interventions_layer or _layer(interventions, "interventions")
         )
@@ -290,16 +328,16 @@ def run_job(
             raise InputError("no work has a year; pass year=… to say which year to report.")
         year = int(years_known.max())
     scoring = {"ruleset": ruleset, "allow_unassessed": not strict}
-    with step("scoring the baseline"):
+    with step(say("score")):
         baseline = assess(u, **scoring)
     _check_assessed(baseline, strict=strict, source=u.attrs["report"].source)
-    with step("allocating works to criteria"):
+    with step(say("allocate")):
         reductions = allocate(u, w, year=year, include_planned=include_planned)
-    with step(f"re-scoring after works done by {year}"):
+    with step(say("rescore", year=year)):
         after = assess(u, reductions=reductions, year=year, **scoring)
-    with step("overlaying service areas"):
+    with step(say("overlay")):
         remaining = remaining_area(u, w, year=year, include_planned=include_planned)
-    with step("building the ledger"):
+    with step(say("ledger")):
         first = int(w["year"].dropna().min()) if w["year"].notna().any() else year
         years = list(range(min(first, year), year + 1))
         ledger = progress(u, reductions, years=years, include_planned=include_planned, **scoring)
@@ -326,11 +364,12 @@ def run_job(
             "overlay": remaining.attrs.get("report"),
         },
         what_if=bool(include_planned),
+        lang=lang,
     )
     if out_dir is not None and is_database_url(out_dir):
         from .database import write_postgis
 
-        with step(f"writing the tables into schema {db_schema!r} of the database"):
+        with step(say("database", schema=db_schema)):
             result.database = write_postgis(result, str(out_dir), schema=db_schema)
     elif out_dir is not None:
         result.outputs = _write_outputs(result, Path(out_dir), step, write_map, write_workbook)
@@ -435,7 +474,7 @@ def _write_outputs(
     staging = Path(tempfile.mkdtemp(prefix=".kotaku-staging-", dir=out))
     try:
         notes = _write_all(result, staging, step, write_map, write_workbook)
-        write_csv(findings_table(result.reports), staging / VALIDATION_FILE)
+        write_csv(findings_table(result.reports, lang=result.lang), staging / VALIDATION_FILE)
         names = sorted(p.name for p in staging.iterdir() if p.is_file())
         _write_manifest(result, staging / MANIFEST, [*names, MANIFEST], notes)
         previous = _previous_outputs(out / MANIFEST)
@@ -451,31 +490,47 @@ def _write_outputs(
 def _write_all(
     result: JobResult, out: Path, step: Step, write_map: bool, write_workbook: bool
 ) -> list[str]:
+    lang = result.lang
     notes: list[str] = []
-    with step("writing remaining.gpkg"):
-        write_gpkg({"remaining": result.remaining_layer()}, out / "remaining.gpkg")
-    with step("writing summaries"):
+    unmeasured = result.not_recomputed_note()
+    if unmeasured:
+        notes.append(unmeasured)
+    # Machine files and their columns, for the data dictionary.
+    files: dict[str, list[str]] = {}
+    with step(phrase("step", "remaining", lang)):
+        layer = result.remaining_layer()
+        write_gpkg({"remaining": layer}, out / "remaining.gpkg", prepare=machine_table)
+        files["remaining.gpkg: remaining"] = _columns(layer)
+    with step(phrase("step", "summaries", lang)):
         for name, table in result.summary_tables().items():
             write_csv(table, out / f"{name}.csv")
+            files[f"{name}.csv"] = _columns(table)
         write_csv(result.ledger, out / "ledger.csv")
+        files["ledger.csv"] = _columns(result.ledger)
         if not write_workbook:  # else the reports write the audit trail beside the workbook
-            write_csv(result.audit_trail(), out / AUDIT_FILE)
+            trail = result.audit_trail()
+            write_csv(trail, out / AUDIT_FILE)
+            files[AUDIT_FILE] = _columns(trail)
     if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
-        with step(f"summarising slum hectares on a {result.grid_m:g} m grid"):
+        with step(phrase("step", "grid", lang, cell=result.grid_m)):
             grid = grid_summary(result.after, cell_m=result.grid_m)
             if len(grid):
-                write_gpkg({"grid": grid}, out / "grid.gpkg")
+                write_gpkg({"grid": grid}, out / "grid.gpkg", prepare=machine_table)
                 write_grid_tiff(grid, out / "grid.tif")
+                files["grid.gpkg: grid"] = _columns(grid)
             else:
-                notes.append("no slum units after works: no privacy grid written")
+                notes.append(phrase("run", "no_grid", lang))
     if write_map and isinstance(result.after, gpd.GeoDataFrame):
-        with step("drawing the map"):
+        with step(phrase("step", "map", lang)):
             _map_html(result, out / "map.html")
-        with step("drawing the atlas"):
+        with step(phrase("step", "atlas", lang)):
             _atlas(result, out / "atlas.pdf")
     if write_workbook:
-        with step("writing the Excel report"):
-            _workbook(result, out)
+        with step(phrase("step", "excel", lang)):
+            _workbook(result, out, files)
+    else:
+        files[DICTIONARY_FILE] = list(data_dictionary({}).columns)
+        write_csv(data_dictionary(files), out / DICTIONARY_FILE)
     return notes
 
 
@@ -483,11 +538,9 @@ MANIFEST = "run.json"
 #: The whole audit trail (each reduction with its work and unit): the Excel report's audit
 #: sheet holds what fits in a sheet and refers to this file for the rest.
 AUDIT_FILE = "reductions.csv"
-#: What every output of a run with ``include_planned=True`` says.
-WHAT_IF_NOTE = (
-    "WHAT-IF: planned and in-progress works are counted as done (include_planned); these "
-    "figures are not a record of completed works"
-)
+#: What every output of a run with ``include_planned=True`` says (in English; the outputs
+#: say it in their language: ``phrase("run", "what_if", lang)``).
+WHAT_IF_NOTE = phrase("run", "what_if", "en")
 
 
 def _previous_outputs(path: Path) -> set[str]:
@@ -506,12 +559,12 @@ def _write_manifest(result: JobResult, path: Path, names: list[str], notes: list
         "kotaku_gis": described.pop("kotaku_gis"),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **described,
-        "scoring": _scoring_summary(result.reports.get("scoring")),
+        "scoring": _scoring_summary(result.reports.get("scoring"), lang=result.lang),
         "notes": notes,
         "outputs": names,
     }
     if result.what_if:
-        manifest["notes"] = [WHAT_IF_NOTE, *notes]
+        manifest["notes"] = [phrase("run", "what_if", result.lang), *notes]
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
 
@@ -524,15 +577,25 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def _scoring_summary(report: ValidationReport | None, *, first: int = 20) -> dict:
-    """The scoring report for run.json: the count of entries per check and the first ones."""
+def _summary_text(report: ValidationReport, lang: Lang) -> str:
+    """A report's one-line count of entries by severity in ``lang`` (with its source)."""
+    counts = {s: sum(i.severity == s for i in report) for s in ("error", "warning", "info")}
+    where = f"{report.source}: " if report.source else ""
+    return where + phrase("run", "summary", lang, **counts)
+
+
+def _scoring_summary(
+    report: ValidationReport | None, *, first: int = 20, lang: Lang = "id"
+) -> dict:
+    """The scoring report for run.json: the count of entries per check and the first ones
+    (their messages in ``lang``)."""
     if report is None:
         return {"counts": {}, "first": []}
     counts: dict[str, int] = {}
     for issue in report:
         counts[issue.check] = counts.get(issue.check, 0) + 1
     return {
-        "summary": report.summary(),
+        "summary": _summary_text(report, lang),
         "counts": dict(sorted(counts.items())),
         "first": [
             {
@@ -540,22 +603,23 @@ def _scoring_summary(report: ValidationReport | None, *, first: int = 20) -> dic
                 "column": i.column,
                 "severity": i.severity,
                 "check": i.check,
-                "message": i.message,
+                "message": i.text(lang),
             }
             for i in report.issues[:first]
         ],
     }
 
 
-def _workbook(result: JobResult, out: Path) -> None:
+def _workbook(result: JobResult, out: Path, files: dict[str, list[str]]) -> None:
     from .reports import write_reports
 
     r = result
+    what_if = {phrase("run", "what_if_key", r.lang): phrase("run", "what_if", r.lang)}
     write_reports(
         out, baseline=r.baseline, after=r.after, remaining=r.remaining,
         interventions=r.interventions, reductions=r.reductions, ledger=r.ledger,
-        summary=r.summary, audit_file=AUDIT_FILE, year=r.year, lang=_lang(r),
-        parameters={"what-if": WHAT_IF_NOTE} if r.what_if else None,
+        summary=r.summary, audit_file=AUDIT_FILE, year=r.year, validation=r.reports,
+        lang=r.lang, files=files, parameters=what_if if r.what_if else None,
     )  # fmt: skip
 
 
@@ -563,13 +627,15 @@ def _workbook(result: JobResult, out: Path) -> None:
 VALIDATION_FILE = "validation.csv"
 
 
-def findings_table(reports: dict[str, ValidationReport | None]) -> pd.DataFrame:
+def findings_table(
+    reports: dict[str, ValidationReport | None], *, lang: Lang = "en"
+) -> pd.DataFrame:
     """The entries of a run's reports in one table: ``validation.csv``.
 
     Columns ``report`` (``units``, ``interventions``, ``scoring``, ``allocation``,
     ``overlay``), ``source``, ``row`` (as text), ``column``, ``severity``, ``check``,
-    ``message`` and ``repaired``; errors first, then warnings, then notes, each in the order
-    found.
+    ``message`` (in ``lang``: :func:`kotaku_gis.labels.issue_text`) and ``repaired``; errors
+    first, then warnings, then notes, each in the order found.
 
     Examples
     --------
@@ -585,7 +651,7 @@ def findings_table(reports: dict[str, ValidationReport | None]) -> pd.DataFrame:
     cols = ["report", "source", "row", "column", "severity", "check", "message", "repaired"]
     rows = [
         (name, report.source, None if i.row is None else str(i.row), i.column, i.severity,
-         i.check, i.message, i.repaired)
+         i.check, i.text(lang), i.repaired)
         for name, report in reports.items()
         if report is not None
         for i in report

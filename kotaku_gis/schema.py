@@ -36,12 +36,19 @@ from .rulesets import DEFAULT_RULESET, LEVELS, RULESETS
 
 __all__ = [
     "ADMIN_COLUMNS",
+    "AREA",
+    "AREA_GEOM",
     "CRITERIA_2018",
     "CRITERION_DENOMINATOR",
     "DENOMINATORS",
     "INDONESIA_BOUNDS",
     "LEVELS",
+    "SERVED",
+    "SERVED_GEOM",
     "STATES",
+    "SUMMARY_KEY",
+    "UNSERVED",
+    "UNSERVED_GEOM",
     "ColumnName",
     "after_column",
     "avg_column",
@@ -73,6 +80,24 @@ DENOMINATORS: tuple[str, ...] = (
 
 #: Administrative columns, from finest to coarsest.
 ADMIN_COLUMNS: tuple[str, ...] = ("kelurahan", "kecamatan", "kota", "provinsi")
+
+#: The key of every summary by place (``summarize``, the CSVs, the workbook): kota, then
+#: kecamatan, then kelurahan; a kawasan without a kelurahan is labelled, never blank.
+SUMMARY_KEY: tuple[str, ...] = ("kota", "kecamatan", "kelurahan")
+
+# The hectare vocabulary: every output names its hectares with these.
+#: The unit's area used in every figure: verified where given, else measured.
+AREA: str = "area_ha"
+#: The measured (ellipsoidal) area of the unit's geometry.
+AREA_GEOM: str = "area_ha_geom"
+#: Served and unserved hectares of the service overlay, on ``area_ha`` (the served share
+#: of the geometry applied to it): the figures of the summaries, the workbook and the console.
+SERVED: str = "served_ha"
+UNSERVED: str = "unserved_ha"
+#: The same measured on the geometry (``area_ha_geom``): ``kg.remaining_area``'s
+#: ``covered_ha`` and ``remaining_ha``.
+SERVED_GEOM: str = "served_ha_geom"
+UNSERVED_GEOM: str = "unserved_ha_geom"
 
 #: Longitude/latitude box that holds all of Indonesia with a margin (west, south, east, north).
 INDONESIA_BOUNDS: tuple[float, float, float, float] = (94.0, -11.5, 141.5, 6.5)

@@ -375,10 +375,8 @@ def _report_missing(
         # alone): one note, not one error per criterion. kg.assess still refuses it.
         report.add(
             None, None, "warning", "criterion_missing",
-            f"the layer has no criterion columns ({list(rs.codes)[:3]} … with their "
-            "denominators, or pct_<code>, or score_<code>): its units can be overlaid but "
-            "not scored" + ("" if published.all() else
-                            "; those without a published level are not assessed"),
+            params={"codes": list(rs.codes)[:3],
+                    "variant": "layer" if published.all() else "layer_unassessed"},
         )  # fmt: skip
         return lacking
     for j, c in enumerate(rs.criteria):
@@ -538,8 +536,7 @@ def _reductions(
         codes = sorted(set(crit[other].tolist()))
         report.add(
             None, "criterion", "info", "reduction_other_ruleset",
-            f"{int(other.sum())} reduction row(s) for {codes}, criteria of another ruleset "
-            f"than {rs.name}, are not applied under it",
+            params={"n": int(other.sum()), "codes": codes, "ruleset": rs.name},
         )  # fmt: skip
     unknown_crit = keep & ~in_ruleset & ~other
     if unknown_crit.any():
@@ -576,16 +573,22 @@ def _per_unit(
     flags: dict[str, np.ndarray],
     check: str,
     severity: str,
-    message,
+    message=None,
+    *,
+    params=None,
 ) -> None:
-    """One entry per unit listing the codes flagged for it (``flags``: code -> row mask)."""
+    """One entry per unit listing the codes flagged for it (``flags``: code -> row mask);
+    ``message(pos, codes)`` writes its message, or ``params(pos, codes)`` its check's values."""
     if not flags:
         return
     codes = np.array(list(flags), dtype=object)
     grid = np.column_stack(list(flags.values())).reshape(len(units), len(codes))
     for pos in np.flatnonzero(grid.any(axis=1)):
         hit = codes[grid[pos]].tolist()
-        report.add(units.index[pos], hit[0], severity, check, message(pos, hit))
+        if params is not None:
+            report.add(units.index[pos], hit[0], severity, check, params=params(pos, hit))
+        else:
+            report.add(units.index[pos], hit[0], severity, check, message(pos, hit))
 
 
 def _averages(
@@ -1146,25 +1149,15 @@ def _report_after_works(
     if only.any():
         report.add_rows(
             _rows(units, only), "level", "warning", "not_recomputed",
-            [f"works were allocated to the unit, but it is known only by its published level "
-             f"{lvl!r}, so its level after works cannot be recomputed and is kept; give its "
-             "volumes or percentages with denominators"
-             for lvl in ev.published.to_numpy()[only]],
+            params=[{"level": str(lvl), "variant": "published"}
+                    for lvl in ev.published.to_numpy()[only]],
         )  # fmt: skip
     skipped = {c: m & ~published_only for c, m in skipped.items() if (m & ~published_only).any()}
 
-    def message(pos: int, codes: list[str]) -> str:
-        how = [
-            "a score" if ev.depth[c][pos] == _SCORE else "a percentage without its denominator"
-            for c in codes
-        ]
-        parts = ", ".join(f"{c} ({h})" for c, h in zip(codes, how, strict=True))
-        return (
-            f"works for {parts} were not applied: without a volume the criterion cannot be "
-            "re-scored, so its baseline score is kept; give the volume and denominator"
-        )
+    def params(pos: int, codes: list[str]) -> dict[str, str]:
+        return {"criteria": ", ".join(codes), "variant": "criteria"}
 
-    _per_unit(report, units, skipped, "not_recomputed", "warning", message)
+    _per_unit(report, units, skipped, "not_recomputed", "warning", params=params)
 
 
 def _published_figures(

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._frames import align_rows, unit_hectares
+from ._frames import align_rows, group_keys, unit_hectares
 from .errors import InputError
-from .ledger import progress, summarize
+from .ledger import not_recomputed, progress, summarize
 from .rulesets import NOT_SLUM, normalise_levels, ruleset_of
 from .schema import (
     ADMIN_COLUMNS,
@@ -42,6 +42,7 @@ __all__ = [
     "traced",
     "unassessed_report",
     "unit_scores",
+    "unserved_layer",
     "untraced_report",
     "yearly_ledger",
 ]
@@ -103,11 +104,15 @@ def summary_by(
     """
     cols = [by] if isinstance(by, str) else list(by or [])
     cols = [c for c in cols if c in baseline.columns]
-    out = _level_summary(baseline, cols)
+    # One key for every table: blank kelurahan of kawasan labelled, no blank group.
+    keys = group_keys(baseline, cols)
+    out = _level_summary(baseline.assign(**keys) if cols else baseline, cols)
     totals = _level_summary(baseline, [])
     if after is not None:
+        flagged = after.assign(_unmeasured=not_recomputed(after))
+        unmeasured = _after_of(flagged, baseline)["_unmeasured"].to_numpy(dtype=bool)
         after = _after_of(after, baseline)
-        grouped_after = after.assign(**{c: baseline[c] for c in cols})
+        grouped_after = after.assign(**keys)
         # Units and area do not change with works; only the levels do.
         same = ["units", "area_ha"]
         out = out.join(
@@ -118,26 +123,36 @@ def summary_by(
         )
         out["reduced_ha"] = out["slum_ha"] - out[after_column("slum_ha")]
         totals["reduced_ha"] = totals["slum_ha"] - totals[after_column("slum_ha")]
+        # Units whose level after works is not measured: their reduction is not one.
+        flags = pd.DataFrame(
+            {**keys, "units_not_recomputed": unmeasured.astype(np.int64),
+             "ha_not_recomputed": np.where(unmeasured, unit_hectares(baseline), 0.0)},
+            index=baseline.index,
+        )  # fmt: skip
+        counted = ["units_not_recomputed", "ha_not_recomputed"]
+        out = out.join(flags.groupby(cols, dropna=False).sum() if cols else
+                       flags[counted].sum().to_frame("total").T)  # fmt: skip
+        totals = totals.join(flags[counted].sum().to_frame("total").T)
         if "avg_kekumuhan" in baseline.columns and "avg_kekumuhan" in after.columns:
             # The kontribusi penanganan of the works (kotaku_gis.ledger's notes).
             table = summarize(grouped_after, by=cols or None, baseline=baseline)
             out = out.join(table[_KONTRIBUSI])
             totals = totals.join(summarize(after, baseline=baseline)[_KONTRIBUSI])
     if remaining is not None:
-        served = served_hectares(baseline, remaining, by=cols)
+        served = served_hectares(baseline.assign(**keys), remaining, by=cols)
         out = out.join(served.groupby(cols, dropna=False).sum() if cols else served.sum()
                        .to_frame("total").T)  # fmt: skip
         totals = totals.join(served[["served_ha", "unserved_ha"]].sum().to_frame("total").T)
     out = out.reset_index() if cols else out.reset_index(drop=True)
-    if total is None:
-        return out
-    if cols:
+    if total is not None and cols:
         totals.insert(0, cols[0], total)
         for c in cols[1:]:
             totals.insert(cols.index(c), c, None)
         out = pd.concat([out, totals.reset_index(drop=True)], ignore_index=True)
+    # Counts stay whole numbers (a one-row table without groups is built from a transposed
+    # Series, which makes them floats).
     for c in out.columns:
-        if "units" in c.split("_"):
+        if "units" in str(c).split("_"):
             out[c] = out[c].astype(np.int64)
     return out
 
@@ -235,6 +250,95 @@ def served_hectares(
     units["served_ha"] = served
     units["unserved_ha"] = area - served
     return units
+
+
+def unserved_layer(
+    baseline: pd.DataFrame, remaining: pd.DataFrame, *, after: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The unserved part of each unit in the hectare vocabulary of every output.
+
+    :func:`kotaku_gis.remaining_area` measures the geometry and names its hectares
+    ``area_ha``, ``covered_ha`` and ``remaining_ha``; the files a person opens name them as
+    the summaries do: ``area_ha`` (the unit's area used in every figure: verified where given,
+    else measured), ``area_ha_geom`` (the geometry's), ``served_ha`` and ``unserved_ha`` (on
+    ``area_ha``, as in the workbook and the summaries) and ``served_ha_geom`` and
+    ``unserved_ha_geom`` (on the geometry). With ``after``, the unit's ``total_score_after``
+    and ``level_after``.
+
+    Parameters
+    ----------
+    baseline : DataFrame
+        The units (``unit_id`` and ``area_ha`` or a geometry).
+    remaining : DataFrame
+        :func:`kotaku_gis.remaining_area` of the units.
+    after : DataFrame, optional
+        The units scored after works.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        ``remaining``'s rows and geometry (the unserved part).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.summaries import unserved_layer
+    >>> units = pd.DataFrame({"unit_id": ["A"], "area_ha": [1.30]})
+    >>> rem = pd.DataFrame({"unit_id": ["A"], "area_ha": [1.3001], "covered_ha": [0.65005],
+    ...     "remaining_ha": [0.65005]})
+    >>> layer = unserved_layer(units, rem)
+    >>> layer.drop(columns="unit_id").iloc[0].round(5).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'area_ha': 1.3, 'area_ha_geom': 1.3001, 'served_ha': 0.65, 'unserved_ha': 0.65,
+     'served_ha_geom': 0.65005, 'unserved_ha_geom': 0.65005}
+    """
+    served = served_hectares(baseline, remaining)
+    ids = id_strings(baseline["unit_id"])
+    pos = pd.Index(ids).get_indexer(id_strings(remaining["unit_id"]))
+    found = pos >= 0
+
+    def of_units(values: np.ndarray) -> np.ndarray:
+        out = np.full(len(remaining), np.nan)
+        out[found] = np.asarray(values, dtype=float)[pos[found]]
+        return out
+
+    keep = [c for c in remaining.columns if c not in ("area_ha", "covered_ha", "remaining_ha")]
+    geometry = getattr(remaining, "active_geometry_name", None)
+    lead = [c for c in keep if c != geometry]
+    data = {c: remaining[c] for c in lead}
+
+    def number(column: str) -> np.ndarray:
+        return pd.to_numeric(remaining[column], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+
+    served_geom, unserved_geom = number("covered_ha"), number("remaining_ha")
+    # A table without the measured area: its two parts add up to it.
+    geom = number("area_ha") if "area_ha" in remaining.columns else served_geom + unserved_geom
+    data.update({
+        "area_ha": of_units(unit_hectares(baseline)),
+        "area_ha_geom": geom,
+        "served_ha": of_units(served["served_ha"].to_numpy()),
+        "unserved_ha": of_units(served["unserved_ha"].to_numpy()),
+        "served_ha_geom": served_geom,
+        "unserved_ha_geom": unserved_geom,
+    })  # fmt: skip
+    if after is not None:
+        later = align_rows(after, baseline, name="the units after works", other="the baseline")
+        data[after_column("total_score")] = pd.array(of_units(
+            pd.to_numeric(later["total_score"], errors="coerce").to_numpy(dtype=float,
+                                                                          na_value=np.nan)
+        )).astype("Int64")  # fmt: skip
+        levels = later["level"].astype("string").to_numpy(dtype=object)
+        data[after_column("level")] = pd.array(
+            np.where(found, np.append(levels, None)[np.where(found, pos, -1)], None),
+            dtype="string",
+        )
+    out = pd.DataFrame(data, index=remaining.index)
+    if geometry is not None:
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame(out, geometry=remaining.geometry.to_numpy(), crs=remaining.crs)
+    return out
 
 
 def unit_scores(
@@ -415,25 +519,23 @@ def untraced_report(
         return None
     rep = ValidationReport(what="reductions")
     if "intervention_id" not in reductions.columns:
-        message = (
-            "the reductions have no intervention_id, so none of them can be traced to the "
-            "works that made it; pass the output of kg.allocate(units, works)."
+        rep.add(
+            None, "intervention_id", "warning", "untraced_reduction", params={"variant": "no_id"}
         )
-        rep.add(None, "intervention_id", "warning", "untraced_reduction", message)
         return rep
     lost = ~traced(reductions, interventions)
     if lost.any():
         rows = reductions[lost]
-        messages = [
-            f"reduction of {vol!r} on criterion {crit} of unit {unit}: intervention_id "
-            f"{iid!r} matches no intervention, so its kind, status and year are unknown; "
-            "check the id or add the intervention."
+        params = [
+            {"variant": "row", "volume": vol, "criterion": crit, "unit": unit,
+             "intervention": iid}
             for vol, crit, unit, iid in zip(
                 rows["volume"].tolist(), rows["criterion"].tolist(), rows["unit_id"].tolist(),
                 id_strings(rows["intervention_id"]).astype(object).tolist(), strict=True,
             )
         ]  # fmt: skip
-        rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction", messages)
+        rep.add_rows(rows.index, "intervention_id", "warning", "untraced_reduction",
+                     params=params)  # fmt: skip
     return rep
 
 
@@ -449,7 +551,7 @@ def unassessed_report(baseline: pd.DataFrame, after: pd.DataFrame | None) -> Val
     [(0, 'level_missing')]
     """
     rep = ValidationReport(what="levels")
-    for frame, when in ((baseline, "before works"), (after, "after works")):
+    for frame, when in ((baseline, "before"), (after, "after")):
         if frame is None:
             continue
         blank = normalise_levels(frame["level"]).isna().to_numpy()
@@ -457,10 +559,9 @@ def unassessed_report(baseline: pd.DataFrame, after: pd.DataFrame | None) -> Val
             continue
         ids = frame["unit_id"] if "unit_id" in frame.columns else frame.index.to_series()
         area = unit_hectares(frame)[blank].tolist()
-        messages = [
-            f"unit {uid} has no level {when}: its {ha:g} ha count in the units and area but "
-            "under no level (see the 'not assessed' columns); give it the volumes to score."
+        params = [
+            {"variant": when, "unit": uid, "ha": ha}
             for uid, ha in zip(ids[blank].tolist(), area, strict=True)
         ]
-        rep.add_rows(frame.index[blank], "level", "warning", "level_missing", messages)
+        rep.add_rows(frame.index[blank], "level", "warning", "level_missing", params=params)
     return rep

@@ -454,6 +454,5 @@ def _check_area(
     for row, g, m in zip(frame.index[off], given[off], measured[off], strict=True):
         report.add(
             row, "area_ha", "warning", "area_mismatch",
-            f"verified area_ha {g:.2f} differs from the geometry's {m:.2f} ha by more than "
-            f"{AREA_MISMATCH_SHARE:.0%}; the verified figure is used for scoring",
+            params={"given": float(g), "measured": float(m), "share": AREA_MISMATCH_SHARE},
         )  # fmt: skip

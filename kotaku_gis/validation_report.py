@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,8 +21,10 @@ class Issue:
     """One problem found in one row (or in the whole layer when ``row`` is None).
 
     ``check`` is a stable machine-readable name of the test that found it
-    (``"invalid_geometry"``, ``"duplicate_id"``, …); ``message`` is for people.
+    (``"invalid_geometry"``, ``"duplicate_id"``, …); ``message`` is for people, in English.
     ``repaired`` says whether the reader fixed it (for example with ``make_valid``).
+    ``params`` are the values the message was written from, when it was written from its
+    check's text in :mod:`kotaku_gis.labels`: :meth:`text` writes it in either language.
     """
 
     row: Any
@@ -31,6 +33,22 @@ class Issue:
     check: str
     message: str
     repaired: bool = False
+    params: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    def text(self, lang: str = "id") -> str:
+        """The message in ``lang`` ("id" or "en"), see :func:`kotaku_gis.labels.issue_text`.
+
+        Examples
+        --------
+        >>> from kotaku_gis.validation_report import ValidationReport
+        >>> rep = ValidationReport()
+        >>> rep.add(None, "volume", "info", "volume_measured", params={"n": 2})
+        >>> rep.issues[0].text("id")[:24]
+        '2 pekerjaan tanpa volume'
+        """
+        from .labels import issue_text
+
+        return issue_text(self, lang)
 
 
 @dataclass
@@ -60,14 +78,26 @@ class ValidationReport:
         column: str | None,
         severity: Severity,
         check: str,
-        message: str,
+        message: str | None = None,
         *,
         repaired: bool = False,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
-        """Record one problem."""
+        """Record one problem.
+
+        With ``params`` (the values of the check's text in :mod:`kotaku_gis.labels`) the
+        message may be left out: it is written from that text in English, and
+        :meth:`Issue.text` writes it in Indonesian too.
+        """
         if severity not in _SEVERITIES:
             raise ValueError(f"severity must be one of {_SEVERITIES}, not {severity!r}")
-        self.issues.append(Issue(row, column, severity, check, message, repaired))
+        if message is None:
+            if params is None:
+                raise ValueError("give the message, or the params of the check's text")
+            from .labels import check_message
+
+            message = check_message(check, "en", params)
+        self.issues.append(Issue(row, column, severity, check, message, repaired, params))
 
     def add_rows(
         self,
@@ -75,15 +105,24 @@ class ValidationReport:
         column: str | None,
         severity: Severity,
         check: str,
-        message: str | Iterable[str],
+        message: str | Iterable[str] | None = None,
         *,
         repaired: bool = False,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     ) -> None:
-        """Record the same kind of problem for many rows (one message or one per row)."""
+        """Record the same kind of problem for many rows (one message or one per row; or
+        the values of the check's text, the same for all rows or one mapping per row)."""
         rows = list(rows)
-        messages = [message] * len(rows) if isinstance(message, str) else list(message)
-        for row, msg in zip(rows, messages, strict=True):
-            self.add(row, column, severity, check, msg, repaired=repaired)
+        if message is None or isinstance(message, str):
+            messages: list[str | None] = [message] * len(rows)
+        else:
+            messages = list(message)
+        if params is None or isinstance(params, Mapping):
+            values: list[Mapping[str, Any] | None] = [params] * len(rows)
+        else:
+            values = list(params)
+        for row, msg, par in zip(rows, messages, values, strict=True):
+            self.add(row, column, severity, check, msg, repaired=repaired, params=par)
 
     def extend(self, other: ValidationReport) -> None:
         """Append the issues of another report."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# The command's texts and help are read in English by the tests that quote them (the command
+# speaks Indonesian when the variable is unset; tests/test_outputs_agree.py runs both).
+os.environ.setdefault("KOTAKU_GIS_LANG", "en")
 
 
 @pytest.fixture(scope="session")

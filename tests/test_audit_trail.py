@@ -49,6 +49,14 @@ def _rows(ws) -> list[tuple]:
     return list(ws.iter_rows(values_only=True))
 
 
+def _parts(ws) -> tuple[list[str], list, list[tuple]]:
+    """A report sheet's caption lines (title with year and ruleset, notes), header and data
+    rows: a blank row separates the caption from the header."""
+    rows = _rows(ws)
+    blank = next(i for i, row in enumerate(rows) if not any(v is not None for v in row))
+    return [r[0] for r in rows[:blank]], list(rows[blank + 1]), rows[blank + 2 :]
+
+
 def test_a_long_trail_is_cut_and_written_in_full_beside_the_workbook(states, tmp_path):
     base, after = states
     path = kg.write_excel_report(
@@ -65,20 +73,18 @@ def test_a_long_trail_is_cut_and_written_in_full_beside_the_workbook(states, tmp
     assert trail["intervention_id"].tolist() == ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
 
     wb = openpyxl.load_workbook(path)
-    rows = _rows(wb["Jejak Pengurangan"])
-    caption = rows[0][0]
+    lines, header, shown = _parts(wb["Jejak Pengurangan"])
+    assert lines[0].startswith("Jejak Pengurangan — tahun penanganan")  # title, year, ruleset
+    caption = next(line for line in lines if line.startswith("Jejak pengurangan memiliki"))
     assert caption.startswith(
         "Jejak pengurangan memiliki 7 baris; lembar 'Jejak Pengurangan' memuat 3 baris "
         "pertama, 4 baris lainnya hanya ada di berkas laporan_reductions.csv"
     )
-    assert rows[1] == (None,) * len(rows[1]) or not any(rows[1])
-    header = list(rows[2])
     assert header[:3] == ["ID Kegiatan", "ID Unit", "Kriteria"]
-    shown = rows[3:]
     assert len(shown) == 3
     # The sheet shows the file's first three rows.
     assert [r[header.index("ID Kegiatan")] for r in shown] == ["W1", "W2", "W3"]
-    notes = dict(_rows(wb["Katalog"])[1:])
+    notes = dict(_parts(wb["Katalog"])[2])
     assert notes["Jejak pengurangan di luar buku kerja"] == caption
     assert notes["Baris pengurangan"] == 7
 
@@ -91,10 +97,11 @@ def test_a_trail_that_fits_stays_in_its_sheet_alone(states, tmp_path):
     )  # fmt: skip
     assert [p.name for p in tmp_path.iterdir()] == ["laporan.xlsx"]
     wb = openpyxl.load_workbook(path)
-    rows = _rows(wb["Reductions audit"])
-    assert rows[0][:2] == ("Intervention ID", "Unit ID")  # the header on the first row, no note
-    assert len(rows) == 8
-    assert "Reductions audit outside the workbook" not in dict(_rows(wb["Catalogue"])[1:])
+    lines, header, shown = _parts(wb["Reductions audit"])
+    assert header[:2] == ["Intervention ID", "Unit ID"]
+    assert not any("rows are only in the file" in line for line in lines)  # no cut note
+    assert len(shown) == 7
+    assert "Reductions audit outside the workbook" not in dict(_parts(wb["Catalogue"])[2])
 
 
 def test_english_note_and_a_named_file(states, tmp_path):
@@ -108,9 +115,11 @@ def test_english_note_and_a_named_file(states, tmp_path):
         "kotaku_report.gpkg",
         "units_assessed.csv",
         "reductions.csv",
+        "data_dictionary.csv",
     ]
     assert len(pd.read_csv(tmp_path / "reductions.csv", encoding="utf-8-sig")) == 7
-    caption = _rows(openpyxl.load_workbook(paths[0])["Reductions audit"])[0][0]
+    lines = _parts(openpyxl.load_workbook(paths[0])["Reductions audit"])[0]
+    caption = next(line for line in lines if line.startswith("The reductions audit has"))
     assert caption.startswith(
         "The reductions audit has 7 rows; the sheet 'Reductions audit' holds the first 2, "
         "the other 5 rows are only in the file reductions.csv"
@@ -125,7 +134,7 @@ def test_a_named_file_is_written_even_when_the_sheet_holds_all(states, tmp_path)
     )  # fmt: skip
     assert len(pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig")) == 7
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Jejak Pengurangan"]
-    assert len(_rows(ws)) == 8
+    assert len(_parts(ws)[2]) == 7
 
 
 def test_the_limit_must_be_a_count_of_rows(states, tmp_path):

@@ -47,17 +47,19 @@ def test_summarize_overall_and_by_kota() -> None:
 
 
 def test_summarize_keeps_blank_groups_and_rejects_unknown_columns() -> None:
-    # B (3.25 ha, kumuh ringan) has no kota: it must form its own row, not join another.
+    # B (3.25 ha, kumuh ringan) has no kota: it must form its own row, not join another, and
+    # that row is labelled, never a blank or NaN key.
     assessed = kg.assess(_units().assign(kota=["Mataram", None, "Bima"]))
     by = kg.summarize(assessed, by="kota")
     assert len(by) == 3
-    blank = by[by.index.isna()]
+    assert by.index.notna().all()
+    blank = by[by.index == "(tanpa kota)"]
     assert len(blank) == 1
     assert blank["area_ha"].tolist() == [3.25]
     assert blank["slum_ha"].tolist() == [3.25]
     assert blank["ha_kumuh_ringan"].tolist() == [3.25]
     assert blank["units"].tolist() == [1]
-    named = by[by.index.notna()]
+    named = by[by.index != "(tanpa kota)"]
     assert named.index.tolist() == ["Bima", "Mataram"]
     assert named["area_ha"].tolist() == [1.5, 2.0]
     assert named["slum_ha"].tolist() == [0.0, 2.0]

@@ -39,7 +39,7 @@ def test_a_city_without_slum_runs_and_writes_no_grid(tmp_path):
     res = run_job(units, works, out_dir=tmp_path, write_map=False, write_workbook=False)
     assert res.headline()["baseline_slum_ha"] == 0.0
     manifest = json.loads((tmp_path / "run.json").read_text())
-    assert "no privacy grid" in manifest["notes"][0]
+    assert "grid privasi tidak ditulis" in manifest["notes"][0]  # in the run's language
     assert not (tmp_path / "grid.tif").exists()
 
 

@@ -12,7 +12,11 @@ from typer.testing import CliRunner
 
 import kotaku_gis as kg
 from kotaku_gis.cli import app
-from kotaku_gis.pipeline import WHAT_IF_NOTE, run_job
+from kotaku_gis.labels import phrase
+from kotaku_gis.pipeline import run_job
+
+#: What a run's outputs say of a what-if, in the outputs' language (Indonesian by default).
+WHAT_IF_NOTE = phrase("run", "what_if", "id")
 
 CRS = "+proj=laea +lat_0=-8.6 +lon_0=116.1 +x_0=500 +y_0=500 +ellps=WGS84 +units=m"
 

@@ -455,9 +455,11 @@ def test_environment_alone_names_the_database(server, monkeypatch):
 def test_write_postgis_tables_keys_indexes_and_figures(server, url, file_run):
     written = kg.write_postgis(file_run, url, schema="hasil")
     assert written.schema == "hasil" and written.url == url
+    # summary_kelurahan: one row per kota, kecamatan and kelurahan (each kawasan of the
+    # sample, which has no kelurahan, a row of its own), as the CSV and the workbook.
     assert written.tables == {
         "units": 366, "remaining": 366, "interventions": 957,
-        "reductions": len(file_run.reductions), "summary_kelurahan": 22, "summary_kota": 10,
+        "reductions": len(file_run.reductions), "summary_kelurahan": 40, "summary_kota": 10,
         "ledger": len(file_run.ledger), "validation": written.tables["validation"], "run": 1,
     }  # fmt: skip
     assert _run_ids(server, "hasil") == {written.run_id}
@@ -500,7 +502,9 @@ def test_write_postgis_tables_keys_indexes_and_figures(server, url, file_run):
         assert abs(ha - base.at[uid, "area_ha_geom"]) <= 1e-9
         # PostGIS's spheroid area (edges along great circles) agrees within 1e-5 of the unit
         assert abs(st_ha - ha) <= 1e-5 * ha
-    remaining = dict(_query(server, "SELECT unit_id, remaining_ha FROM hasil.remaining"))
+    # The remaining table speaks the hectare vocabulary: the geometry's unserved hectares
+    # are unserved_ha_geom (remaining_area's remaining_ha).
+    remaining = dict(_query(server, "SELECT unit_id, unserved_ha_geom FROM hasil.remaining"))
     expected = file_run.remaining.set_index("unit_id")["remaining_ha"]
     assert max(abs(remaining[u] - expected[u]) for u in expected.index) <= 1e-9
     ledger = _query(server, "SELECT year, baseline_ha, slum_ha FROM hasil.ledger ORDER BY year")
@@ -561,7 +565,7 @@ def test_cli_run_into_the_database_masks_the_password(server, tmp_path):
         conn.execute("ALTER ROLE kotaku PASSWORD 'cli-Sandi-9876'")
     args = ["run", "--units", url, "--units-layer", "sumber.units", "--interventions", url,
             "--interventions-layer", "sumber.interventions", "--year", "2023", "-q"]  # fmt: skip
-    result = CliRunner().invoke(app, [*args, "--out", url, "--schema", "dari_cli"])
+    result = CliRunner().invoke(app, [*args, "--out", url, "--schema", "dari_cli", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "cli-Sandi" not in result.output
     assert "wrote run" in result.output and "postgresql://kotaku:***@127.0.0.1" in result.output

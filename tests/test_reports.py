@@ -28,6 +28,7 @@ SHEETS_ID = [
     "Jejak Pengurangan",
     "Catatan Validasi",
     "Katalog",
+    "Kamus Data",
 ]
 
 
@@ -99,9 +100,12 @@ def run() -> dict:
     return {"units": units, "base": base, "after": after, "red": red, "ledger": ledger}
 
 
-def _sheet_rows(ws, header_row: int) -> tuple[list[str], list[tuple]]:
+def _sheet_rows(ws) -> tuple[list[str], list[tuple]]:
+    """A report sheet's header and data rows: the header is below the title, the notes and a
+    blank row."""
     rows = list(ws.iter_rows(values_only=True))
-    return list(rows[header_row - 1]), rows[header_row:]
+    blank = next(i for i, row in enumerate(rows) if all(v is None for v in row))
+    return list(rows[blank + 1]), rows[blank + 2 :]
 
 
 def test_scores_as_designed(run: dict) -> None:
@@ -118,11 +122,11 @@ def test_excel_report_sheets_and_totals(run: dict, tmp_path) -> None:
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == SHEETS_ID
 
-    head, rows = _sheet_rows(wb["Ringkasan Kota"], 3)
+    head, rows = _sheet_rows(wb["Ringkasan Kota"])
     table = pd.DataFrame(rows, columns=head).set_index("Kota/Kabupaten")
     # Hand figures: A and B (Mataram, 2.5 + 1.25 ha) are slum before; A leaves the list.
     assert table.loc["Kota Mataram", "Luas Kumuh (Ha)"] == 3.75
-    assert table.loc["Kota Mataram", "Luas Kumuh (Ha) sesudah"] == 1.25
+    assert table.loc["Kota Mataram", "Sisa Luas Kumuh (Ha)"] == 1.25
     assert table.loc["Kota Mataram", "Pengurangan Luas Kumuh (Ha)"] == 2.5
     assert table.loc["Kota Bima", "Luas Kumuh (Ha)"] == 0.0
     assert table.loc["Jumlah", "Jumlah Unit"] == 3
@@ -133,17 +137,17 @@ def test_excel_report_sheets_and_totals(run: dict, tmp_path) -> None:
     assert table.loc["Jumlah", "Luas (Ha)"] == total["area_ha"]
     assert table.loc["Jumlah", "Luas Kumuh Ringan (Ha)"] == total["ha_kumuh_ringan"]
     assert table.loc["Jumlah", "Unit Kumuh"] == total["slum_units"]
-    assert table.loc["Jumlah", "Luas Kumuh (Ha) sesudah"] == total_after["slum_ha"]
+    assert table.loc["Jumlah", "Sisa Luas Kumuh (Ha)"] == total_after["slum_ha"]
     by_kota = kg.summarize(run["base"], by="kota")
     for kota in by_kota.index:
         assert table.loc[kota, "Luas Kumuh (Ha)"] == by_kota.loc[kota, "slum_ha"]
 
-    head, rows = _sheet_rows(wb["Ringkasan Kelurahan"], 3)
+    head, rows = _sheet_rows(wb["Ringkasan Kelurahan"])
     kel = pd.DataFrame(rows, columns=head)
     assert kel["Kelurahan"].tolist()[:3] == ["Dara", "Banjar", "Bintaro"]
     assert kel["Luas Kumuh (Ha)"].iloc[-1] == total["slum_ha"]
 
-    head, rows = _sheet_rows(wb["Skor Unit"], 1)
+    head, rows = _sheet_rows(wb["Skor Unit"])
     scores = pd.DataFrame(rows, columns=head).set_index("ID Unit")
     assert scores["Total Skor"].to_dict() == {"A": 20, "B": 20, "C": 0}
     assert scores["Total Skor sesudah"].to_dict() == {"A": 13, "B": 20, "C": 0}
@@ -151,24 +155,24 @@ def test_excel_report_sheets_and_totals(run: dict, tmp_path) -> None:
     assert scores.loc["A", "Pengurangan 7b"] == 4.0
     assert scores.loc["A", "% 7a"] == 100.0
 
-    head, rows = _sheet_rows(wb["Neraca Tahunan"], 3)
+    head, rows = _sheet_rows(wb["Neraca Tahunan"])
     ledger = pd.DataFrame(rows, columns=head)
     assert ledger["Tahun"].tolist() == [2022, 2023]
     assert ledger["Luas Kumuh (Ha)"].tolist() == [3.75, 1.25]
     assert ledger["Pengurangan Luas Kumuh (Ha)"].tolist() == [0.0, 2.5]
 
-    head, rows = _sheet_rows(wb["Jejak Pengurangan"], 1)
+    head, rows = _sheet_rows(wb["Jejak Pengurangan"])
     audit = pd.DataFrame(rows, columns=head)
     assert len(audit) == 2
     assert audit["ID Kegiatan"].tolist() == ["W1", "W1"]
     assert audit["Volume Pengurangan"].tolist() == [10.0, 4.0]
-    assert audit["Kategori"].tolist() == ["proteksi_kebakaran"] * 2
+    assert audit["Kategori"].tolist() == ["Proteksi kebakaran"] * 2
     assert audit["Sumber Dana"].tolist() == ["BPM KOTAKU"] * 2
     assert audit["Unit Keluar Kumuh"].tolist() == [True, True]
     assert audit["Luas (Ha)"].tolist() == [2.5, 2.5]
     assert audit["Nama Kriteria"].iloc[0] == "Ketidaktersediaan prasarana proteksi kebakaran"
 
-    notes = dict(wb["Katalog"].iter_rows(min_row=2, values_only=True))
+    notes = dict(_sheet_rows(wb["Katalog"])[1])
     assert notes["input"] == "units.gpkg"
     assert notes["Tahun penanganan"] == 2023
     assert notes["Luas kumuh sebelum (Ha)"] == 3.75
@@ -180,16 +184,19 @@ def test_excel_formatting(run: dict, tmp_path) -> None:
     )
     wb = openpyxl.load_workbook(path)
     ws = wb["Ringkasan Kota"]
-    assert ws.freeze_panes == "B4"
-    assert ws.cell(3, 1).font.bold
-    head = [c.value for c in ws[3]]
-    area = ws.cell(4, head.index("Luas (Ha)") + 1)
-    units = ws.cell(4, head.index("Jumlah Unit") + 1)
+    # Below the title (year and ruleset), the rounding rule and a blank row: the header.
+    assert ws.freeze_panes == "B5"
+    assert "Permen PUPR 14/PRT/M/2018" in ws.cell(1, 1).value
+    assert "0,01 ha" in ws.cell(2, 1).value
+    assert ws.cell(4, 1).font.bold
+    head = [c.value for c in ws[4]]
+    area = ws.cell(5, head.index("Luas (Ha)") + 1)
+    units = ws.cell(5, head.index("Jumlah Unit") + 1)
     assert area.number_format == "#,##0.00"
     assert units.number_format == "#,##0"
     scores = wb["Skor Unit"]
-    assert scores.freeze_panes == "B2"
-    assert scores.cell(2, 1).number_format == "@"
+    assert scores.freeze_panes == "B5"
+    assert scores.cell(5, 1).number_format == "@"
 
 
 def test_english_and_errors(run: dict, tmp_path) -> None:
@@ -206,6 +213,7 @@ def test_english_and_errors(run: dict, tmp_path) -> None:
         "Reductions audit",
         "Validation notes",
         "Catalogue",
+        "Data dictionary",
     ]
     before = path.read_bytes()
     with pytest.raises(kg.InputError, match="lang"):
@@ -241,6 +249,7 @@ def test_gpkg_csv_and_figures(run: dict, tmp_path) -> None:
         "kotaku_report.xlsx",
         "kotaku_report.gpkg",
         "units_assessed.csv",
+        "data_dictionary.csv",
         "map_levels.png",
         "map_levels_kota_bima.png",
         "map_levels_kota_mataram.png",
@@ -265,12 +274,13 @@ def test_gpkg_csv_and_figures(run: dict, tmp_path) -> None:
     # The unit rows count the verified area_ha (2.5, 1.25 and 4 ha typed; the boxes measure
     # about 4.87 ha each), as the summaries do: served + unserved is each unit's area_ha and
     # the rows add up to the summary's total.
+    # (Machine files drop float noise beyond 10 decimals.)
     np.testing.assert_allclose(csv["served_ha"] + csv["unserved_ha"], [2.5, 1.25, 4.0],
-                               rtol=1e-15)  # fmt: skip
+                               rtol=0, atol=1e-9)  # fmt: skip
     assert csv["served_ha"].sum() == pytest.approx(summary["served_ha"].iloc[-1], rel=1e-12)
     assert csv["unserved_ha"].sum() == pytest.approx(summary["unserved_ha"].iloc[-1], rel=1e-12)
     assert "covered_ha" not in csv.columns
-    for png in paths[3:]:
+    for png in paths[4:]:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -309,37 +319,46 @@ def test_sample_report_totals(tmp_path) -> None:
         reductions=red, year=2023,
     )  # fmt: skip
     wb = openpyxl.load_workbook(path, read_only=True)
-    head, *rows = [r for r in wb["Ringkasan Kota"].iter_rows(min_row=3, values_only=True)]
+    head, rows = _sheet_rows(wb["Ringkasan Kota"])
     table = pd.DataFrame(rows, columns=head)
     total = table.iloc[-1]
     assert total["Provinsi"] == "Jumlah"
     table = table.iloc[:-1].set_index("Kota/Kabupaten")
     by_kota = kg.summarize(base, by="kota")
-    assert table.loc[by_kota.index, "Luas Kumuh (Ha)"].tolist() == by_kota["slum_ha"].tolist()
-    assert total["Luas Kumuh (Ha)"] == kg.summarize(base).loc["total", "slum_ha"]
-    assert total["Luas Kumuh (Ha) sesudah"] == kg.summarize(after).loc["total", "slum_ha"]
-    audit_rows = sum(1 for _ in wb["Jejak Pengurangan"].iter_rows(min_row=2))
+    # Rounded to 0.01 ha for people; totals computed before rounding.
+    shown = table.loc[by_kota.index, "Luas Kumuh (Ha)"]
+    assert shown.tolist() == by_kota["slum_ha"].round(2).tolist()
+    assert total["Luas Kumuh (Ha)"] == round(kg.summarize(base).loc["total", "slum_ha"], 2)
+    assert total["Sisa Luas Kumuh (Ha)"] == round(kg.summarize(after).loc["total", "slum_ha"], 2)
+    audit_rows = len(_sheet_rows(wb["Jejak Pengurangan"])[1])
     assert audit_rows == len(red)
 
-    # Independently of the library: add up the per-unit sheet's rows with plain pandas.
-    head, *rows = list(wb["Skor Unit"].iter_rows(values_only=True))
+    # Independently of the library: add up the per-unit sheet's rows with plain pandas. The
+    # sheets show hectares rounded to 0.01 ha and compute totals before rounding (as they
+    # say): n rows add up to within n x 0.005 ha of the total.
+    head, rows = _sheet_rows(wb["Skor Unit"])
     per_unit = pd.DataFrame(rows, columns=head)
     assert len(per_unit) == len(units)
-    for when, level in (("", "Tingkat Kumuh"), (" sesudah", "Tingkat Kumuh sesudah")):
+    assert (per_unit["Luas (Ha)"] == per_unit["Luas (Ha)"].round(2)).all()
+
+    def near(shown: float, rows: pd.Series) -> bool:
+        return abs(shown - rows.sum()) <= 0.005 * len(rows) + 1e-9
+
+    states = (("", "Tingkat Kumuh", "Luas Kumuh (Ha)"),
+              (" sesudah", "Tingkat Kumuh sesudah", "Sisa Luas Kumuh (Ha)"))  # fmt: skip
+    for when, level, slum_ha in states:
         slum = per_unit[per_unit[level] != "tidak kumuh"]
-        by_hand = slum.groupby("Kota/Kabupaten")["Luas (Ha)"].sum()
-        shown = table[f"Luas Kumuh (Ha){when}"]
-        assert shown[shown > 0].sort_index().tolist() == pytest.approx(
-            by_hand.sort_index().tolist(), rel=1e-12
-        )
-        assert (shown[~shown.index.isin(by_hand.index)] == 0).all()
-        assert total[f"Luas Kumuh (Ha){when}"] == pytest.approx(slum["Luas (Ha)"].sum(), rel=1e-12)
+        shown = table[slum_ha]
+        for kota, rows_of in slum.groupby("Kota/Kabupaten")["Luas (Ha)"]:
+            assert near(shown[kota], rows_of), kota
+        assert (shown[~shown.index.isin(slum["Kota/Kabupaten"])] == 0).all()
+        assert near(total[slum_ha], slum["Luas (Ha)"])
         for lvl in ("kumuh berat", "kumuh sedang", "kumuh ringan", "tidak kumuh"):
-            ha = per_unit.loc[per_unit[level] == lvl, "Luas (Ha)"].sum()
-            assert total[f"Luas {lvl.title()} (Ha){when}"] == pytest.approx(ha, rel=1e-12)
+            rows_of = per_unit.loc[per_unit[level] == lvl, "Luas (Ha)"]
+            assert near(total[f"Luas {lvl.title()} (Ha){when}"], rows_of)
     assert total["Jumlah Unit"] == len(per_unit)
-    assert total["Luas (Ha)"] == pytest.approx(per_unit["Luas (Ha)"].sum(), rel=1e-12)
-    assert total["Luas (Ha)"] == pytest.approx(units["area_ha"].sum(), rel=1e-12)
+    assert near(total["Luas (Ha)"], per_unit["Luas (Ha)"])
+    assert total["Luas (Ha)"] == round(units["area_ha"].sum(), 2)
 
 
 def test_served_hectares_follow_the_verified_area():
@@ -378,7 +397,7 @@ def _hand_remaining(ids: list) -> pd.DataFrame:
 
 
 def _scores_sheet(path) -> pd.DataFrame:
-    head, rows = _sheet_rows(openpyxl.load_workbook(path)["Skor Unit"], 1)
+    head, rows = _sheet_rows(openpyxl.load_workbook(path)["Skor Unit"])
     return pd.DataFrame(rows, columns=head)
 
 
@@ -390,16 +409,14 @@ def test_unit_rows_count_the_verified_area(run: dict, tmp_path) -> None:
         tmp_path, units_assessed=run["after"], baseline=run["base"], remaining=remaining,
         figures=False,
     )  # fmt: skip
+    # The sheet rounds each figure to 0.01 ha (half up) and totals before rounding.
     scores = _scores_sheet(paths[0])
-    assert scores["Luas Terlayani (Ha)"].tolist() == [0.625, 0.625, 0.0]
-    assert scores["Luas Belum Terlayani (Ha)"].tolist() == [1.875, 0.625, 4.0]
-    assert (scores["Luas Terlayani (Ha)"] + scores["Luas Belum Terlayani (Ha)"]).tolist() == [
-        2.5, 1.25, 4.0,
-    ]  # fmt: skip
-    head, rows = _sheet_rows(openpyxl.load_workbook(paths[0])["Ringkasan Kota"], 3)
+    assert scores["Luas Terlayani (Ha)"].tolist() == [0.63, 0.63, 0.0]
+    assert scores["Luas Belum Terlayani (Ha)"].tolist() == [1.88, 0.63, 4.0]
+    head, rows = _sheet_rows(openpyxl.load_workbook(paths[0])["Ringkasan Kota"])
     total = pd.DataFrame(rows, columns=head).iloc[-1]
-    assert total["Luas Terlayani (Ha)"] == scores["Luas Terlayani (Ha)"].sum() == 1.25
-    assert total["Luas Belum Terlayani (Ha)"] == scores["Luas Belum Terlayani (Ha)"].sum() == 6.5
+    assert total["Luas Terlayani (Ha)"] == 1.25  # 0.625 + 0.625, not 0.63 + 0.63
+    assert total["Luas Belum Terlayani (Ha)"] == 6.5
     csv = pd.read_csv(paths[2], encoding="utf-8-sig")
     assert csv["served_ha"].tolist() == [0.625, 0.625, 0.0]
     assert csv["unserved_ha"].tolist() == [1.875, 0.625, 4.0]
@@ -420,8 +437,8 @@ def test_integer_unit_ids_match_as_text(remaining_ids: list, tmp_path) -> None:
     )
     scores = _scores_sheet(path)
     assert scores["ID Unit"].tolist() == [101, 102, 103]
-    assert scores["Luas Terlayani (Ha)"].tolist() == [0.625, 0.625, 0.0]
-    assert scores["Luas Belum Terlayani (Ha)"].tolist() == [1.875, 0.625, 4.0]
+    assert scores["Luas Terlayani (Ha)"].tolist() == [0.63, 0.63, 0.0]
+    assert scores["Luas Belum Terlayani (Ha)"].tolist() == [1.88, 0.63, 4.0]
     table = summary_by(base, remaining=_hand_remaining(remaining_ids), by="kota")
     assert table["served_ha"].tolist() == [0.0, 1.25, 1.25]  # Bima, Mataram, total
 
@@ -438,17 +455,19 @@ def test_untraced_reductions_are_noted(run: dict, tmp_path) -> None:
         baseline=run["base"], interventions=kg.read_interventions(_works()), reductions=red,
     )  # fmt: skip
     wb = openpyxl.load_workbook(path)
-    head, rows = _sheet_rows(wb["Jejak Pengurangan"], 1)
+    head, rows = _sheet_rows(wb["Jejak Pengurangan"])
     audit = pd.DataFrame(rows, columns=head)
     assert audit["ID Kegiatan"].tolist() == ["W1", "W1", "ZZ"]
     assert audit["Terlacak ke Kegiatan"].tolist() == [True, True, False]
-    head, rows = _sheet_rows(wb["Catatan Validasi"], 1)
+    head, rows = _sheet_rows(wb["Catatan Validasi"])
     notes = pd.DataFrame(rows, columns=head)
-    untraced = notes[notes["Pemeriksaan"] == "untraced_reduction"]
-    assert untraced["Sumber"].tolist() == ["reductions"]
+    untraced = notes[notes["Kode Pemeriksaan"] == "untraced_reduction"]
+    assert untraced["Pemeriksaan"].tolist() == ["Pengurangan tidak terlacak"]
+    assert untraced["Sumber"].tolist() == ["Jejak pengurangan"]
     assert untraced["Baris"].tolist() == ["2"]  # the row of the reductions table
-    assert untraced["Tingkat"].tolist() == ["warning"]
-    assert "'ZZ'" in untraced["Pesan"].iloc[0] and "unit B" in untraced["Pesan"].iloc[0]
+    assert untraced["Tingkat"].tolist() == ["peringatan"]
+    message = untraced["Pesan"].iloc[0]
+    assert "'ZZ'" in message and "unit B" in message and "tidak cocok" in message
 
 
 def test_units_without_level_are_shown_and_noted(run: dict, tmp_path) -> None:
@@ -473,17 +492,18 @@ def test_units_without_level_are_shown_and_noted(run: dict, tmp_path) -> None:
         ]  # fmt: skip
     path = kg.write_excel_report(tmp_path / "r.xlsx", units_assessed=after, baseline=base)
     wb = openpyxl.load_workbook(path)
-    head, rows = _sheet_rows(wb["Ringkasan Kota"], 3)
+    head, rows = _sheet_rows(wb["Ringkasan Kota"])
     sheet = pd.DataFrame(rows, columns=head).set_index("Kota/Kabupaten")
     assert sheet.loc["Kota Bima", "Unit Belum Dinilai"] == 1
     assert sheet.loc["Jumlah", "Luas Belum Dinilai (Ha)"] == 4.0
     assert sheet.loc["Jumlah", "Luas Belum Dinilai (Ha) sesudah"] == 4.0
-    head, rows = _sheet_rows(wb["Catatan Validasi"], 1)
+    head, rows = _sheet_rows(wb["Catatan Validasi"])
     notes = pd.DataFrame(rows, columns=head)
-    missing = notes[notes["Pemeriksaan"] == "level_missing"]
-    assert missing["Sumber"].tolist() == ["levels", "levels"]  # before and after works
+    missing = notes[notes["Kode Pemeriksaan"] == "level_missing"]
+    assert missing["Sumber"].tolist() == ["Tingkat kumuh"] * 2  # before and after works
     assert missing["Baris"].tolist() == ["2", "2"]
-    assert "unit C" in missing["Pesan"].iloc[0] and "4 ha" in missing["Pesan"].iloc[0]
+    message = missing["Pesan"].iloc[0]
+    assert "unit C" in message and "4 ha" in message and "sebelum penanganan" in message
 
 
 def test_english_workbook_translates_levels_and_criteria(run: dict, tmp_path) -> None:
@@ -492,11 +512,11 @@ def test_english_workbook_translates_levels_and_criteria(run: dict, tmp_path) ->
         reductions=run["red"], lang="en",
     )  # fmt: skip
     wb = openpyxl.load_workbook(path)
-    head, rows = _sheet_rows(wb["Unit scores"], 1)
+    head, rows = _sheet_rows(wb["Unit scores"])
     scores = pd.DataFrame(rows, columns=head)
     assert scores["Slum level"].tolist() == ["light slum", "light slum", "not slum"]
     assert scores["Slum level after"].tolist() == ["not slum", "light slum", "not slum"]
-    head, rows = _sheet_rows(wb["Reductions audit"], 1)
+    head, rows = _sheet_rows(wb["Reductions audit"])
     audit = pd.DataFrame(rows, columns=head)
     assert audit["Criterion name"].tolist() == [
         "No fire-protection infrastructure",
@@ -504,7 +524,7 @@ def test_english_workbook_translates_levels_and_criteria(run: dict, tmp_path) ->
     ]
     assert audit["Slum level before"].tolist() == ["light slum"] * 2
     assert audit["Slum level after"].tolist() == ["not slum"] * 2
-    notes = dict(wb["Catalogue"].iter_rows(min_row=2, values_only=True))
+    notes = dict(_sheet_rows(wb["Catalogue"])[1])
     assert notes["Levels (total score)"] == (
         "severe slum ≥ 60, moderate slum ≥ 38, light slum ≥ 16"
     )
