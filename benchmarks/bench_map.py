@@ -65,13 +65,17 @@ def _digitise(units, rng: np.random.Generator, step_m: float = 10.0, noise_m: fl
     return out
 
 
-def make_inputs(n_units: int, seed: int = 7):
-    """Scored units, works and the remaining area, as a planner would have them."""
+def make_inputs(n_units: int, seed: int = 7, *, n_works: int | None = None, n_cities: int = 1):
+    """Scored units, works and the remaining area, as a planner would have them.
+
+    ``n_works`` defaults to half the units; ``n_cities`` spreads them over that many kota.
+    """
     rng = np.random.default_rng(seed)
-    units, works = make_layers(n_units=n_units, n_works=n_units // 2, n_cities=1, seed=seed)
+    n_works = n_units // 2 if n_works is None else n_works
+    units, works = make_layers(n_units=n_units, n_works=n_works, n_cities=n_cities, seed=seed)
     units = _digitise(units, rng)
     units["kelurahan"] = pd.array(
-        [f"Kelurahan {i // 400:02d}" for i in range(len(units))], dtype="string"
+        [f"Kelurahan {i // 400:03d}" for i in range(len(units))], dtype="string"
     )
     units["area_ha"] = kg.area_ha(units).round(4)
     units["road_length_m"] = rng.uniform(100, 600, len(units)).round(1)

@@ -22,12 +22,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 import kotaku_gis as kg
-from benchmarks.bench_map import _digitise
-from benchmarks.synthetic import SIZES, make_layers
-from kotaku_gis.schema import CRITERIA_2018, CRITERION_DENOMINATOR
+from benchmarks import bench_map
+from benchmarks.synthetic import SIZES
 
 LIMIT_MB = 5.0
 
@@ -35,24 +33,7 @@ LIMIT_MB = 5.0
 def make_inputs(size: str, seed: int = 7):
     """Scored units, works and the remaining area of one benchmark size."""
     spec = SIZES[size]
-    rng = np.random.default_rng(seed)
-    units, works = make_layers(
-        n_units=spec.n_units, n_works=spec.n_works, n_cities=spec.n_cities, seed=seed
-    )
-    units = _digitise(units, rng)
-    units["kelurahan"] = pd.array(
-        [f"Kelurahan {i // 400:03d}" for i in range(len(units))], dtype="string"
-    )
-    units["area_ha"] = kg.area_ha(units).round(4)
-    units["road_length_m"] = rng.uniform(100, 600, len(units)).round(1)
-    units["drain_length_m"] = units["road_length_m"] * 1.6
-    for code in CRITERIA_2018:
-        denominator = units[CRITERION_DENOMINATOR[code]].astype(float)
-        units[code] = (denominator * rng.beta(0.8, 1.6, len(units))).round(2)
-    assessed = kg.assess(units)
-    works = kg.read_interventions(works)
-    remaining = kg.remaining_area(units, works)
-    return assessed, works, remaining
+    return bench_map.make_inputs(spec.n_units, seed, n_works=spec.n_works, n_cities=spec.n_cities)
 
 
 def main() -> None:

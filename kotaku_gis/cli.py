@@ -864,11 +864,11 @@ def _print_result(result, elapsed: float, *, year_given: bool) -> None:
     if result.what_if:
         out_console.print(f"[bold yellow]{what_if}[/]")
     if result.database is not None:
-        from .database import _show_ident
+        from .database import show_ident
 
         db = result.database
         rows = ", ".join(f"{t} ({count_text(n, lang)})" for t, n in db.tables.items())
-        line = _t("database", lang, run=db.run_id, schema=_show_ident(db.schema), url=db.url,
+        line = _t("database", lang, run=db.run_id, schema=show_ident(db.schema), url=db.url,
                   rows=rows)  # fmt: skip
         out_console.print(line, markup=False, highlight=False)
     out_console.print(f"[dim]{_t('done_in', lang, seconds=elapsed)}[/]")

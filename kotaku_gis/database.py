@@ -289,15 +289,30 @@ def _engine(target: _Target) -> Iterator[Any]:
 # ---------------------------------------------------------------- names
 
 
-def _show_ident(name: str) -> str:
-    """A name as psql would print it: bare when it is a plain lower-case word."""
+def show_ident(name: str) -> str:
+    """A schema or table name as psql would print it: bare when it is a plain lower-case word.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kotaku_gis.database import show_ident
+    >>> show_ident("kotaku"), show_ident("Kota Mataram")
+    ('kotaku', '"Kota Mataram"')
+    """
     if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
         return name
     return '"' + name.replace('"', '""') + '"'
 
 
 def _show_table(schema: str, table: str) -> str:
-    return f"{_show_ident(schema)}.{_show_ident(table)}"
+    return f"{show_ident(schema)}.{show_ident(table)}"
 
 
 def _split_layer(layer: str) -> tuple[str | None, str]:
@@ -684,7 +699,7 @@ class DatabaseWrite:
     def __str__(self) -> str:
         rows = ", ".join(f"{t} ({n})" for t, n in self.tables.items())
         return (
-            f"wrote run {self.run_id} into schema {_show_ident(self.schema)} of {self.url}: {rows}"
+            f"wrote run {self.run_id} into schema {show_ident(self.schema)} of {self.url}: {rows}"
         )
 
 
@@ -1068,7 +1083,7 @@ def _write_error(
 ) -> InputError:
     state = _sqlstate(err)
     msg = _message(target, err)
-    where = f"schema {_show_ident(schema)} of {target.shown}"
+    where = f"schema {show_ident(schema)} of {target.shown}"
     kept = "Nothing was written: the schema's previous tables are as they were."
     table = f"table {_show_table(schema, stage.table)}" if stage.table else where
     if stage.now == "committing":
@@ -1092,7 +1107,7 @@ def _write_error(
         user = target.url.username or os.environ.get("PGUSER") or "this role"
         if stage.now == "creating schema":
             what = (
-                f"role {user!r} may not create schema {_show_ident(schema)} ({msg}). Ask the "
+                f"role {user!r} may not create schema {show_ident(schema)} ({msg}). Ask the "
                 f"database owner for GRANT CREATE ON DATABASE, or pass a schema you may create "
                 "tables in (schema=…, --schema)."
             )
@@ -1156,7 +1171,7 @@ def _write(conn: Any, tables: list[_Table], schema: str, lock_timeout: float, st
     foreign = [n for n in names if n in existing and n not in ours]
     if foreign:
         raise InputError(
-            f"schema {_show_ident(schema)} already holds "
+            f"schema {show_ident(schema)} already holds "
             f"{[_show_table(schema, n) for n in foreign]}, not written by kotaku_gis; they "
             "are left alone. Write into another schema (schema=…, --schema), or drop or "
             "rename those tables yourself. Nothing was written."

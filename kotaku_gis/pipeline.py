@@ -33,9 +33,9 @@ from .overlay import remaining_area
 from .raster import with_inundation
 from .reports import (
     DICTIONARY_FILE,
-    _columns,
     data_dictionary,
     denoise,
+    machine_columns,
     machine_table,
     write_csv,
 )
@@ -500,24 +500,24 @@ def _write_all(
     with step(phrase("step", "remaining", lang)):
         layer = result.remaining_layer()
         write_gpkg({"remaining": layer}, out / "remaining.gpkg", prepare=machine_table)
-        files["remaining.gpkg: remaining"] = _columns(layer)
+        files["remaining.gpkg: remaining"] = machine_columns(layer)
     with step(phrase("step", "summaries", lang)):
         for name, table in result.summary_tables().items():
             write_csv(table, out / f"{name}.csv")
-            files[f"{name}.csv"] = _columns(table)
+            files[f"{name}.csv"] = machine_columns(table)
         write_csv(result.ledger, out / "ledger.csv")
-        files["ledger.csv"] = _columns(result.ledger)
+        files["ledger.csv"] = machine_columns(result.ledger)
         if not write_workbook:  # else the reports write the audit trail beside the workbook
             trail = result.audit_trail()
             write_csv(trail, out / AUDIT_FILE)
-            files[AUDIT_FILE] = _columns(trail)
+            files[AUDIT_FILE] = machine_columns(trail)
     if result.grid_m and isinstance(result.after, gpd.GeoDataFrame):
         with step(phrase("step", "grid", lang, cell=result.grid_m)):
             grid = grid_summary(result.after, cell_m=result.grid_m)
             if len(grid):
                 write_gpkg({"grid": grid}, out / "grid.gpkg", prepare=machine_table)
                 write_grid_tiff(grid, out / "grid.tif")
-                files["grid.gpkg: grid"] = _columns(grid)
+                files["grid.gpkg: grid"] = machine_columns(grid)
             else:
                 notes.append(phrase("run", "no_grid", lang))
     if write_map and isinstance(result.after, gpd.GeoDataFrame):

@@ -777,8 +777,25 @@ def _gpkg_layers(
     return layers
 
 
-def _columns(frame: pd.DataFrame) -> list[str]:
-    """The columns a machine file of ``frame`` holds (a named index too)."""
+def machine_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns a machine file (CSV, GeoPackage) of ``frame`` holds, a named index too.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table as it would be written by :func:`write_csv` or :func:`write_gpkg`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kotaku_gis.reports import machine_columns
+    >>> machine_columns(pd.DataFrame({"unit_id": ["A"], "area_ha": [1.5]}))
+    ['unit_id', 'area_ha']
+    """
     return [str(c) for c in machine_table(frame.iloc[:0]).columns]
 
 
@@ -955,8 +972,8 @@ def write_reports(
     out = Path(out_dir)
     layers = _gpkg_layers(baseline, after, remaining, interventions, reductions, summary)
     scores = unit_scores(baseline, after=after, remaining=remaining)
-    own = {f"kotaku_report.gpkg: {name}": _columns(frame) for name, frame in layers.items()}
-    own["units_assessed.csv"] = _columns(scores)
+    own = {f"kotaku_report.gpkg: {name}": machine_columns(frame) for name, frame in layers.items()}
+    own["units_assessed.csv"] = machine_columns(scores)
     run = _Run(
         baseline, after=after, remaining=remaining, interventions=interventions,
         reductions=reductions, ledger=ledger, year=year, parameters=parameters,

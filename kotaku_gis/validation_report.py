@@ -87,7 +87,7 @@ class ValidationReport:
 
         With ``params`` (the values of the check's text in :mod:`kotaku_gis.labels`) the
         message may be left out: it is written from that text in English, and
-        :meth:`Issue.text` writes it in Indonesian too.
+        ``Issue.text(lang)`` writes it in Indonesian too.
         """
         if severity not in _SEVERITIES:
             raise ValueError(f"severity must be one of {_SEVERITIES}, not {severity!r}")

@@ -142,7 +142,27 @@ class UnitView(Layer):
         self.view_js = to_js(view)
 
 
-class SiteLayer(JSCSSMixin, _KotakuScript, Layer):
+class _PayloadLayer(_KotakuScript, Layer):
+    """A layer drawn by one function of the page's ``kotaku`` script from a JSON payload."""
+
+    #: The ``kotaku.<function>`` that draws the layer.
+    js_function = ""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = kotaku.{{ this.js_function }}({{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str, *, name: str, show: bool = True, control: bool = True) -> None:
+        Layer.__init__(self, name=name, overlay=True, control=control, show=show)
+        self._name = type(self).__name__
+        self.payload = payload
+
+
+class SiteLayer(JSCSSMixin, _PayloadLayer):
     """Intervention sites of one category: points clustered, lines, polygons.
 
     ``payload`` is JSON with ``color``, ``text`` (escaped tooltip HTML per site) and any of
@@ -152,18 +172,7 @@ class SiteLayer(JSCSSMixin, _KotakuScript, Layer):
     default_js = MarkerCluster.default_js
     default_css = MarkerCluster.default_css
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = kotaku.sites({{ this.payload }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: str, *, name: str, show: bool = True) -> None:
-        Layer.__init__(self, name=name, overlay=True, control=True, show=show)
-        self._name = "SiteLayer"
-        self.payload = payload
+    js_function = "sites"
 
 
 class Legend(_KotakuScript):
@@ -197,7 +206,7 @@ class Legend(_KotakuScript):
         self.layers = dict(layers or {})
 
 
-class SummaryLayer(_KotakuScript, Layer):
+class SummaryLayer(_PayloadLayer):
     """Area labels (name, slum hectares, units, a bar per level) shown below a zoom per area.
 
     ``payload`` is the JSON made by :mod:`kotaku_gis.maps.summary` (keys ``name``, ``lat``,
@@ -206,35 +215,16 @@ class SummaryLayer(_KotakuScript, Layer):
     the zoom.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = kotaku.summary({{ this.payload }});
-        {% endmacro %}
-        """
-    )
+    js_function = "summary"
 
     def __init__(self, payload: str) -> None:
-        Layer.__init__(self, name="summary", overlay=True, control=False, show=True)
-        self._name = "SummaryLayer"
-        self.payload = payload
+        super().__init__(payload, name="summary", control=False)
 
 
-class BoundaryLayer(_KotakuScript, Layer):
+class BoundaryLayer(_PayloadLayer):
     """Administrative boundaries (lines and place names), each level from its own zoom."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = kotaku.boundaries({{ this.payload }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: str, *, name: str, show: bool = True) -> None:
-        Layer.__init__(self, name=name, overlay=True, control=True, show=show)
-        self._name = "BoundaryLayer"
-        self.payload = payload
+    js_function = "boundaries"
 
 
 class Title(_KotakuScript):
