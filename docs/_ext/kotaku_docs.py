@@ -56,7 +56,7 @@ API_GROUPS: list[tuple[str, list[str]]] = [
                  "plot_ledger", "write_atlas", "plot_atlas_overview", "plot_atlas_page",
                  "write_postgis"]),
     ("Planning with a budget", ["plan", "scenario", "Plan"]),
-    ("Scale", ["partition_units"]),
+    ("Scale", ["partition_units", "EngineSettings"]),
     ("Sample data", ["datasets"]),
 ]  # fmt: skip
 
