@@ -11,6 +11,7 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -386,15 +387,28 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         ) from err
 
 
+#: Reads a workbook as one table (``path``, ``what=``); :mod:`kotaku_gis.workbook` registers
+#: its R0 reader here with :func:`register_workbook_reader` when the package is imported, so
+#: that this module, which :mod:`kotaku_gis.io` builds on, imports no reader above it.
+_WORKBOOK_READER: Callable[..., pd.DataFrame] | None = None
+
+
+def register_workbook_reader(reader: Callable[..., pd.DataFrame]) -> None:
+    """Set the function that reads Excel workbooks as tables (the R0 reader)."""
+    global _WORKBOOK_READER
+    _WORKBOOK_READER = reader
+
+
 def _read_excel(
     path: Path, report: ValidationReport, what: str = "units"
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """A baseline workbook, read as an R0 table (header row found below any title block,
     Indonesian numbers, one sheet per kelurahan stacked); for interventions, a works table
     read the same way."""
-    from .workbook import read_workbook_table
-
-    table = read_workbook_table(path, what="interventions" if what == "interventions" else "units")
+    if _WORKBOOK_READER is None:  # the package's __init__ always registers it first
+        raise InputError(f"cannot read {path}: no Excel reader is registered; import kotaku_gis.")
+    kind = "interventions" if what == "interventions" else "units"
+    table = _WORKBOOK_READER(path, what=kind)
     report.extend(table.attrs["report"])
     names = {col: text for col, text in table.attrs.get("r0_headers", {}).items()}
     for col, text in names.items():

@@ -23,6 +23,7 @@ import pyproj
 import rasterio
 import shapely
 from rasterio.transform import Affine
+from rasterio.windows import Window
 
 from .area import area_ha_array
 from .crs import CELL_DEG, geoseries_values, laea_crs, to_frame_crs, to_lonlat
@@ -37,6 +38,8 @@ __all__ = ["LEVEL_CODES", "grid_summary", "write_grid_tiff"]
 _SLUM_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != NOT_SLUM)
 #: Codes of the slum levels in the level band of :func:`write_grid_tiff` (0: no slum).
 LEVEL_CODES: dict[str, int] = {"kumuh ringan": 1, "kumuh sedang": 2, "kumuh berat": 3}
+#: Side in cells of the GeoTIFF's blocks, written one at a time.
+_BLOCK = 256
 #: Unit/cell pairs intersected at once, bounding memory for kelurahan-sized units.
 _CHUNK_PAIRS = 200_000
 
@@ -395,23 +398,32 @@ def write_grid_tiff(
     cols = np.rint((bounds[:, 0] - x0) / cell).astype(np.int64)
     rows = np.rint((top - bounds[:, 3]) / cell).astype(np.int64)
     shape = (int(rows.max()) + 1, int(cols.max()) + 1)
-    slum_ha = np.zeros(shape)
-    level = np.zeros(shape)
-    slum_ha[rows, cols] = pd.to_numeric(grid["slum_ha"]).to_numpy(dtype=np.float64)
+    values = pd.to_numeric(grid["slum_ha"]).to_numpy(dtype=np.float64)
     codes = grid["level"].astype("string").map(LEVEL_CODES).astype("float64").fillna(0.0)
-    level[rows, cols] = codes.to_numpy()
+    codes = codes.to_numpy()
 
     profile = {
         "driver": "GTiff", "width": shape[1], "height": shape[0], "count": 2,
         "dtype": "float64", "crs": grid.crs.to_wkt(), "nodata": 0.0,
         "transform": Affine(cell, 0.0, x0, 0.0, -cell, top), "compress": compress,
+        "tiled": True, "blockxsize": _BLOCK, "blockysize": _BLOCK, "sparse_ok": True,
     }  # fmt: skip
-    if shape[0] >= 256 and shape[1] >= 256:
-        profile.update(tiled=True, blockxsize=256, blockysize=256)
+    # A national grid spans thousands of kilometres at 100 m: only the blocks that hold
+    # cells are written (the others stay sparse, read as nodata), one block in memory at a time.
+    block = (rows // _BLOCK) * (shape[1] // _BLOCK + 1) + cols // _BLOCK
+    order = np.argsort(block, kind="stable")
+    starts = np.flatnonzero(np.r_[True, block[order][1:] != block[order][:-1]])
     with atomic_path(path) as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
-            dst.write(slum_ha, 1)
-            dst.write(level, 2)
+            for first, end in zip(starts, [*starts[1:], len(order)], strict=True):
+                at = order[first:end]
+                r0 = int(rows[at[0]] // _BLOCK) * _BLOCK
+                c0 = int(cols[at[0]] // _BLOCK) * _BLOCK
+                window = Window(c0, r0, min(_BLOCK, shape[1] - c0), min(_BLOCK, shape[0] - r0))
+                for band, data in ((1, values), (2, codes)):
+                    tile = np.zeros((window.height, window.width))
+                    tile[rows[at] - r0, cols[at] - c0] = data[at]
+                    dst.write(tile, band, window=window)
             dst.set_band_description(1, "slum_ha")
             dst.set_band_description(2, "level (1 kumuh ringan, 2 kumuh sedang, 3 kumuh berat)")
             dst.update_tags(

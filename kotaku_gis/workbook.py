@@ -47,6 +47,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ._numbers import _number
+from ._sources import register_workbook_reader
 from .columns import CONVENTIONS, conventions_for, match_name, name_key, r0_aliases
 from .errors import InputError
 from .excel import frame_to_sheet, sheet_names, writing
@@ -859,3 +860,6 @@ def write_r0_workbook(
                 text_columns=("unit_id",),
             )  # fmt: skip
     return Path(path)
+
+
+register_workbook_reader(read_workbook_table)

@@ -19,9 +19,7 @@ ROOT = "kotaku_gis"
 #: no longer occurs, so that the list only shrinks). (importing module, source module, name)
 PENDING_PRIVATE: set[tuple[str, str, str]] = set()
 #: Imports that still close a cycle (importing module, imported module); likewise to go.
-PENDING_EDGES = {
-    ("kotaku_gis._sources", "kotaku_gis.workbook"),
-}
+PENDING_EDGES: set[tuple[str, str]] = set()
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
