@@ -39,16 +39,8 @@ import kotaku_gis as kg
 from benchmarks.synthetic import make_layers
 from kotaku_gis.maps import map_html
 from kotaku_gis.schema import CRITERIA_2018, CRITERION_DENOMINATOR
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.offline_browser import ARGS as CHROMIUM_ARGS
+from tests.offline_browser import CHROMIUM
 
 
 def _digitise(units, rng: np.random.Generator, step_m: float = 10.0, noise_m: float = 0.3):

@@ -28,6 +28,14 @@ import kotaku_gis as kg
 pd.set_option("display.max_columns", 40)
 pd.set_option("display.precision", 2)"""
 
+# The bundled sample, loaded without the readers' warnings (the notebooks show the report).
+LOAD_SAMPLE = """\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    units = kg.datasets.load_units()
+    works = kg.datasets.load_interventions()
+"""
+
 # Notebooks that write files write them into a fresh temporary folder, never beside the
 # notebook: running them leaves the repository as it was.
 SETUP_OUT = """\
@@ -145,11 +153,8 @@ measured `radius_m`). Overlaps are counted once; what is left of each unit is un
         ("code", SETUP_OUT),
         (
             "code",
-            """\
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    units = kg.datasets.load_units()
-    works = kg.datasets.load_interventions()
+            LOAD_SAMPLE
+            + """\
 mataram = units[units["kota"] == "Kota Mataram"].copy()
 print(len(works), "works;", int(works["completed"].sum()), "completed")
 works.groupby(["category", "year"])["intervention_id"].count().unstack(fill_value=0)""",
@@ -204,11 +209,8 @@ re-scored after the works of each year (`kg.progress`), and reported figures are
         ("code", SETUP_OUT),
         (
             "code",
-            """\
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    units = kg.datasets.load_units()
-    works = kg.datasets.load_interventions()
+            LOAD_SAMPLE
+            + """\
 reductions = kg.allocate(units, works, year=2023)
 print(len(reductions), "reduction rows from", reductions["intervention_id"].nunique(), "works")
 reductions.head()""",

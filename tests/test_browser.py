@@ -14,20 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from offline_browser import CHROMIUM, offline_page
 
 import kotaku_gis as kg
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NASTY = "<script>alert(1)</script>"
 LON, LAT, D = 116.10, -8.58, 0.002
 
@@ -106,12 +98,8 @@ def page_result(tmp_path_factory):
     shots = Path(os.environ.get("KOTAKU_ARTIFACTS", folder))
     shots.mkdir(parents=True, exist_ok=True)
     result: dict = {"page_errors": [], "console_errors": [], "dialogs": [], "requests": []}
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(offline=True, viewport={"width": 1200, "height": 800})
-        context.route("http*://**/*", lambda route: route.abort())
-        page = context.new_page()
-        page.on("pageerror", lambda err: result["page_errors"].append(str(err)))
+    with offline_page(sync_api, width=1200, height=800) as (page, errors):
+        result["page_errors"] = errors
         page.on(
             "console",
             lambda msg: (
@@ -171,7 +159,6 @@ def page_result(tmp_path_factory):
         page.click(".leaflet-control-layers label:has-text('Tingkat kekumuhan')")
         result["screenshot"] = shots / "map_offline.png"
         page.screenshot(path=str(result["screenshot"]))
-        browser.close()
     return result
 
 

@@ -13,13 +13,12 @@ import os
 from pathlib import Path
 
 import pytest
+from offline_browser import CHROMIUM, offline_page
 
 import kotaku_gis as kg
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 MAP = "Object.values(window).find(v => v instanceof L.Map)"
 #: a unit counts as seen when its box on screen is at least this wide and high (pixels)
 MIN_PX = 4
@@ -63,12 +62,8 @@ def first_view(tmp_path_factory):
     shots = Path(os.environ.get("KOTAKU_ARTIFACTS", folder))
     shots.mkdir(parents=True, exist_ok=True)
     out: dict = {"errors": [], "shots": shots}
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
-        context.route("http*://**/*", lambda route: route.abort())
-        page = context.new_page()
-        page.on("pageerror", lambda err: out["errors"].append(str(err)))
+    with offline_page(sync_api, width=1280, height=800) as (page, errors):
+        out["errors"] = errors
         page.goto(path.as_uri(), wait_until="load")
         page.wait_for_function("typeof L !== 'undefined'", timeout=10_000)
         # the page decides the tiles failed 0.7 s after the first error
@@ -115,7 +110,6 @@ def first_view(tmp_path_factory):
         page.wait_for_timeout(50)
         page.click(".kg-legend h4")
         out["folded_by_click"] = page.eval_on_selector(".kg-legend", folded)
-        browser.close()
     return out
 
 
