@@ -408,7 +408,7 @@ def _check_assessed(baseline: pd.DataFrame, *, strict: bool, source: str | None)
         return
     report: ValidationReport = baseline.attrs["report"]
     missing = [i for i in report if i.check == "criterion_missing"]
-    lines = [f"  row {i.row!r}, {i.column}: {i.message}" for i in missing[:10]]
+    lines = [i.line() for i in missing[:10]]
     more = f"\n  … and {len(missing) - 10} more" if len(missing) > 10 else ""
     names = baseline["unit_id"] if "unit_id" in baseline.columns else baseline.index.to_series()
     ids = names[blank].astype("string").tolist()[:10]
@@ -430,7 +430,7 @@ def _check_units(units: pd.DataFrame, *, strict: bool) -> None:
     fatal = [i for i in report.errors if i.check in _FATAL_UNIT_CHECKS]
     # Allocation and the ledger join on unit_id: repeated ids cannot be carried on.
     if fatal and (strict or any(i.check in ("duplicate_id", "missing_id") for i in fatal)):
-        lines = [f"  row {i.row!r}: {i.message}" for i in fatal[:10]]
+        lines = [i.line() for i in fatal[:10]]
         more = f"\n  … and {len(fatal) - 10} more" if len(fatal) > 10 else ""
         raise InputError(
             f"{report.source}: {len(fatal)} error(s) in the units would make the hectares "

@@ -35,6 +35,22 @@ class Issue:
     repaired: bool = False
     params: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
+    def line(self) -> str:
+        """The issue as one indented line of an error message; a layer-wide one names no row.
+
+        Examples
+        --------
+        >>> from kotaku_gis.validation_report import Issue
+        >>> Issue(3, "area_ha", "error", "bad_area", "not a number").line()
+        "  row 3, column 'area_ha': not a number"
+        >>> Issue(None, "4b", "warning", "criterion_missing", "no evidence").line()
+        "  column '4b': no evidence"
+        """
+        where = [f"row {self.row!r}"] if self.row is not None else []
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"  {', '.join(where) or 'layer'}: {self.message}"
+
     def text(self, lang: str = "id") -> str:
         """The message in ``lang`` ("id" or "en"), see :func:`kotaku_gis.labels.issue_text`.
 
@@ -164,9 +180,7 @@ class ValidationReport:
             return
         where = f" in {self.source}" if self.source else ""
         lines = [f"{len(errs)} error(s){where} ({self.what}):"]
-        for issue in errs[:20]:
-            col = f", column {issue.column!r}" if issue.column else ""
-            lines.append(f"  row {issue.row!r}{col}: {issue.message}")
+        lines += [issue.line() for issue in errs[:20]]
         if len(errs) > 20:
             lines.append(f"  … and {len(errs) - 20} more; see report.to_frame()")
         raise InputError("\n".join(lines))
